@@ -1,0 +1,50 @@
+// Builds dist/ from src/. The action runs straight from dist/, so this output is committed
+// and CI checks that it is exactly what the sources build.
+import { build } from 'esbuild'
+import { rm } from 'node:fs/promises'
+import { dirname } from 'node:path'
+
+/**
+ * @actions/core imports its OIDC client, and with it an HTTP stack (undici) that costs about
+ * as much start-up time as Node itself. This action never asks for an OIDC token, so the
+ * import is replaced by a stand-in that loads the real client only if it is ever called.
+ */
+const lazyOidcClient = {
+  name: 'lazy-oidc-client',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/oidc-utils\.js$/ }, (args) =>
+      args.importer.includes('@actions/core') && args.namespace === 'file'
+        ? { path: `${args.resolveDir}/oidc-utils.js`, namespace: 'lazy-oidc' }
+        : undefined
+    )
+    build.onLoad({ filter: /.*/, namespace: 'lazy-oidc' }, (args) => ({
+      resolveDir: dirname(args.path),
+      contents: `export class OidcClient {
+        static async getIDToken(audience) {
+          const { OidcClient } = await import(${JSON.stringify(args.path)})
+          return OidcClient.getIDToken(audience)
+        }
+      }`
+    }))
+  }
+}
+
+await rm('dist', { recursive: true, force: true })
+await build({
+  entryPoints: { index: 'src/index.ts' },
+  outdir: 'dist',
+  bundle: true,
+  // Splitting keeps heavy modules (x509 issuing, libsodium, the GitHub client) in chunks
+  // that are loaded only on the path that needs them.
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  legalComments: 'linked',
+  chunkNames: 'chunks/[name]-[hash]',
+  // Some bundled dependencies are CommonJS and call require() for Node built-ins.
+  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+  plugins: [lazyOidcClient],
+  logLevel: 'warning'
+})

@@ -1,0 +1,81 @@
+import { parseDocument, type Document } from 'yaml'
+import { UserError } from './errors.js'
+
+/** Larger than any GitHub secret (48 KB) can be, even base64-wrapped; checked before parsing. */
+export const MAX_INPUT_BYTES = 128 * 1024
+
+const BASE64_TEXT = /^[A-Za-z0-9+/=_\-\s]+$/
+const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
+
+/** Decodes strict standard base64 (as Talos writes it), or returns undefined. */
+export function decodeBase64(text: string): Buffer | undefined {
+  const compact = text.replace(/\s+/g, '')
+  return STRICT_BASE64.test(compact) ? Buffer.from(compact, 'base64') : undefined
+}
+
+/**
+ * The text of an input that holds a file either as is or as base64 of it (users store both in
+ * secrets). YAML of a mapping always has a ':', which base64 never has, so the two cannot be
+ * confused. The size is checked before anything is parsed.
+ */
+export function readTextInput(value: string, input: string): string {
+  if (Buffer.byteLength(value) > MAX_INPUT_BYTES) {
+    throw new UserError(
+      `Input '${input}' is ${Buffer.byteLength(value)} bytes, more than the ${MAX_INPUT_BYTES} a GitHub secret can hold; pass the file itself, not something larger.`,
+      input
+    )
+  }
+  if (!BASE64_TEXT.test(value)) return value
+  const decoded = decodeBase64(value.replace(/-/g, '+').replace(/_/g, '/'))
+  if (decoded === undefined) {
+    throw new UserError(`Input '${input}' is neither YAML nor valid base64 of YAML.`, input)
+  }
+  return decoded.toString('utf8')
+}
+
+/**
+ * Parses YAML without ever quoting the input back: parser messages show the offending line,
+ * which may hold a key. Aliases and duplicate keys are capped or refused explicitly.
+ */
+export function parseYaml(text: string, input: string): Document.Parsed {
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true })
+  const error = doc.errors[0]
+  if (error) {
+    const where = error.linePos ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}` : ''
+    throw new UserError(
+      `Input '${input}' is not valid YAML${where} (${error.code.toLowerCase().replace(/_/g, ' ')}).`,
+      input
+    )
+  }
+  return doc
+}
+
+export interface PemBlock {
+  label: string
+  der: Buffer
+}
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/g
+
+/** Every PEM block in the text, with its base64 body checked strictly. */
+export function parsePem(text: string): PemBlock[] {
+  const blocks: PemBlock[] = []
+  for (const match of text.matchAll(PEM_BLOCK)) {
+    const body = (match[2] as string).split(/\r?\n/).filter((line) => !/^[\w-]+:/.test(line))
+    const der = decodeBase64(body.join(''))
+    if (der === undefined || der.length === 0) return []
+    blocks.push({ label: match[1] as string, der })
+  }
+  return blocks
+}
+
+/** PEM text with 64-character lines and a trailing newline, as Go's encoding/pem writes it. */
+export function encodePem(label: string, der: Uint8Array): string {
+  const body = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '')
+  return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`
+}
+
+/** The base64 lines of a PEM body: what must be masked so no line of a key reaches a log. */
+export function pemBodyLines(pem: string): string[] {
+  return pem.split(/\r?\n/).filter((line) => line !== '' && !line.startsWith('-----'))
+}

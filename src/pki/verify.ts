@@ -1,0 +1,38 @@
+import { X509Certificate } from 'node:crypto'
+import type { Credential } from '../talosconfig.js'
+import { inspectCertificate, OID_CLIENT_AUTH } from './inspect.js'
+import { readPrivateKeyPem } from './keys.js'
+import type { CertificateProfile } from './profile.js'
+
+export interface Expectation {
+  profile: CertificateProfile
+  notAfter: Date
+  now: Date
+}
+
+/**
+ * Checks a new credential before it leaves the process: it chains to the CA, the key is its
+ * key, it is valid now until the asked-for time, and its subject and usages are the profile's.
+ * Returns the problems found, in words; an empty list means it is sound.
+ */
+export function verifyCredential(credential: Credential, expected: Expectation): string[] {
+  const problems: string[] = []
+  const info = inspectCertificate(credential.crtPem)
+  if (!info) return ['the new certificate does not parse']
+  const certificate = new X509Certificate(credential.crtPem)
+  const ca = new X509Certificate(credential.caPem)
+  if (!certificate.checkIssued(ca) || !certificate.verify(ca.publicKey)) problems.push('it does not chain to the CA')
+  const key = readPrivateKeyPem(credential.keyPem)
+  if (!key || !certificate.checkPrivateKey(key)) {
+    problems.push('its private key does not match it')
+  }
+  if (info.notBefore > expected.now) problems.push(`it is not valid before ${info.notBefore.toISOString()}`)
+  // X.509 times have whole seconds.
+  if (Math.abs(info.notAfter.getTime() - expected.notAfter.getTime()) >= 1000) {
+    problems.push(`it expires at ${info.notAfter.toISOString()}, not ${expected.notAfter.toISOString()}`)
+  }
+  if (info.notAfter > new Date(ca.validTo)) problems.push('it outlives its CA')
+  if (info.extendedKeyUsages.join() !== OID_CLIENT_AUTH) problems.push('its extended key usage is not exactly clientAuth')
+  if (info.organizations.join() !== expected.profile.organizations.join()) problems.push('its roles are not the ones asked for')
+  return problems
+}

@@ -1,0 +1,50 @@
+import type { RenewBefore } from './duration.js'
+
+/** The state of the current certificate before the run. */
+export type Status = 'valid' | 'expiring' | 'expired' | 'missing'
+
+export interface Validity {
+  notBefore: Date
+  notAfter: Date
+}
+
+export interface Decision {
+  status: Status
+  renew: boolean
+  /** Why, in words for the log and the summary. */
+  reason: string
+  /** Whole days left, rounded down; negative once expired. */
+  daysRemaining?: number
+}
+
+export interface DueRule {
+  renewBefore: RenewBefore
+  force: boolean
+}
+
+const DAY_MS = 86_400_000
+
+/** How long before notAfter renewal starts: a fixed time, or a share of the lifetime. */
+export function renewalWindowMs(validity: Validity, rule: RenewBefore): number {
+  return rule.kind === 'duration'
+    ? rule.ms
+    : rule.fraction * (validity.notAfter.getTime() - validity.notBefore.getTime())
+}
+
+/** The whole due rule: renew when missing, expired, inside the window, or forced. */
+export function plan(current: Validity | undefined, rule: DueRule, now: Date): Decision {
+  if (!current) {
+    return { status: 'missing', renew: true, reason: 'there is no client certificate yet' }
+  }
+  const leftMs = current.notAfter.getTime() - now.getTime()
+  const daysRemaining = Math.floor(leftMs / DAY_MS)
+  const status: Status = leftMs <= 0 ? 'expired' : leftMs < renewalWindowMs(current, rule.renewBefore) ? 'expiring' : 'valid'
+  const left = `${daysRemaining} ${Math.abs(daysRemaining) === 1 ? 'day' : 'days'}`
+  const reason = {
+    expired: 'it has expired',
+    expiring: `${left} left, inside renew-before`,
+    valid: `${left} left, outside renew-before`
+  }[status]
+  if (rule.force && status === 'valid') return { status, renew: true, reason: `${reason}; renewal forced`, daysRemaining }
+  return { status, renew: status !== 'valid', reason, daysRemaining }
+}

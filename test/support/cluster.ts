@@ -1,0 +1,169 @@
+// A throwaway Talos cluster PKI, made by the openssl CLI (an independent tool) with the same
+// shapes Talos uses: the OS CA, the other CAs of a secrets bundle, and client certificates
+// with chosen validity for the "current" talosconfig.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { stringify } from 'yaml'
+
+export type CaAlgorithm = 'ed25519' | 'ecdsa' | 'rsa'
+
+const CONFIG = `
+[req]
+distinguished_name = dn
+prompt = no
+[dn]
+O = talos
+[talos_ca]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, digitalSignature
+extendedKeyUsage = serverAuth, clientAuth
+subjectKeyIdentifier = hash
+[ca]
+default_ca = ca_default
+[ca_default]
+database = index.txt
+new_certs_dir = .
+serial = serial
+default_md = default
+policy = policy_any
+unique_subject = no
+copy_extensions = none
+[policy_any]
+organizationName = optional
+commonName = optional
+[client]
+keyUsage = critical, digitalSignature
+extendedKeyUsage = clientAuth
+authorityKeyIdentifier = keyid
+[server]
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = IP:127.0.0.1
+`
+
+export function openssl(args: string[], cwd?: string, input?: string): string {
+  return execFileSync('openssl', args, { cwd, input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] })
+}
+
+const b64 = (text: string): string => Buffer.from(text).toString('base64')
+
+/** openssl writes PKCS#8 as PRIVATE KEY; Talos labels an Ed25519 key ED25519 PRIVATE KEY. */
+const talosLabel = (pem: string): string => pem.replace(/-----(BEGIN|END) PRIVATE KEY-----/g, '-----$1 ED25519 PRIVATE KEY-----')
+
+function generateKey(dir: string, algorithm: CaAlgorithm, file: string): void {
+  if (algorithm === 'ed25519') openssl(['genpkey', '-algorithm', 'ed25519', '-out', file], dir)
+  if (algorithm === 'ecdsa') openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', file], dir)
+  if (algorithm === 'rsa') openssl(['genrsa', '-traditional', '-out', file, '2048'], dir)
+}
+
+/** openssl's date form for -startdate/-enddate. */
+const asn1Date = (date: Date): string => date.toISOString().replace(/[-:T]/g, '').replace(/\.\d+Z$/, 'Z')
+
+export interface ClientCertificate {
+  crtPem: string
+  keyPem: string
+}
+
+export interface Cluster {
+  dir: string
+  caCrtPem: string
+  /** The CA key as Talos writes it in a bundle. */
+  caKeyPem: string
+  bundleYaml: string
+  /** Signs a client certificate with the OS CA, as openssl ca does, with the given dates. */
+  clientCertificate(options: { roles?: string[]; notBefore: Date; notAfter: Date }): ClientCertificate
+  /** A server certificate for 127.0.0.1 from the OS CA, as apid presents one. */
+  serverCertificate(): ClientCertificate
+}
+
+export function makeCluster(options: { algorithm?: CaAlgorithm; caDays?: number } = {}): Cluster {
+  const algorithm = options.algorithm ?? 'ed25519'
+  const dir = mkdtempSync(join(tmpdir(), 'talos-cluster-'))
+  writeFileSync(join(dir, 'ca.cnf'), CONFIG)
+  writeFileSync(join(dir, 'index.txt'), '')
+  writeFileSync(join(dir, 'serial'), '01\n')
+  generateKey(dir, algorithm, 'os.key')
+  openssl(['req', '-x509', '-new', '-key', 'os.key', '-config', 'ca.cnf', '-extensions', 'talos_ca', '-days', String(options.caDays ?? 3650), '-out', 'os.crt'], dir)
+  const read = (file: string): string => readFileSync(join(dir, file), 'utf8')
+  const caCrtPem = read('os.crt')
+  const caKeyPem = algorithm === 'ed25519' ? talosLabel(read('os.key')) : read('os.key')
+  // The other CAs of a bundle: ECDSA P-256, as Talos makes them.
+  const others: Record<string, { crt: string; key: string }> = {}
+  for (const name of ['etcd', 'k8s', 'k8saggregator']) {
+    generateKey(dir, 'ecdsa', `${name}.key`)
+    openssl(['req', '-x509', '-new', '-key', `${name}.key`, '-subj', name === 'k8s' ? '/O=kubernetes' : `/O=${name}`, '-days', '3650', '-out', `${name}.crt`], dir)
+    others[name] = { crt: b64(read(`${name}.crt`)), key: b64(read(`${name}.key`)) }
+  }
+  const bundleYaml = stringify(
+    {
+      cluster: { id: 'c2t0Zy1pZC0wMTIzNDU2Nzg5YWJjZGVm', secret: 'Y2x1c3Rlci1zZWNyZXQtMDEyMzQ1Njc4OWFiY2RlZg==' },
+      secrets: { bootstraptoken: 'abcdef.0123456789abcdef', secretboxencryptionsecret: 'c2VjcmV0Ym94LWVuY3J5cHRpb24tc2VjcmV0LTAxMjM=' },
+      trustdinfo: { token: 'ghijkl.0123456789ghijkl' },
+      certs: {
+        etcd: others.etcd,
+        k8s: others.k8s,
+        k8saggregator: others.k8saggregator,
+        k8sserviceaccount: { key: others.etcd?.key },
+        os: { crt: b64(caCrtPem), key: b64(caKeyPem) }
+      }
+    },
+    { indent: 4 }
+  )
+  let serial = 0
+  return {
+    dir,
+    caCrtPem,
+    caKeyPem,
+    bundleYaml,
+    clientCertificate({ roles = ['os:admin'], notBefore, notAfter }) {
+      return sign('client', roles.map((role) => `/O=${role}`).join(''), notBefore, notAfter)
+    },
+    serverCertificate() {
+      return sign('server', '/O=talos/CN=127.0.0.1', new Date(Date.now() - DAY_MS), new Date(Date.now() + DAY_MS))
+    }
+  }
+
+  function sign(section: string, subject: string, notBefore: Date, notAfter: Date): ClientCertificate {
+    serial += 1
+    const name = `${section}${serial}`
+    generateKey(dir, algorithm, `${name}.key`)
+    openssl(['req', '-new', '-key', `${name}.key`, '-subj', subject, '-out', `${name}.csr`], dir)
+    openssl(
+      ['ca', '-batch', '-config', 'ca.cnf', '-cert', 'os.crt', '-keyfile', 'os.key', '-in', `${name}.csr`, '-out', `${name}.crt`,
+        '-startdate', asn1Date(notBefore), '-enddate', asn1Date(notAfter), '-extensions', section, '-notext', '-rand_serial', '-preserveDN'],
+      dir
+    )
+    const keyPem = read(`${name}.key`)
+    return { crtPem: read(`${name}.crt`), keyPem: algorithm === 'ed25519' ? talosLabel(keyPem) : keyPem }
+  }
+}
+
+/** A talosconfig as talosctl writes it, with one context per entry. */
+export function talosconfigYaml(
+  current: string,
+  contexts: Record<string, { endpoints: string[]; nodes?: string[]; caPem: string; client?: ClientCertificate; extra?: Record<string, unknown> }>
+): string {
+  return stringify(
+    {
+      context: current,
+      contexts: Object.fromEntries(
+        Object.entries(contexts).map(([name, c]) => [
+          name,
+          {
+            endpoints: c.endpoints,
+            ...(c.nodes ? { nodes: c.nodes } : {}),
+            ca: b64(c.caPem),
+            ...(c.client ? { crt: b64(c.client.crtPem), key: b64(c.client.keyPem) } : {}),
+            ...c.extra
+          }
+        ])
+      )
+    },
+    { indent: 4, lineWidth: 0 }
+  )
+}
+
+export const DAY_MS = 86_400_000
+export const daysFromNow = (days: number): Date => new Date(Date.now() + days * DAY_MS)

