@@ -43,8 +43,13 @@ await build({
   minify: true,
   legalComments: 'linked',
   chunkNames: 'chunks/[name]-[hash]',
-  // Some bundled dependencies are CommonJS and call require() for Node built-ins.
-  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+  // Bundled CommonJS dependencies call require() for Node built-ins, the only modules left
+  // outside the bundle. getBuiltinModule serves those without starting the CommonJS loader.
+  banner: { js: 'const require=(id)=>process.getBuiltinModule(id);' },
   plugins: [lazyOidcClient],
+  // yaml's Node build is CommonJS and require()s 'process' and 'buffer', and the first
+  // require() from an ES module costs several milliseconds at every start. Its ES module
+  // build (the package's default export) needs neither and parses the same.
+  alias: { yaml: './node_modules/yaml/browser/index.js' },
   logLevel: 'warning'
 })

@@ -1,4 +1,4 @@
-import { parseDocument, type Document } from 'yaml'
+import { LineCounter, parseDocument, type Document } from 'yaml'
 import { UserError } from './errors.js'
 
 /** Larger than any GitHub secret (48 KB) can be, even base64-wrapped; checked before parsing. */
@@ -38,10 +38,12 @@ export function readTextInput(value: string, input: string): string {
  * which may hold a key. Aliases and duplicate keys are capped or refused explicitly.
  */
 export function parseYaml(text: string, input: string): Document.Parsed {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true })
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true, lineCounter })
   const error = doc.errors[0]
   if (error) {
-    const where = error.linePos ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}` : ''
+    const { line, col } = lineCounter.linePos(error.pos[0])
+    const where = ` at line ${line}, column ${col}`
     throw new UserError(
       `Input '${input}' is not valid YAML${where} (${error.code.toLowerCase().replace(/_/g, ' ')}).`,
       input

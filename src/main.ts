@@ -37,16 +37,17 @@ export interface Deps {
 
 const BUNDLE_OS_CA: CaOrigin = { input: 'secrets-bundle', path: 'certs.os' }
 
-/** One pass: read, decide, and when due issue, verify, render and store; then report. */
+/**
+ * One pass: read, decide, and when due issue, verify, render and store; then report. The
+ * secrets bundle is read only when a renewal is due: a check stays as cheap as the talosconfig.
+ */
 export async function main(config: Config, deps: Deps): Promise<RunResult> {
   const now = deps.now()
-  const issuer = openIssuer(config, deps, now)
   const talosconfig = config.talosconfig ? readTalosconfig(config.talosconfig) : undefined
   if (talosconfig) sensitiveValues(talosconfig).forEach((value) => deps.mask(value))
   const contextName = selectContextName(config, talosconfig)
   const current = talosconfig ? readContext(talosconfig, contextName) : undefined
   const info = current && inspectCurrent(current)
-  if (current && info) warnAboutCa(current, issuer, deps)
   const decision = plan(info, config, now)
   const result: RunResult = {
     context: contextName,
@@ -57,7 +58,7 @@ export async function main(config: Config, deps: Deps): Promise<RunResult> {
     secretUpdated: false,
     dryRun: config.dryRun
   }
-  if (decision.renew) Object.assign(result, await renew(config, deps, { issuer, talosconfig, contextName, now }))
+  if (decision.renew) Object.assign(result, await renew(config, deps, { current, talosconfig, contextName, now }))
   await publish(result, deps)
   return result
 }
@@ -65,7 +66,7 @@ export async function main(config: Config, deps: Deps): Promise<RunResult> {
 function openIssuer(config: Config, deps: Deps, now: Date): Issuer {
   const bundle = readSecretsBundle(config.secretsBundle)
   bundle.sensitiveValues.forEach((value) => deps.mask(value))
-  return localCaIssuer(loadLocalCa(bundle.os.crtPem, bundle.os.keyPem, BUNDLE_OS_CA, now), BUNDLE_OS_CA)
+  return localCaIssuer(loadLocalCa(bundle.os.crtPem, bundle.os.keyPem, BUNDLE_OS_CA, now))
 }
 
 function selectContextName(config: Config, talosconfig: Talosconfig | undefined): string {
@@ -100,14 +101,16 @@ function warnAboutCa(context: TalosContext, issuer: Issuer, deps: Deps): void {
 }
 
 interface RenewalInput {
-  issuer: Issuer
+  current: TalosContext | undefined
   talosconfig: Talosconfig | undefined
   contextName: string
   now: Date
 }
 
 async function renew(config: Config, deps: Deps, input: RenewalInput): Promise<Partial<RunResult>> {
-  const { issuer, now } = input
+  const { current, now } = input
+  const issuer = openIssuer(config, deps, now)
+  if (current) warnAboutCa(current, issuer, deps)
   const notAfter = new Date(now.getTime() + config.ttlMs)
   if (notAfter > issuer.caNotAfter) {
     throw new UserError(

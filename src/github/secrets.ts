@@ -32,7 +32,7 @@ export function repositorySecretStore(options: SecretStoreOptions): SecretStore 
     scope,
     async put(name, value, { dryRun }) {
       if (Buffer.byteLength(value) > MAX_SECRET_BYTES) {
-        throw new UserError(`The new value of secret ${name} is ${Buffer.byteLength(value)} bytes; GitHub secrets hold at most ${MAX_SECRET_BYTES}.`, 'secret-name')
+        throw new UserError(`The new value of secret ${name} is ${Buffer.byteLength(value)} bytes; GitHub secrets hold at most ${MAX_SECRET_BYTES}.`)
       }
       const key = await call(`read the Actions public key of ${scope}`, () =>
         octokit.rest.actions.getRepoPublicKey({ owner, repo })
@@ -63,7 +63,8 @@ async function call<T>(attempt: string, request: () => Promise<T>): Promise<T> {
 }
 
 function explain(attempt: string, error: unknown): string {
-  const status = typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : undefined
+  // Octokit reports a request that got no answer as status 500 without a response.
+  const status = (error as { response?: { status?: number } } | undefined)?.response?.status
   switch (status) {
     case 401:
       return `Could not ${attempt}: GitHub answered 401, the token in 'github-token' is invalid or expired. Make a new one.`
@@ -82,6 +83,5 @@ function explain(attempt: string, error: unknown): string {
 }
 
 function networkCause(error: unknown): string {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error
-  return cause instanceof Error ? cause.message : String(cause)
+  return error instanceof Error ? error.message : String(error)
 }

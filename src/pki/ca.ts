@@ -21,16 +21,18 @@ export interface CaOrigin {
  * to it. Each failure says which field of which input is wrong; none quotes key material.
  */
 export function loadLocalCa(crtPem: string, keyPem: string, origin: CaOrigin, now: Date): LocalCa {
-  const where = `${origin.path} in input '${origin.input}'`
+  const crt = describeField(origin, 'crt')
   let certificate: X509Certificate
   try {
     certificate = new X509Certificate(crtPem)
   } catch {
-    throw new UserError(`${where}.crt is not a PEM certificate.`, origin.input)
+    throw new UserError(`${crt} is not a PEM certificate.`, origin.input)
   }
+  // OpenSSL's CA check, behind Node's `ca`, wants the CA basic constraint and, where key
+  // usages are listed, certSign among them: as Go's x509 does when signing.
   if (!certificate.ca) {
     throw new UserError(
-      `${where}.crt is not a CA certificate (it lacks the CA basic constraint); it cannot sign client certificates.`,
+      `${crt} is not a CA certificate (it lacks the CA basic constraint or the certSign key usage); it cannot sign client certificates.`,
       origin.input
     )
   }
@@ -38,29 +40,34 @@ export function loadLocalCa(crtPem: string, keyPem: string, origin: CaOrigin, no
   const algorithm = key && keyAlgorithmOf(key)
   if (!key || !algorithm) {
     throw new UserError(
-      `${where}.key is not a private key Talos writes (ED25519, EC, RSA or PKCS#8 PRIVATE KEY in PEM).`,
+      `${describeField(origin, 'key')} is not a private key Talos writes (ED25519, EC, RSA or PKCS#8 PRIVATE KEY in PEM).`,
       origin.input
     )
   }
   if (!certificate.checkPrivateKey(key)) {
     throw new UserError(
-      `${where}.key does not belong to ${origin.path}.crt (${describeAlgorithm(algorithm)} key); check that both come from the same bundle.`,
+      `${describeField(origin, 'key')} does not belong to ${origin.path}.crt (${describeAlgorithm(algorithm)} key); check that both come from the same bundle.`,
       origin.input
     )
   }
-  checkValidNow(certificate, where, origin.input, now)
+  checkValidNow(certificate, crt, origin.input, now)
   return { crtPem, certificate, key, algorithm }
 }
 
-function checkValidNow(certificate: X509Certificate, where: string, input: string, now: Date): void {
+/** `certs.os.crt in input 'secrets-bundle'`: where a field is, for messages. */
+function describeField(origin: CaOrigin, leaf: 'crt' | 'key'): string {
+  return `${origin.path}.${leaf} in input '${origin.input}'`
+}
+
+function checkValidNow(certificate: X509Certificate, crt: string, input: string, now: Date): void {
   const notBefore = new Date(certificate.validFrom)
   const notAfter = new Date(certificate.validTo)
   if (now < notBefore) {
-    throw new UserError(`${where}.crt is not valid before ${notBefore.toISOString()}; check the runner's clock.`, input)
+    throw new UserError(`${crt} is not valid before ${notBefore.toISOString()}; check the runner's clock.`, input)
   }
   if (now > notAfter) {
     throw new UserError(
-      `${where}.crt expired on ${notAfter.toISOString()}; a new client certificate cannot be issued from an expired CA. Rotate the CA (see Talos's CA rotation guide).`,
+      `${crt} expired on ${notAfter.toISOString()}; a new client certificate cannot be issued from an expired CA. Rotate the CA (see Talos's CA rotation guide).`,
       input
     )
   }

@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto'
 import type { Credential } from '../talosconfig.js'
-import type { CaOrigin, LocalCa } from './ca.js'
+import type { LocalCa } from './ca.js'
 import { clientKeyAlgorithmFor, generatePrivateKey, writePrivateKeyPem } from './keys.js'
 import { CLOCK_SKEW_ALLOWANCE_MS, type CertificateProfile } from './profile.js'
 
@@ -21,7 +21,7 @@ export interface Issuer {
  * An issuer over a CA whose key is at hand (from the secrets bundle): it makes a fresh key
  * of the algorithm Talos would pick and signs the certificate itself.
  */
-export function localCaIssuer(ca: LocalCa, origin: CaOrigin): Issuer {
+export function localCaIssuer(ca: LocalCa): Issuer {
   return {
     caPem: ca.crtPem,
     caNotAfter: new Date(ca.certificate.validTo),
@@ -30,7 +30,6 @@ export function localCaIssuer(ca: LocalCa, origin: CaOrigin): Issuer {
       const { signCertificate } = await import('./sign.js')
       const crtPem = await signCertificate({
         ca,
-        origin,
         profile,
         publicKey: createPublicKey(key),
         notBefore: new Date(now.getTime() - CLOCK_SKEW_ALLOWANCE_MS),

@@ -1,5 +1,4 @@
 import { createPrivateKey, generateKeyPair, type KeyObject } from 'node:crypto'
-import { promisify } from 'node:util'
 import { encodePem, parsePem } from '../encoding.js'
 
 /** The key algorithms Talos has used for its CAs and client certificates. */
@@ -73,17 +72,20 @@ export function clientKeyAlgorithmFor(ca: KeyAlgorithm): KeyAlgorithm {
   }
 }
 
-const generate = promisify(generateKeyPair)
-
-export async function generatePrivateKey(algorithm: KeyAlgorithm): Promise<KeyObject> {
-  switch (algorithm.kind) {
-    case 'ed25519':
-      return (await generate('ed25519')).privateKey
-    case 'ecdsa':
-      return (await generate('ec', { namedCurve: algorithm.curve })).privateKey
-    case 'rsa':
-      return (await generate('rsa', { modulusLength: algorithm.bits })).privateKey
-  }
+export function generatePrivateKey(algorithm: KeyAlgorithm): Promise<KeyObject> {
+  // Callbacks rather than util.promisify: node:util costs milliseconds at every start.
+  return new Promise((resolve, reject) => {
+    const done = (error: Error | null, _publicKey: KeyObject, privateKey: KeyObject): void =>
+      error ? reject(error) : resolve(privateKey)
+    switch (algorithm.kind) {
+      case 'ed25519':
+        return generateKeyPair('ed25519', {}, done)
+      case 'ecdsa':
+        return generateKeyPair('ec', { namedCurve: algorithm.curve }, done)
+      case 'rsa':
+        return generateKeyPair('rsa', { modulusLength: algorithm.bits }, done)
+    }
+  })
 }
 
 /** PEM of a private key under the label Talos writes for it (older Talos signs only with these). */

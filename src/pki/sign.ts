@@ -3,8 +3,7 @@
 import 'reflect-metadata'
 import * as x509 from '@peculiar/x509'
 import { randomBytes, webcrypto, type KeyObject } from 'node:crypto'
-import { UserError } from '../errors.js'
-import type { LocalCa, CaOrigin } from './ca.js'
+import type { LocalCa } from './ca.js'
 import type { KeyAlgorithm } from './keys.js'
 import type { CertificateProfile } from './profile.js'
 
@@ -13,7 +12,6 @@ x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoPro
 
 export interface SignRequest {
   ca: LocalCa
-  origin: CaOrigin
   profile: CertificateProfile
   publicKey: KeyObject
   notBefore: Date
@@ -50,7 +48,6 @@ function randomSerialHex(): string {
 export async function signCertificate(request: SignRequest): Promise<string> {
   const { ca, profile } = request
   const caCertificate = new x509.X509Certificate(ca.crtPem)
-  requireCertSign(caCertificate, request.origin)
   const { importAs, sign } = signingAlgorithm(ca.algorithm)
   const signingKey = await webcrypto.subtle.importKey(
     'pkcs8',
@@ -87,15 +84,4 @@ function keyUsageFlags(usages: CertificateProfile['keyUsages']): x509.KeyUsageFl
 function authorityKeyId(caCertificate: x509.X509Certificate): x509.Extension[] {
   const ski = caCertificate.getExtension(x509.SubjectKeyIdentifierExtension)
   return ski ? [new x509.AuthorityKeyIdentifierExtension(ski.keyId)] : []
-}
-
-/** Like Go's x509.CreateCertificate: a parent with key usages must include certSign. */
-function requireCertSign(caCertificate: x509.X509Certificate, origin: CaOrigin): void {
-  const usages = caCertificate.getExtension(x509.KeyUsagesExtension)
-  if (usages && !(usages.usages & x509.KeyUsageFlags.keyCertSign)) {
-    throw new UserError(
-      `${origin.path}.crt in input '${origin.input}' may not sign certificates (its key usage lacks certSign).`,
-      origin.input
-    )
-  }
 }

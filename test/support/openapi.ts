@@ -84,6 +84,11 @@ export function validateResponse(method: string, path: string, status: number, b
   const found = findOperation(method, path)
   if (!found) return [`${method} ${path} is not an operation`]
   const responses = found.operation.responses as Record<string, unknown>
+  if (status >= 400 && !(String(status) in responses)) {
+    // Errors every operation can give have GitHub's basic-error shape.
+    const schema = deref({ $ref: '#/components/schemas/basic-error' })
+    return ajv.validate(schema as Json, body) ? [] : [`error response: ${ajv.errorsText()}`]
+  }
   if (!(String(status) in responses)) return [`status ${status} is not documented for ${found.template}`]
   const response = deref(responses[String(status)]) as Json
   const schema = (response.content as Record<string, Json> | undefined)?.['application/json']?.schema

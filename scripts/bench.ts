@@ -1,0 +1,73 @@
+// `npm run bench`: times the bundled action against a bare Node start in the same run, on
+// the runtime action.yml declares, and prints the bundle size. A benchmark, not a test.
+import { spawn } from 'node:child_process'
+import { readdirSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { daysFromNow, makeCluster, talosconfigYaml } from '../test/support/cluster.js'
+import { startGitHubStandIn } from '../test/support/github-standin.js'
+import { ACTION_ENTRY, RUNTIMES } from '../test/support/run-action.js'
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15)
+const BUDGET = { check: 1.6, renew: 2.5, bundleBytes: 2 * 1024 * 1024 }
+const node = (RUNTIMES[0] as { node: string }).node
+
+async function timed(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const start = performance.now()
+  const code = await new Promise<number | null>((resolve) => spawn(node, args, { env, stdio: 'ignore' }).on('close', resolve))
+  if (code !== 0) throw new Error(`${args.join(' ')} exited ${code}`)
+  return performance.now() - start
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
+
+const cluster = makeCluster()
+const github = await startGitHubStandIn()
+const talosconfigFor = (daysLeft: number) =>
+  talosconfigYaml('bench', {
+    bench: { endpoints: ['10.5.0.2'], caPem: cluster.caCrtPem, client: cluster.clientCertificate({ notBefore: daysFromNow(daysLeft - 365), notAfter: daysFromNow(daysLeft) }) }
+  })
+const envFor = (talosconfig: string): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH,
+  RUNNER_TEMP: cluster.dir,
+  GITHUB_OUTPUT: join(cluster.dir, 'output'),
+  GITHUB_STEP_SUMMARY: join(cluster.dir, 'summary'),
+  'INPUT_SECRETS-BUNDLE': cluster.bundleYaml,
+  INPUT_TALOSCONFIG: talosconfig,
+  'INPUT_GITHUB-TOKEN': github.token,
+  'INPUT_GITHUB-API-URL': github.url,
+  INPUT_REPOSITORY: 'acme/cluster-ops'
+})
+const checkEnv = envFor(talosconfigFor(200))
+const renewEnv = envFor(talosconfigFor(5))
+
+for (const file of ['output', 'summary']) writeFileSync(join(cluster.dir, file), '')
+const times = { bare: [] as number[], check: [] as number[], renew: [] as number[] }
+try {
+  await timed(['-e', '0'], {}) // warm the file cache
+  for (let round = 0; round < ROUNDS; round++) {
+    times.bare.push(await timed(['-e', '0'], { PATH: process.env.PATH }))
+    times.check.push(await timed([ACTION_ENTRY], checkEnv))
+    times.renew.push(await timed([ACTION_ENTRY], renewEnv))
+  }
+} finally {
+  await github.close()
+}
+
+const bare = median(times.bare)
+const line = (name: string, ms: number, budget?: number): string => {
+  const ratio = ms / bare
+  const verdict = budget === undefined ? '' : ratio <= budget ? `  within ${budget}x` : `  OVER ${budget}x budget`
+  return `${name.padEnd(28)} ${ms.toFixed(1).padStart(7)} ms  ${ratio.toFixed(2)}x${verdict}`
+}
+const files = readdirSync('dist', { recursive: true }).map(String).filter((file) => file.endsWith('.js'))
+const bytes = (file: string) => statSync(join('dist', file)).size
+const total = files.reduce((sum, file) => sum + bytes(file), 0)
+const over = median(times.check) / bare > BUDGET.check || median(times.renew) / bare > BUDGET.renew || total > BUDGET.bundleBytes
+
+console.log(`${(RUNTIMES[0] as { name: string }).name} (the runtime action.yml declares), median of ${ROUNDS} rounds`)
+console.log(line('bare start (node -e 0)', bare))
+console.log(line('check (fresh, nothing due)', median(times.check), BUDGET.check))
+console.log(line('renew (issue + write secret)', median(times.renew), BUDGET.renew))
+console.log(`bundle: ${(total / 1024).toFixed(0)} KiB in ${files.length} files (budget ${BUDGET.bundleBytes / 1024} KiB); loaded at start: dist/index.js ${(bytes('index.js') / 1024).toFixed(0)} KiB`)
+for (const file of files.filter((f) => f !== 'index.js').sort()) console.log(`  ${file.padEnd(40)} ${(bytes(file) / 1024).toFixed(0).padStart(5)} KiB`)
+process.exitCode = over ? 1 : 0

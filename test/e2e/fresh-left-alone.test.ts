@@ -1,0 +1,53 @@
+// Scenario: the scheduled run finds a talosconfig with plenty of time left and does nothing.
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { scenario, keyLines, type Scenario } from '../support/scenario.js'
+import { errorLines, RUNTIMES, runAction, visibleLog } from '../support/run-action.js'
+
+for (const runtime of RUNTIMES) {
+  describe(`a fresh talosconfig (${runtime.name})`, () => {
+    let s: Scenario
+    before(async () => (s = await scenario({ daysLeft: 200 })))
+    after(() => s.close())
+
+    it('is left alone: no request to GitHub, no file, no new certificate', async () => {
+      const run = await runAction(s.inputs(), { node: runtime.node })
+      assert.equal(run.code, 0, visibleLog(run))
+      assert.deepEqual(errorLines(run), [])
+      assert.deepEqual(s.github.requests, [])
+      assert.deepEqual(run.outputs, {
+        status: 'valid',
+        'expires-at': run.outputs['expires-at'],
+        'days-remaining': '199',
+        renewed: 'false',
+        'new-expires-at': '',
+        'secret-updated': 'false',
+        'talosconfig-path': ''
+      })
+      assert.equal(new Date(run.outputs['expires-at'] as string).toISOString(), run.outputs['expires-at'])
+      assert.match(visibleLog(run), /Nothing to do for talosconfig context 'prod': 199 days left, outside renew-before\./)
+      assert.match(run.summary, /\| Written \| nothing \|/)
+      for (const line of keyLines(s.current.keyPem)) assert.ok(!visibleLog(run).includes(line))
+    })
+
+    it('is renewed anyway with force', async () => {
+      const run = await runAction(s.inputs({ force: 'true' }), { node: runtime.node })
+      assert.equal(run.code, 0, visibleLog(run))
+      assert.equal(run.outputs.status, 'valid')
+      assert.equal(run.outputs.renewed, 'true')
+      assert.equal(run.outputs['secret-updated'], 'true')
+      assert.ok(s.github.secrets.has('acme/cluster-ops/TALOSCONFIG'))
+    })
+
+    it('is renewed when renew-before as a share of its lifetime covers what is left', async () => {
+      s.github.requests.length = 0
+      // 199 of 365 days left is 54.5% of the lifetime.
+      const inside = await runAction(s.inputs({ 'renew-before': '60%' }), { node: runtime.node })
+      assert.equal(inside.outputs.status, 'expiring', visibleLog(inside))
+      assert.equal(inside.outputs.renewed, 'true')
+      const outside = await runAction(s.inputs({ 'renew-before': '50%' }), { node: runtime.node })
+      assert.equal(outside.outputs.status, 'valid', visibleLog(outside))
+      assert.equal(outside.outputs.renewed, 'false')
+    })
+  })
+}

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { parseDuration, parseRenewBefore, requirePositiveDuration } from '../../src/duration.js'
+import { UserError } from '../../src/errors.js'
+
+describe('parseDuration', () => {
+  const cases: Array<[string, number | undefined]> = [
+    ['8760h', 8760 * 3_600_000],
+    ['1h30m', 5_400_000],
+    ['1.5h', 5_400_000],
+    ['365d', 365 * 86_400_000],
+    ['90s', 90_000],
+    ['250ms', 250],
+    ['2h45m30s', (2 * 3600 + 45 * 60 + 30) * 1000],
+    ['-1h', -3_600_000],
+    ['0', 0],
+    ['', undefined],
+    ['1', undefined],
+    ['h', undefined],
+    ['1y', undefined],
+    ['1h 30m', undefined],
+    ['forever', undefined]
+  ]
+  for (const [text, ms] of cases) it(`reads '${text}'`, () => assert.equal(parseDuration(text), ms))
+})
+
+describe('requirePositiveDuration', () => {
+  it('names the input and the expected syntax', () => {
+    assert.throws(() => requirePositiveDuration('a year', 'ttl'), (error: UserError) => {
+      assert.equal(error.input, 'ttl')
+      assert.match(error.message, /^Input 'ttl' is not a duration: 'a year'\. Use Go duration syntax/)
+      return true
+    })
+  })
+  it('refuses zero and negative lifetimes', () => {
+    assert.throws(() => requirePositiveDuration('0', 'ttl'), /must be longer than zero/)
+    assert.throws(() => requirePositiveDuration('-5h', 'ttl'), /must be longer than zero/)
+  })
+})
+
+describe('parseRenewBefore', () => {
+  it('takes a duration or a share of the lifetime', () => {
+    assert.deepEqual(parseRenewBefore('30d', 'renew-before'), { kind: 'duration', ms: 30 * 86_400_000 })
+    assert.deepEqual(parseRenewBefore('33%', 'renew-before'), { kind: 'share', fraction: 0.33 })
+    assert.deepEqual(parseRenewBefore('12.5%', 'renew-before'), { kind: 'share', fraction: 0.125 })
+  })
+  it('refuses shares outside 0-100 and other text', () => {
+    assert.throws(() => parseRenewBefore('0%', 'renew-before'), /between 0% and 100%/)
+    assert.throws(() => parseRenewBefore('100%', 'renew-before'), /between 0% and 100%/)
+    assert.throws(() => parseRenewBefore('150%', 'renew-before'), /between 0% and 100%/)
+    assert.throws(() => parseRenewBefore('soon', 'renew-before'), /Input 'renew-before' must be a duration/)
+    assert.throws(() => parseRenewBefore('-1d', 'renew-before'), /Input 'renew-before' must be a duration/)
+  })
+})

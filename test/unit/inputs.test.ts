@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { describe, it } from 'node:test'
+import { parse } from 'yaml'
+import { readConfig, list } from '../../src/inputs.js'
+import { UserError } from '../../src/errors.js'
+
+const base: Record<string, string> = {
+  'secrets-bundle': 'certs: {}',
+  talosconfig: 'contexts: {}',
+  'github-token': 'ghs_x',
+  repository: 'acme/cluster-ops'
+}
+const read = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) =>
+  readConfig((name) => ({ ...base, ...inputs })[name] ?? '', env)
+const failure = (inputs: Record<string, string>): UserError => {
+  try {
+    read(inputs)
+  } catch (error) {
+    assert.ok(error instanceof UserError, String(error))
+    return error
+  }
+  assert.fail('expected a UserError')
+}
+
+describe('readConfig', () => {
+  it('applies the defaults action.yml declares', () => {
+    const config = read({})
+    assert.deepEqual(config.roles, ['os:admin'])
+    assert.equal(config.ttlMs, 8760 * 3_600_000)
+    assert.deepEqual(config.renewBefore, { kind: 'duration', ms: 30 * 86_400_000 })
+    assert.equal(config.force, false)
+    assert.equal(config.dryRun, false)
+    assert.equal(config.secretName, 'TALOSCONFIG')
+    assert.equal(config.githubApiUrl, 'https://api.github.com')
+    assert.deepEqual(config.repository, { owner: 'acme', repo: 'cluster-ops' })
+  })
+
+  it('falls back to the runner environment for repository, API URL and temp folder', () => {
+    const config = read({ repository: '' }, { GITHUB_REPOSITORY: 'o/r', GITHUB_API_URL: 'https://ghe.example/api/v3/', RUNNER_TEMP: '/runner/tmp' })
+    assert.deepEqual(config.repository, { owner: 'o', repo: 'r' })
+    assert.equal(config.githubApiUrl, 'https://ghe.example/api/v3')
+    assert.equal(config.runnerTemp, '/runner/tmp')
+  })
+
+  it('reads lists, roles and booleans', () => {
+    const config = read({ endpoints: '10.0.0.1, 10.0.0.2\n10.0.0.3,', roles: 'os:reader\nos:etcd:backup,os:reader', force: 'True', 'dry-run': 'FALSE' })
+    assert.deepEqual(config.endpoints, ['10.0.0.1', '10.0.0.2', '10.0.0.3'])
+    assert.deepEqual(config.roles, ['os:reader', 'os:etcd:backup'])
+    assert.equal(config.force, true)
+    assert.equal(config.dryRun, false)
+  })
+
+  it('names each bad input', () => {
+    const cases: Array<[Record<string, string>, string, RegExp]> = [
+      [{ 'secrets-bundle': '' }, 'secrets-bundle', /^Input 'secrets-bundle' is required/],
+      [{ 'github-token': '' }, 'github-token', /^Input 'github-token' is required/],
+      [{ roles: 'os:admin,admin' }, 'roles', /^Input 'roles' has unknown roles: admin\. Talos knows os:admin, os:operator/],
+      [{ roles: ' , ' }, 'roles', /^Input 'roles' is empty/],
+      [{ ttl: '1y' }, 'ttl', /^Input 'ttl' is not a duration/],
+      [{ 'renew-before': '120%' }, 'renew-before', /^Input 'renew-before'/],
+      [{ force: 'yes' }, 'force', /^Input 'force' must be true or false; got 'yes'\.$/],
+      [{ 'dry-run': '1' }, 'dry-run', /^Input 'dry-run' must be true or false/],
+      [{ 'secret-name': 'GITHUB_TALOS' }, 'secret-name', /may not start with 'GITHUB_'/],
+      [{ 'secret-name': '1TALOS' }, 'secret-name', /may not start with a digit/],
+      [{ 'secret-name': 'TALOS-CONFIG' }, 'secret-name', /may contain only letters, digits and underscores/],
+      [{ repository: 'cluster-ops' }, 'repository', /^Input 'repository' must be 'owner\/name'; got 'cluster-ops'\.$/],
+      [{ talosconfig: '', context: 'x' }, 'endpoints', /set 'context' \(its name\) and 'endpoints'/],
+      [{ talosconfig: '', endpoints: '10.0.0.1' }, 'context', /set 'context' \(its name\) and 'endpoints'/]
+    ]
+    for (const [inputs, input, message] of cases) {
+      const error = failure(inputs)
+      assert.equal(error.input, input, JSON.stringify(inputs))
+      assert.match(error.message, message)
+    }
+  })
+
+  it('reads exactly the inputs action.yml declares', () => {
+    const declared = Object.keys(parse(readFileSync('action.yml', 'utf8')).inputs).sort()
+    const asked = new Set<string>()
+    readConfig((name) => (asked.add(name), ({ ...base })[name] ?? ''), {})
+    assert.deepEqual([...asked].sort(), declared)
+  })
+})
+
+describe('list', () => {
+  it('splits on commas and newlines and drops empties', () => {
+    assert.deepEqual(list(' a ,b\n\n c,'), ['a', 'b', 'c'])
+    assert.deepEqual(list(''), [])
+  })
+})

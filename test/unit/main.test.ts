@@ -1,0 +1,110 @@
+// main with recording collaborators and a fixed clock: the decisions, the order of events
+// and the refusals, without the runner or the network.
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { parse } from 'yaml'
+import { UserError } from '../../src/errors.js'
+import { readConfig, type Config } from '../../src/inputs.js'
+import { main, type Deps } from '../../src/main.js'
+import { daysFromNow, makeCluster, talosconfigYaml } from '../support/cluster.js'
+
+const cluster = makeCluster()
+const other = makeCluster()
+const now = new Date(Date.now() + 10_000)
+
+function config(inputs: Record<string, string>): Config {
+  const all: Record<string, string> = { 'secrets-bundle': cluster.bundleYaml, 'github-token': 't', repository: 'acme/ops', ...inputs }
+  return readConfig((name) => all[name] ?? '', {})
+}
+
+function recorder() {
+  const events: string[] = []
+  const puts: Array<{ name: string; value: string; dryRun: boolean }> = []
+  const deps: Deps = {
+    now: () => now,
+    mask: () => events.push('mask'),
+    info: (message) => events.push(`info: ${message}`),
+    warning: (message) => events.push(`warning: ${message}`),
+    setOutput: (name, value) => events.push(`output ${name}=${value}`),
+    writeSummary: async () => void events.push('summary'),
+    saveFile: async (name) => (events.push(`save ${name}`), `/tmp/${name}`),
+    openSecretStore: async () => ({
+      scope: 'repository acme/ops',
+      put: async (name, value, { dryRun }) => (puts.push({ name, value, dryRun }), !dryRun)
+    })
+  }
+  return { deps, events, puts }
+}
+
+const expiring = cluster.clientCertificate({ notBefore: daysFromNow(-360), notAfter: daysFromNow(5) })
+
+describe('main', () => {
+  it('masks all secrets before it logs or writes anything, and writes last', async () => {
+    const { deps, events, puts } = recorder()
+    const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['10.5.0.2'], caPem: cluster.caCrtPem, client: expiring } })
+    const result = await main(config({ talosconfig }), deps)
+    assert.equal(result.decision.status, 'expiring')
+    assert.equal(puts.length, 1)
+    const firstOther = events.findIndex((event) => event !== 'mask')
+    assert.ok(firstOther > 10, 'bundle and talosconfig values are masked first')
+    assert.deepEqual(events.slice(firstOther).filter((event) => event !== 'mask').slice(0, 1), ['save talosconfig'])
+    assert.ok(events.lastIndexOf('mask') < events.indexOf('save talosconfig'), 'the new credential is masked before it is saved')
+    assert.equal(events.at(-1), 'summary')
+    assert.deepEqual(events.filter((event) => event.startsWith('warning')), [])
+  })
+
+  it('warns when the talosconfig belongs to another CA, and still renews from the bundle', async () => {
+    const { deps, events, puts } = recorder()
+    const foreign = other.clientCertificate({ notBefore: daysFromNow(-360), notAfter: daysFromNow(5) })
+    const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['10.5.0.2'], caPem: other.caCrtPem, client: foreign } })
+    await main(config({ talosconfig }), deps)
+    assert.deepEqual(events.filter((event) => event.startsWith('warning')), [
+      "warning: The ca of talosconfig context 'prod' is not the secrets bundle's Talos API CA (certs.os.crt); a renewed talosconfig carries the bundle's CA.",
+      "warning: The client certificate of talosconfig context 'prod' was not issued by the secrets bundle's CA: check that 'secrets-bundle' belongs to this cluster."
+    ])
+    const written = parse(puts[0]?.value ?? '')
+    assert.equal(Buffer.from(written.contexts.prod.ca, 'base64').toString(), cluster.caCrtPem)
+  })
+
+  it('issues a certificate for a context that has none (status missing)', async () => {
+    const { deps, puts } = recorder()
+    const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['10.5.0.2'], caPem: cluster.caCrtPem } })
+    const result = await main(config({ talosconfig }), deps)
+    assert.equal(result.decision.status, 'missing')
+    assert.ok(parse(puts[0]?.value ?? '').contexts.prod.crt)
+  })
+
+  it('refuses a ttl that outlives the CA, before issuing or writing anything', async () => {
+    const { deps, events, puts } = recorder()
+    const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['10.5.0.2'], caPem: cluster.caCrtPem, client: expiring } })
+    await assert.rejects(main(config({ talosconfig, ttl: '3651d' }), deps), (error: UserError) => {
+      assert.equal(error.input, 'ttl')
+      assert.match(error.message, /^Input 'ttl' asks for a certificate valid until .+, but the Talos API CA expires on .+; a certificate that outlives its CA is not issued\. Shorten 'ttl' or rotate the CA\.$/)
+      return true
+    })
+    assert.deepEqual(puts, [])
+    assert.ok(!events.includes('save talosconfig'))
+  })
+
+  it('needs a context when the talosconfig selects none', async () => {
+    const { deps } = recorder()
+    const talosconfig = talosconfigYaml('', { prod: { endpoints: ['10.5.0.2'], caPem: cluster.caCrtPem, client: expiring } })
+    await assert.rejects(main(config({ talosconfig }), deps), /^UserError: Input 'talosconfig' selects no context/)
+    const result = await main(config({ talosconfig, context: 'prod' }), deps)
+    assert.equal(result.context, 'prod')
+  })
+
+  it('refuses a crt that is not a certificate', async () => {
+    const { deps } = recorder()
+    const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['10.5.0.2'], caPem: cluster.caCrtPem, client: { crtPem: expiring.keyPem, keyPem: expiring.keyPem } } })
+    await assert.rejects(main(config({ talosconfig }), deps), /^UserError: contexts\.prod\.crt in input 'talosconfig' is not a PEM certificate\.$/)
+  })
+
+  it('passes dry-run to the store', async () => {
+    const { deps, puts } = recorder()
+    const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['10.5.0.2'], caPem: cluster.caCrtPem, client: expiring } })
+    const result = await main(config({ talosconfig, 'dry-run': 'true' }), deps)
+    assert.equal(puts[0]?.dryRun, true)
+    assert.equal(result.secretUpdated, false)
+  })
+})

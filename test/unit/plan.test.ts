@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { plan } from '../../src/plan.js'
+
+const DAY = 86_400_000
+const now = new Date('2026-11-28T12:00:00Z')
+const cert = (daysLeft: number, lifetimeDays = 365) => ({
+  notBefore: new Date(now.getTime() + (daysLeft - lifetimeDays) * DAY),
+  notAfter: new Date(now.getTime() + daysLeft * DAY)
+})
+const days30 = { renewBefore: { kind: 'duration' as const, ms: 30 * DAY }, force: false }
+
+describe('plan', () => {
+  it('renews a missing certificate', () => {
+    assert.deepEqual(plan(undefined, days30, now), { status: 'missing', renew: true, reason: 'there is no client certificate yet' })
+  })
+  it('leaves a valid one alone and renews inside the window', () => {
+    assert.deepEqual(plan(cert(31), days30, now), { status: 'valid', renew: false, reason: '31 days left, outside renew-before', daysRemaining: 31 })
+    assert.deepEqual(plan(cert(29.5), days30, now), { status: 'expiring', renew: true, reason: '29 days left, inside renew-before', daysRemaining: 29 })
+    assert.equal(plan(cert(1.2), days30, now).reason, '1 day left, inside renew-before')
+  })
+  it('says expired once notAfter has passed, with negative days', () => {
+    assert.deepEqual(plan(cert(-0.5), days30, now), { status: 'expired', renew: true, reason: 'it has expired', daysRemaining: -1 })
+    assert.equal(plan(cert(-3), days30, now).daysRemaining, -3)
+  })
+  it('forces a renewal of a valid certificate', () => {
+    assert.deepEqual(plan(cert(200), { ...days30, force: true }, now), {
+      status: 'valid',
+      renew: true,
+      reason: '200 days left, outside renew-before; renewal forced',
+      daysRemaining: 200
+    })
+  })
+  it('measures a share against the certificate own lifetime', () => {
+    const third = { renewBefore: { kind: 'share' as const, fraction: 0.33 }, force: false }
+    assert.equal(plan(cert(120, 365), third, now).status, 'expiring')
+    assert.equal(plan(cert(121, 365), third, now).status, 'valid')
+    // A 30-day certificate: 33% is 9.9 days.
+    assert.equal(plan(cert(9, 30), third, now).status, 'expiring')
+    assert.equal(plan(cert(10, 30), third, now).status, 'valid')
+  })
+})
