@@ -47,6 +47,9 @@ await build({
   // outside the bundle. getBuiltinModule serves those without starting the CommonJS loader.
   banner: { js: 'const require=(id)=>process.getBuiltinModule(id);' },
   plugins: [lazyOidcClient],
+  // Prefer the ES module builds that packages ship ("module"): they can be tree-shaken and
+  // need no CommonJS wrappers, which are much slower to start.
+  mainFields: ['module', 'main'],
   // yaml's Node build is CommonJS and require()s 'process' and 'buffer', and the first
   // require() from an ES module costs several milliseconds at every start. Its ES module
   // build (the package's default export) needs neither and parses the same.
