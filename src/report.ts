@@ -12,7 +12,6 @@ export interface RunResult {
   /** Where the secret went (or would have gone): `repository owner/name`. */
   scope?: string
   secretUpdated: boolean
-  dryRun: boolean
 }
 
 /** The step's outputs. Never the talosconfig itself, nor any key. */

@@ -18,7 +18,7 @@ function runnerDeps(config: Config): Deps {
     // Plain appends, as the runner reads the file: core.summary would load fs/promises at
     // every start for one write.
     async writeSummary(markdown) {
-      if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${markdown}\n`)
+      if (config.stepSummaryPath) appendFileSync(config.stepSummaryPath, `${markdown}\n`)
     },
     async saveFile(name, text) {
       const path = join(mkdtempSync(join(config.runnerTemp, 'talos-renew-')), name)

@@ -1,6 +1,7 @@
 import { Document, isMap, isScalar, isSeq, type Node } from 'yaml'
 import { decodeBase64, parseYaml, pemBodyLines, readTextInput } from './encoding.js'
 import { UserError } from './errors.js'
+import type { Credential } from './pki/issue.js'
 
 const INPUT = 'talosconfig'
 
@@ -21,13 +22,6 @@ export interface TalosContext {
   caPem?: string
   crtPem?: string
   keyPem?: string
-}
-
-/** The client credential a talosconfig context carries, as PEM text. */
-export interface Credential {
-  caPem: string
-  crtPem: string
-  keyPem: string
 }
 
 export function readTalosconfig(value: string): Talosconfig {

