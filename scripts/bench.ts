@@ -37,7 +37,8 @@ const envFor = (talosconfig: string): NodeJS.ProcessEnv => ({
   'INPUT_GITHUB-API-URL': github.url,
   INPUT_REPOSITORY: 'acme/cluster-ops'
 })
-const checkEnv = envFor(talosconfigFor(200))
+// A check-only run, as on a pull request: it needs the talosconfig alone.
+const checkEnv = { ...envFor(talosconfigFor(200)), INPUT_MODE: 'check', 'INPUT_SECRETS-BUNDLE': '', 'INPUT_GITHUB-TOKEN': '' }
 const renewEnv = envFor(talosconfigFor(5))
 
 for (const file of ['output', 'summary']) writeFileSync(join(cluster.dir, file), '')
@@ -66,7 +67,7 @@ const over = median(times.check) / bare > BUDGET.check || median(times.renew) / 
 
 console.log(`${(RUNTIMES[0] as { name: string }).name} (the runtime action.yml declares), median of ${ROUNDS} rounds`)
 console.log(line('bare start (node -e 0)', bare))
-console.log(line('check (fresh, nothing due)', median(times.check), BUDGET.check))
+console.log(line('check (mode check)', median(times.check), BUDGET.check))
 console.log(line('renew (issue + write secret)', median(times.renew), BUDGET.renew))
 console.log(`bundle: ${(total / 1024).toFixed(0)} KiB in ${files.length} files (budget ${BUDGET.bundleBytes / 1024} KiB); loaded at start: dist/index.js ${(bytes('index.js') / 1024).toFixed(0)} KiB`)
 for (const file of files.filter((f) => f !== 'index.js').sort()) console.log(`  ${file.padEnd(40)} ${(bytes(file) / 1024).toFixed(0).padStart(5)} KiB`)

@@ -11,7 +11,7 @@ import { RUNTIMES, runAction, visibleLog } from '../test/support/run-action.js'
 const section = (title: string): void => console.log(`\n=== ${title} ${'='.repeat(Math.max(0, 70 - title.length))}\n`)
 
 const cluster = makeCluster()
-const current = cluster.clientCertificate({ notBefore: daysFromNow(-353), notAfter: daysFromNow(12) })
+const current = cluster.clientCertificate({ notBefore: daysFromNow(-353), notAfter: daysFromNow(12.5) })
 const talosconfig = talosconfigYaml('demo', { demo: { endpoints: ['10.5.0.2'], nodes: ['10.5.0.2'], caPem: cluster.caCrtPem, client: current } })
 const github = await startGitHubStandIn()
 const runtime = RUNTIMES[0] as { name: string; node: string }

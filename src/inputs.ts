@@ -11,6 +11,15 @@ export const TALOS_ROLES = [
   'os:impersonator'
 ] as const
 
+/** check reads and reports only; renew also renews what is due. */
+export type Mode = 'check' | 'renew'
+
+/** The status at which a check fails the step. */
+export type FailOn = 'expiring' | 'expired' | 'never'
+
+/** Events whose runs only check under mode auto: pull requests (forks get no secrets). */
+const CHECK_EVENTS = ['pull_request', 'pull_request_target', 'merge_group']
+
 export interface Repository {
   owner: string
   repo: string
@@ -18,7 +27,12 @@ export interface Repository {
 
 /** Every input of the action, read and validated once. Nothing else reads the environment. */
 export interface Config {
-  secretsBundle: string
+  mode: Mode
+  /** How the mode was chosen, for the log: "mode auto on pull_request". */
+  modeReason: string
+  failOn: FailOn
+  /** Required to renew; a check never reads it. */
+  secretsBundle: string | undefined
   talosconfig: string | undefined
   context: string | undefined
   endpoints: string[]
@@ -47,12 +61,17 @@ export type GetInput = (name: string) => string
  */
 export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
   const input = (name: string, fallback = ''): string => getInput(name) || fallback
+  const { mode, modeReason } = resolveMode(input('mode', 'auto'), env.GITHUB_EVENT_NAME ?? '')
   const talosconfig = input('talosconfig') || undefined
   const context = input('context') || undefined
   const endpoints = list(input('endpoints'))
-  if (!talosconfig) requireForFirstTalosconfig(context, endpoints)
+  if (!talosconfig) requireTalosconfigOrFirst(mode, context, endpoints)
+  const forRenewal = (name: string, what: string): string => (mode === 'renew' ? required(input(name), name, what) : input(name))
   return {
-    secretsBundle: required(input('secrets-bundle'), 'secrets-bundle', 'the Talos secrets bundle (secrets.yaml from talosctl gen secrets), as YAML or base64'),
+    mode,
+    modeReason,
+    failOn: oneOf(input('fail-on', 'expiring'), 'fail-on', ['expiring', 'expired', 'never'] as const),
+    secretsBundle: forRenewal('secrets-bundle', 'the Talos secrets bundle (secrets.yaml from talosctl gen secrets), as YAML or base64') || undefined,
     talosconfig,
     context,
     endpoints,
@@ -64,7 +83,7 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
     dryRun: boolean(input('dry-run', 'false'), 'dry-run'),
     secretName: secretName(input('secret-name', 'TALOSCONFIG')),
     repository: repository(input('repository', env.GITHUB_REPOSITORY ?? '')),
-    githubToken: required(input('github-token'), 'github-token', 'a token that can write Actions secrets (fine-grained PAT or GitHub App token with Secrets: write)'),
+    githubToken: forRenewal('github-token', 'a token that can write Actions secrets (fine-grained PAT or GitHub App token with Secrets: write)'),
     githubApiUrl: input('github-api-url', env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
     runnerTemp: env.RUNNER_TEMP || (env.TMPDIR ?? '/tmp'),
     stepSummaryPath: env.GITHUB_STEP_SUMMARY || undefined
@@ -76,7 +95,25 @@ function required(value: string, name: string, what: string): string {
   return value
 }
 
-function requireForFirstTalosconfig(context: string | undefined, endpoints: string[]): void {
+/** mode auto checks on pull-request events and renews on every other event. */
+function resolveMode(value: string, event: string): { mode: Mode; modeReason: string } {
+  const mode = oneOf(value, 'mode', ['auto', 'check', 'renew'] as const)
+  if (mode !== 'auto') return { mode, modeReason: `mode ${mode}` }
+  return { mode: CHECK_EVENTS.includes(event) ? 'check' : 'renew', modeReason: `mode auto on ${event || 'an unknown event'}` }
+}
+
+function oneOf<T extends string>(value: string, name: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T
+  throw new UserError(`Input '${name}' must be one of ${allowed.join(', ')}; got '${value}'.`, name)
+}
+
+function requireTalosconfigOrFirst(mode: Mode, context: string | undefined, endpoints: string[]): void {
+  if (mode === 'check') {
+    throw new UserError(
+      "Input 'talosconfig' is empty, and a check reads nothing else. Pass the talosconfig secret; note that workflows run for pull requests from forks get no secrets.",
+      'talosconfig'
+    )
+  }
   if (!context || endpoints.length === 0) {
     throw new UserError(
       "Input 'talosconfig' is empty, so a first talosconfig will be made: set 'context' (its name) and 'endpoints' (controlplane addresses) for it, or pass the current talosconfig.",

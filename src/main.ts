@@ -1,12 +1,13 @@
 import { UserError } from './errors.js'
 import type { Config } from './inputs.js'
 import { loadLocalCa, type CaOrigin } from './pki/ca.js'
-import { inspectCertificate, issuedBy, sameCertificate, type CertificateInfo } from './pki/inspect.js'
+import { inspectCertificate, issuedBy, sameCertificate } from './pki/inspect.js'
 import { localCaIssuer, type Credential, type Issuer } from './pki/issue.js'
 import { talosClientProfile } from './pki/profile.js'
 import { verifyCredential } from './pki/verify.js'
 import { plan } from './plan.js'
-import { headline, outputsOf, summaryOf, type RunResult } from './report.js'
+import { annotationsOf, headline, outputsOf, reachesFailOn, summaryOf, type Renewal, type RunResult } from './report.js'
+import { reportContexts } from './contexts.js'
 import type { SecretStore } from './github/secrets.js'
 import { readSecretsBundle } from './sources/bundle.js'
 import { pemBodyLines } from './encoding.js'
@@ -26,6 +27,8 @@ export interface Deps {
   mask(value: string): void
   info(message: string): void
   warning(message: string): void
+  /** An error annotation that does not by itself end the run. */
+  error(message: string): void
   setOutput(name: string, value: string): void
   writeSummary(markdown: string): Promise<void>
   /** Writes a file only the runner's user can read (mode 0600) and returns its path. */
@@ -37,31 +40,36 @@ export interface Deps {
 const BUNDLE_OS_CA: CaOrigin = { input: 'secrets-bundle', path: 'certs.os' }
 
 /**
- * One pass: read, decide, and when due issue, verify, render and store; then report. The
- * secrets bundle is read only when a renewal is due: a check stays as cheap as the talosconfig.
+ * One pass: read and report every context; when renewing and the selected context is due,
+ * issue, verify, render and store; then annotate and report. The secrets bundle is read only
+ * when a renewal is due: a check stays as cheap as reading the talosconfig.
  */
 export async function main(config: Config, deps: Deps): Promise<RunResult> {
   const now = deps.now()
   const talosconfig = config.talosconfig ? readTalosconfig(config.talosconfig) : undefined
   if (talosconfig) sensitiveValues(talosconfig).forEach((value) => deps.mask(value))
   const contextName = selectContextName(config, talosconfig)
-  const current = talosconfig ? readContext(talosconfig, contextName) : undefined
-  const info = current && inspectCurrent(current)
-  const decision = plan(info, config, now)
+  const contexts = talosconfig ? reportContexts(talosconfig, contextName, config, now) : []
+  const decision = contexts[0]?.decision ?? plan(undefined, config, now)
   const result: RunResult = {
+    mode: config.mode,
+    modeReason: config.modeReason,
     context: contextName,
-    roles: info?.organizations ?? [],
+    contexts,
     decision,
-    expiresAt: info?.notAfter,
     secretName: config.secretName,
-    secretUpdated: false
+    failed: config.mode === 'check' && contexts.some((report) => reachesFailOn(report.decision.status, config.failOn))
   }
-  if (decision.renew) Object.assign(result, await renew(config, deps, { current, talosconfig, contextName, now }))
-  await publish(result, deps)
+  if (config.mode === 'renew' && decision.renew) {
+    const current = talosconfig && readContext(talosconfig, contextName)
+    result.renewal = await renew(config, deps, { current, talosconfig, contextName, now })
+  }
+  await publish(result, config, deps)
   return result
 }
 
 function openIssuer(config: Config, deps: Deps, now: Date): Issuer {
+  if (config.secretsBundle === undefined) throw new Error("renewing without 'secrets-bundle': readConfig should have refused")
   const bundle = readSecretsBundle(config.secretsBundle)
   bundle.sensitiveValues.forEach((value) => deps.mask(value))
   return localCaIssuer(loadLocalCa(bundle.os.crtPem, bundle.os.keyPem, BUNDLE_OS_CA, now))
@@ -73,15 +81,6 @@ function selectContextName(config: Config, talosconfig: Talosconfig | undefined)
     throw new UserError("Input 'talosconfig' selects no context (its 'context' is empty); set the 'context' input.", 'context')
   }
   return name
-}
-
-function inspectCurrent(context: TalosContext): CertificateInfo | undefined {
-  if (!context.crtPem) return undefined
-  const info = inspectCertificate(context.crtPem)
-  if (!info) {
-    throw new UserError(`contexts.${context.name}.crt in input 'talosconfig' is not a PEM certificate.`, 'talosconfig')
-  }
-  return info
 }
 
 /** A talosconfig that does not belong to the bundle's cluster is worth saying plainly. */
@@ -105,8 +104,14 @@ interface RenewalInput {
   now: Date
 }
 
-async function renew(config: Config, deps: Deps, input: RenewalInput): Promise<Partial<RunResult>> {
+async function renew(config: Config, deps: Deps, input: RenewalInput): Promise<Renewal> {
   const { current, now } = input
+  if (current?.hasAuth && !current.crtPem) {
+    throw new UserError(
+      `Context '${current.name}' of input 'talosconfig' signs in through Omni (its auth section), not with a client certificate: there is nothing to renew. Set 'context' to a context with a client certificate.`,
+      'context'
+    )
+  }
   const issuer = openIssuer(config, deps, now)
   if (current) warnAboutCa(current, issuer, deps)
   const notAfter = new Date(now.getTime() + config.ttlMs)
@@ -130,8 +135,9 @@ async function renew(config: Config, deps: Deps, input: RenewalInput): Promise<P
   const talosconfigPath = await deps.saveFile('talosconfig', text)
   const store = await deps.openSecretStore(config)
   const secretUpdated = await store.put(config.secretName, text, { dryRun: config.dryRun })
-  const newExpiresAt = inspectCertificate(credential.crtPem)?.notAfter
-  return { roles: profile.organizations, newExpiresAt, talosconfigPath, scope: store.scope, secretUpdated }
+  const issued = inspectCertificate(credential.crtPem)
+  if (!issued) throw new Error('the new client certificate does not parse')
+  return { roles: profile.organizations, notAfter: issued.notAfter, caNotAfter: issuer.caNotAfter, talosconfigPath, scope: store.scope, secretUpdated }
 }
 
 /** The new certificate and key, base64 as the talosconfig holds them, and the key's PEM lines. */
@@ -140,8 +146,9 @@ function maskCredential(credential: Credential, deps: Deps): void {
   pemBodyLines(credential.keyPem).forEach((line) => deps.mask(line))
 }
 
-async function publish(result: RunResult, deps: Deps): Promise<void> {
+async function publish(result: RunResult, config: Config, deps: Deps): Promise<void> {
   for (const [name, value] of Object.entries(outputsOf(result))) deps.setOutput(name, value)
   deps.info(headline(result))
+  for (const { level, message } of annotationsOf(result, config.failOn)) deps[level](message)
   await deps.writeSummary(summaryOf(result))
 }

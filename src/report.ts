@@ -1,62 +1,139 @@
-import type { Decision } from './plan.js'
+import type { ContextReport } from './contexts.js'
+import type { FailOn, Mode } from './inputs.js'
+import type { Decision, Status } from './plan.js'
 
-/** What one run found and did: the single source of the outputs and the job summary. */
-export interface RunResult {
-  context: string
+/** A certificate issued and stored (or, in a dry run, only issued) by this run. */
+export interface Renewal {
   roles: string[]
-  decision: Decision
-  expiresAt?: Date
-  newExpiresAt?: Date
-  talosconfigPath?: string
-  secretName: string
-  /** Where the secret went (or would have gone): `repository owner/name`. */
-  scope?: string
+  notAfter: Date
+  caNotAfter: Date
+  talosconfigPath: string
+  /** Where the secret went, or would have gone: `repository owner/name`. */
+  scope: string
   secretUpdated: boolean
 }
 
-/** The step's outputs. Never the talosconfig itself, nor any key. */
+/** What one run found and did: the single source of outputs, annotations and summary. */
+export interface RunResult {
+  mode: Mode
+  modeReason: string
+  /** The selected context: the one checked for the outputs and renewed when due. */
+  context: string
+  /** Every context of the talosconfig, the selected one first; empty without a talosconfig. */
+  contexts: ContextReport[]
+  decision: Decision
+  renewal?: Renewal
+  secretName: string
+  /** A check found a certificate at the fail-on level. */
+  failed: boolean
+}
+
+export interface Annotation {
+  level: 'error' | 'warning'
+  message: string
+}
+
+const SEVERITY: Record<Status, number> = { missing: 0, valid: 0, expiring: 1, expired: 2 }
+const FAIL_LEVEL: Record<FailOn, number> = { expiring: 1, expired: 2, never: Infinity }
+
+/** Whether a check fails on this status: only certificates that exist can fail it. */
+export function reachesFailOn(status: Status, failOn: FailOn): boolean {
+  return SEVERITY[status] >= FAIL_LEVEL[failOn]
+}
+
+const day = (date: Date | undefined): string => date?.toISOString().slice(0, 10) ?? '—'
+const renewed = (result: RunResult, report: ContextReport): boolean => report.selected && result.renewal !== undefined
+
+/**
+ * Annotations: every expiring or expired certificate this run did not renew (an error when
+ * it fails the check), and every problem found, except those a renewal has just cured.
+ */
+export function annotationsOf(result: RunResult, failOn: FailOn): Annotation[] {
+  const annotations: Annotation[] = []
+  for (const report of result.contexts) {
+    const { certificate, decision } = report
+    if (certificate && SEVERITY[decision.status] > 0 && !renewed(result, report)) {
+      const days = decision.daysRemaining ?? 0
+      const when = decision.status === 'expired' ? `expired on ${day(certificate.notAfter)} (${-days} days ago)` : `expires on ${day(certificate.notAfter)} (${days} days left)`
+      const level = result.mode === 'check' && reachesFailOn(decision.status, failOn) ? 'error' : 'warning'
+      annotations.push({ level, message: `The client certificate of talosconfig context '${report.name}' ${when}.` })
+    }
+    for (const problem of report.problems) {
+      if (problem.about === 'ca' || !renewed(result, report)) annotations.push({ level: 'warning', message: problem.message })
+    }
+  }
+  return annotations
+}
+
+/** The step's outputs, about the selected context. Never the talosconfig itself, nor a key. */
 export function outputsOf(result: RunResult): Record<string, string> {
+  const selected = result.contexts.find((report) => report.selected)
+  const caNotAfter = result.renewal?.caNotAfter ?? selected?.caNotAfter
   return {
     status: result.decision.status,
-    'expires-at': result.expiresAt?.toISOString() ?? '',
+    'expires-at': selected?.certificate?.notAfter.toISOString() ?? '',
     'days-remaining': result.decision.daysRemaining?.toString() ?? '',
-    renewed: String(result.newExpiresAt !== undefined),
-    'new-expires-at': result.newExpiresAt?.toISOString() ?? '',
-    'secret-updated': String(result.secretUpdated),
-    'talosconfig-path': result.talosconfigPath ?? ''
+    renewed: String(result.renewal !== undefined),
+    'new-expires-at': result.renewal?.notAfter.toISOString() ?? '',
+    'secret-updated': String(result.renewal?.secretUpdated ?? false),
+    'talosconfig-path': result.renewal?.talosconfigPath ?? '',
+    'ca-expires-at': caNotAfter?.toISOString() ?? '',
+    report: JSON.stringify(result.contexts.map(reportEntry))
+  }
+}
+
+function reportEntry(report: ContextReport): Record<string, unknown> {
+  return {
+    context: report.name,
+    roles: report.certificate?.organizations ?? [],
+    'expires-at': report.certificate?.notAfter.toISOString() ?? null,
+    'days-remaining': report.decision.daysRemaining ?? null,
+    status: report.decision.status,
+    'ca-expires-at': report.caNotAfter?.toISOString() ?? null
   }
 }
 
 /** One line for the log. */
 export function headline(result: RunResult): string {
   const what = `talosconfig context '${result.context}'`
-  if (result.secretUpdated) return `Renewed ${what}: ${result.decision.reason}; secret ${result.secretName} written to ${result.scope}.`
-  if (result.newExpiresAt) return `Dry run: renewed ${what} (${result.decision.reason}) but wrote no secret.`
-  return `Nothing to do for ${what}: ${result.decision.reason}.`
+  const { renewal, decision } = result
+  if (renewal?.secretUpdated) return `Renewed ${what}: ${decision.reason}; secret ${result.secretName} written to ${renewal.scope}.`
+  if (renewal) return `Dry run: renewed ${what} (${decision.reason}) but wrote no secret.`
+  if (result.mode === 'check') return `Checked ${what} (${result.modeReason}): ${decision.reason}.`
+  return `Nothing to do for ${what}: ${decision.reason}.`
 }
 
-/** The job summary, in Markdown. */
+/** The job summary, in Markdown: a row per context, then what was renewed and written. */
 export function summaryOf(result: RunResult): string {
-  const date = (value?: Date): string => (value ? value.toISOString().replace('.000Z', 'Z') : '—')
-  const written = result.secretUpdated
-    ? `secret \`${result.secretName}\` in ${result.scope}`
-    : result.newExpiresAt
-      ? `nothing (dry run; would write \`${result.secretName}\` in ${result.scope})`
-      : 'nothing'
-  const rows: Array<[string, string]> = [
-    ['Context', `\`${result.context}\``],
-    ['Roles', result.roles.length > 0 ? result.roles.map((role) => `\`${role}\``).join(', ') : '—'],
-    ['Status', `${result.decision.status}: ${result.decision.reason}`],
-    ['Expires', date(result.expiresAt)],
-    ['New certificate expires', date(result.newExpiresAt)],
-    ['Written', written]
-  ]
-  return [
-    '## Talos client certificate',
-    '',
-    '| | |',
-    '|---|---|',
-    ...rows.map(([label, value]) => `| ${label} | ${value} |`),
-    ''
-  ].join('\n')
+  const lines = ['## Talos client certificates', '', `${result.mode === 'check' ? 'Check only' : 'Renewal'} (${result.modeReason}).`, '']
+  if (result.contexts.length > 0) {
+    lines.push('| Context | Roles | Expires | Days left | Status | CA expires |', '|---|---|---|---|---|---|')
+    for (const report of result.contexts) lines.push(summaryRow(result, report))
+    lines.push('')
+  }
+  lines.push(renewalLine(result), '')
+  return lines.join('\n')
+}
+
+function summaryRow(result: RunResult, report: ContextReport): string {
+  const name = `\`${report.name}\`${report.selected ? ' (selected)' : ''}`
+  const { certificate, decision } = report
+  if (!certificate) {
+    const status = renewed(result, report) ? 'no client certificate yet' : 'no client certificate, nothing to renew'
+    return `| ${name} | — | — | — | ${status} | ${day(report.caNotAfter)} |`
+  }
+  const roles = certificate.organizations.map((role) => `\`${role}\``).join(', ') || '—'
+  return `| ${name} | ${roles} | ${day(certificate.notAfter)} | ${decision.daysRemaining} | ${decision.status} | ${day(report.caNotAfter)} |`
+}
+
+function renewalLine(result: RunResult): string {
+  const { renewal } = result
+  const context = `\`${result.context}\``
+  if (!renewal) {
+    return result.mode === 'check' ? 'Nothing renewed: this run only checks.' : `Nothing renewed: ${context} is not due (${result.decision.reason}).`
+  }
+  const issued = `Renewed ${context} (${result.decision.reason}): the new certificate for ${renewal.roles.map((role) => `\`${role}\``).join(', ')} expires ${renewal.notAfter.toISOString().replace('.000Z', 'Z')}`
+  return renewal.secretUpdated
+    ? `${issued}; written to secret \`${result.secretName}\` in ${renewal.scope}.`
+    : `${issued}; dry run, nothing written (it would go to secret \`${result.secretName}\` in ${renewal.scope}).`
 }

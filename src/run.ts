@@ -14,6 +14,7 @@ function runnerDeps(config: Config): Deps {
     mask: (value) => core.setSecret(value),
     info: (message) => core.info(message),
     warning: (message) => core.warning(message),
+    error: (message) => core.error(message),
     setOutput: (name, value) => core.setOutput(name, value),
     // Plain appends, as the runner reads the file: core.summary would load fs/promises at
     // every start for one write.
@@ -40,7 +41,9 @@ function runnerDeps(config: Config): Deps {
 export async function run(): Promise<void> {
   try {
     const config = readConfig((name) => core.getInput(name), process.env)
-    await main(config, runnerDeps(config))
+    const result = await main(config, runnerDeps(config))
+    // The check's own ::error annotations have said why; no further error line is wanted.
+    if (result.failed) process.exitCode = 1
   } catch (error) {
     if (error instanceof UserError) {
       core.setFailed(error.message)

@@ -22,6 +22,8 @@ export interface TalosContext {
   caPem?: string
   crtPem?: string
   keyPem?: string
+  /** An `auth` section (Omni's siderov1): the context signs in without a client certificate. */
+  hasAuth: boolean
 }
 
 export function readTalosconfig(value: string): Talosconfig {
@@ -68,7 +70,8 @@ export function readContext(config: Talosconfig, name: string): TalosContext {
     nodes: stringList(node.get('nodes', true)),
     caPem: pem('ca'),
     crtPem: pem('crt'),
-    keyPem: pem('key')
+    keyPem: pem('key'),
+    hasAuth: node.has('auth')
   }
 }
 

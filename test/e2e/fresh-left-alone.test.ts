@@ -1,5 +1,6 @@
 // Scenario: the scheduled run finds a talosconfig with plenty of time left and does nothing.
 import assert from 'node:assert/strict'
+import { X509Certificate } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { scenario, keyLines, type Scenario } from '../support/scenario.js'
 import { errorLines, RUNTIMES, runAction, visibleLog } from '../support/run-action.js'
@@ -22,11 +23,17 @@ for (const runtime of RUNTIMES) {
         renewed: 'false',
         'new-expires-at': '',
         'secret-updated': 'false',
-        'talosconfig-path': ''
+        'talosconfig-path': '',
+        'ca-expires-at': run.outputs['ca-expires-at'],
+        report: run.outputs.report
       })
+      assert.equal(run.outputs['ca-expires-at'], new Date(new X509Certificate(s.cluster.caCrtPem).validTo).toISOString())
+      assert.deepEqual(JSON.parse(run.outputs.report as string), [
+        { context: 'prod', roles: ['os:admin'], 'expires-at': run.outputs['expires-at'], 'days-remaining': 199, status: 'valid', 'ca-expires-at': run.outputs['ca-expires-at'] }
+      ])
       assert.equal(new Date(run.outputs['expires-at'] as string).toISOString(), run.outputs['expires-at'])
       assert.match(visibleLog(run), /Nothing to do for talosconfig context 'prod': 199 days left, outside renew-before\./)
-      assert.match(run.summary, /\| Written \| nothing \|/)
+      assert.match(run.summary, /\nNothing renewed: `prod` is not due \(199 days left, outside renew-before\)\.\n/)
       for (const line of keyLines(s.current.keyPem)) assert.ok(!visibleLog(run).includes(line))
     })
 

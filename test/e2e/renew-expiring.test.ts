@@ -93,8 +93,12 @@ for (const runtime of RUNTIMES) {
       assert.equal(readFileSync(path, 'utf8'), stored.value)
 
       // The summary tells what happened; nothing secret is shown anywhere.
-      assert.match(run.summary, /\| Context \| `prod` \|/)
-      assert.match(run.summary, /secret `TALOSCONFIG` in repository acme\/cluster-ops/)
+      assert.match(run.summary, /\n\| `prod` \(selected\) \| `os:admin` \| \d{4}-\d\d-\d\d \| 9 \| expiring \| \d{4}-\d\d-\d\d \|\n/)
+      assert.match(run.summary, /; written to secret `TALOSCONFIG` in repository acme\/cluster-ops\.\n/)
+      // The other context shares the expiring certificate but is not renewed: it is annotated.
+      assert.deepEqual(run.stdout.split('\n').filter((line) => line.startsWith('::warning')), [
+        `::warning::The client certificate of talosconfig context 'staging' expires on ${run.outputs['expires-at']?.slice(0, 10)} (9 days left).`
+      ])
       const log = visibleLog(run) + run.summary + JSON.stringify(run.outputs)
       for (const secret of [written.contexts.prod.key, ...keyPem.split('\n').slice(1, -2), oldKeyPem.split('\n')[1] as string]) {
         assert.ok(!log.includes(secret), 'key material appears in the log, summary or outputs')

@@ -37,6 +37,11 @@ commonName = optional
 keyUsage = critical, digitalSignature
 extendedKeyUsage = clientAuth
 authorityKeyIdentifier = keyid
+# What Talos before v1.3 issued: serverAuth as well, which Talos 1.12+ refuses.
+[legacy_client]
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth, clientAuth
+authorityKeyIdentifier = keyid
 [server]
 keyUsage = critical, digitalSignature
 extendedKeyUsage = serverAuth
@@ -73,7 +78,7 @@ export interface Cluster {
   caKeyPem: string
   bundleYaml: string
   /** Signs a client certificate with the OS CA, as openssl ca does, with the given dates. */
-  clientCertificate(options: { roles?: string[]; notBefore: Date; notAfter: Date }): ClientCertificate
+  clientCertificate(options: { roles?: string[]; notBefore: Date; notAfter: Date; legacyUsages?: boolean }): ClientCertificate
   /** A server certificate for 127.0.0.1 from the OS CA, as apid presents one. */
   serverCertificate(): ClientCertificate
 }
@@ -117,8 +122,9 @@ export function makeCluster(options: { algorithm?: CaAlgorithm; caDays?: number 
     caCrtPem,
     caKeyPem,
     bundleYaml,
-    clientCertificate({ roles = ['os:admin'], notBefore, notAfter }) {
-      return sign('client', roles.map((role) => `/O=${role}`).join(''), notBefore, notAfter)
+    clientCertificate({ roles = ['os:admin'], notBefore, notAfter, legacyUsages = false }) {
+      const subject = roles.length > 0 ? roles.map((role) => `/O=${role}`).join('') : '/CN=nobody'
+      return sign(legacyUsages ? 'legacy_client' : 'client', subject, notBefore, notAfter)
     },
     serverCertificate() {
       return sign('server', '/O=talos/CN=127.0.0.1', new Date(Date.now() - DAY_MS), new Date(Date.now() + DAY_MS))

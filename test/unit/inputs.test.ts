@@ -78,6 +78,25 @@ describe('readConfig', () => {
     }
   })
 
+  it('resolves mode auto from the event', () => {
+    for (const event of ['pull_request', 'pull_request_target', 'merge_group']) {
+      assert.deepEqual([read({}, { GITHUB_EVENT_NAME: event }).mode, read({}, { GITHUB_EVENT_NAME: event }).modeReason], ['check', `mode auto on ${event}`])
+    }
+    for (const event of ['schedule', 'workflow_dispatch', 'push', '']) assert.equal(read({}, { GITHUB_EVENT_NAME: event }).mode, 'renew')
+    assert.deepEqual([read({ mode: 'check' }, { GITHUB_EVENT_NAME: 'schedule' }).mode, read({ mode: 'check' }).modeReason], ['check', 'mode check'])
+    assert.equal(read({ mode: 'renew' }, { GITHUB_EVENT_NAME: 'pull_request' }).mode, 'renew')
+  })
+
+  it('needs neither bundle nor token to check, and both to renew', () => {
+    const check = read({ mode: 'check', 'secrets-bundle': '', 'github-token': '' })
+    assert.equal(check.secretsBundle, undefined)
+    assert.equal(check.failOn, 'expiring')
+    assert.match(failure({ mode: 'renew', 'secrets-bundle': '' }).message, /^Input 'secrets-bundle' is required/)
+    assert.match(failure({ mode: 'renew', 'github-token': '' }).message, /^Input 'github-token' is required/)
+    assert.match(failure({ mode: 'check', talosconfig: '' }).message, /^Input 'talosconfig' is empty, and a check reads nothing else\..*forks get no secrets\.$/)
+    assert.equal(failure({ 'fail-on': 'soon' }).message, "Input 'fail-on' must be one of expiring, expired, never; got 'soon'.")
+  })
+
   it('reads exactly the inputs action.yml declares', () => {
     const declared = Object.keys(parse(readFileSync('action.yml', 'utf8')).inputs).sort()
     const asked = new Set<string>()

@@ -25,6 +25,7 @@ function recorder() {
     mask: () => events.push('mask'),
     info: (message) => events.push(`info: ${message}`),
     warning: (message) => events.push(`warning: ${message}`),
+    error: (message) => events.push(`error: ${message}`),
     setOutput: (name, value) => events.push(`output ${name}=${value}`),
     writeSummary: async () => void events.push('summary'),
     saveFile: async (name) => (events.push(`save ${name}`), `/tmp/${name}`),
@@ -100,11 +101,29 @@ describe('main', () => {
     await assert.rejects(main(config({ talosconfig }), deps), /^UserError: contexts\.prod\.crt in input 'talosconfig' is not a PEM certificate\.$/)
   })
 
+  it('in check mode reads no bundle and opens no store, even when the certificate is due', async () => {
+    const { deps, events, puts } = recorder()
+    deps.openSecretStore = () => assert.fail('a check opened the secret store')
+    const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['10.5.0.2'], caPem: cluster.caCrtPem, client: expiring } })
+    const result = await main(config({ talosconfig, mode: 'check', 'secrets-bundle': 'not: a bundle' }), deps)
+    assert.equal(result.renewal, undefined)
+    assert.equal(result.failed, true)
+    assert.deepEqual(puts, [])
+    assert.ok(!events.includes('save talosconfig'))
+    assert.equal(events.filter((event) => event.startsWith('error: ')).length, 1)
+  })
+
+  it('refuses to renew a context that signs in through Omni', async () => {
+    const { deps } = recorder()
+    const talosconfig = talosconfigYaml('omni', { omni: { endpoints: [], caPem: cluster.caCrtPem, extra: { auth: { siderov1: { identity: 'x' } } } } })
+    await assert.rejects(main(config({ talosconfig }), deps), (error: UserError) => error.input === 'context' && /signs in through Omni \(its auth section\)/.test(error.message))
+  })
+
   it('passes dry-run to the store', async () => {
     const { deps, puts } = recorder()
     const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['10.5.0.2'], caPem: cluster.caCrtPem, client: expiring } })
     const result = await main(config({ talosconfig, 'dry-run': 'true' }), deps)
     assert.equal(puts[0]?.dryRun, true)
-    assert.equal(result.secretUpdated, false)
+    assert.equal(result.renewal?.secretUpdated, false)
   })
 })

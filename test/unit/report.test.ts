@@ -1,59 +1,143 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { headline, outputsOf, summaryOf, type RunResult } from '../../src/report.js'
+import type { ContextReport } from '../../src/contexts.js'
+import { annotationsOf, headline, outputsOf, reachesFailOn, summaryOf, type RunResult } from '../../src/report.js'
 
-const renewed: RunResult = {
-  context: 'prod',
-  roles: ['os:admin'],
+const prodCertificate = {
+  organizations: ['os:admin'],
+  commonName: undefined,
+  notBefore: new Date('2025-12-07T10:00:00Z'),
+  notAfter: new Date('2026-12-07T10:00:00Z'),
+  extendedKeyUsages: ['1.3.6.1.5.5.7.3.2']
+}
+const prod: ContextReport = {
+  name: 'prod',
+  selected: true,
+  certificate: prodCertificate,
+  caNotAfter: new Date('2036-11-25T10:00:00Z'),
   decision: { status: 'expiring', renew: true, reason: '9 days left, inside renew-before', daysRemaining: 9 },
-  expiresAt: new Date('2026-12-07T10:00:00Z'),
-  newExpiresAt: new Date('2027-11-28T10:00:00Z'),
-  talosconfigPath: '/runner/temp/talos-renew-x/talosconfig',
+  problems: [{ about: 'certificate', message: 'prod certificate problem' }]
+}
+const omni: ContextReport = {
+  name: 'omni',
+  selected: false,
+  certificate: undefined,
+  caNotAfter: undefined,
+  decision: { status: 'missing', renew: true, reason: 'there is no client certificate yet' },
+  problems: []
+}
+const expiredStaging: ContextReport = {
+  ...prod,
+  name: 'staging',
+  selected: false,
+  certificate: { ...prodCertificate, organizations: ['os:reader', 'os:etcd:backup'], notAfter: new Date('2026-11-25T10:00:00Z') },
+  decision: { status: 'expired', renew: true, reason: 'it has expired', daysRemaining: -3 },
+  problems: [{ about: 'ca', message: 'staging CA problem' }]
+}
+const checked: RunResult = {
+  mode: 'check',
+  modeReason: 'mode auto on pull_request',
+  context: 'prod',
+  contexts: [prod, expiredStaging, omni],
+  decision: prod.decision,
   secretName: 'TALOSCONFIG',
+  failed: true
+}
+const renewal = {
+  roles: ['os:admin'],
+  notAfter: new Date('2027-11-28T10:00:00Z'),
+  caNotAfter: new Date('2036-11-25T10:00:00Z'),
+  talosconfigPath: '/runner/temp/talos-renew-x/talosconfig',
   scope: 'repository acme/cluster-ops',
   secretUpdated: true
 }
+const renewed: RunResult = {
+  ...checked,
+  mode: 'renew',
+  modeReason: 'mode auto on schedule',
+  failed: false,
+  renewal
+}
 
 describe('report', () => {
-  it('gives the outputs action.yml declares', () => {
-    assert.deepEqual(outputsOf(renewed), {
+  it('orders fail-on levels', () => {
+    assert.deepEqual(
+      (['valid', 'expiring', 'expired', 'missing'] as const).map((status) => [reachesFailOn(status, 'expiring'), reachesFailOn(status, 'expired'), reachesFailOn(status, 'never')]),
+      [[false, false, false], [true, false, false], [true, true, false], [false, false, false]]
+    )
+  })
+
+  it('gives the outputs action.yml declares, about the selected context', () => {
+    const outputs = outputsOf(renewed)
+    assert.deepEqual({ ...outputs, report: undefined }, {
       status: 'expiring',
       'expires-at': '2026-12-07T10:00:00.000Z',
       'days-remaining': '9',
       renewed: 'true',
       'new-expires-at': '2027-11-28T10:00:00.000Z',
       'secret-updated': 'true',
-      'talosconfig-path': '/runner/temp/talos-renew-x/talosconfig'
+      'talosconfig-path': '/runner/temp/talos-renew-x/talosconfig',
+      'ca-expires-at': '2036-11-25T10:00:00.000Z',
+      report: undefined
     })
+    assert.deepEqual(JSON.parse(outputs.report as string), [
+      { context: 'prod', roles: ['os:admin'], 'expires-at': '2026-12-07T10:00:00.000Z', 'days-remaining': 9, status: 'expiring', 'ca-expires-at': '2036-11-25T10:00:00.000Z' },
+      { context: 'staging', roles: ['os:reader', 'os:etcd:backup'], 'expires-at': '2026-11-25T10:00:00.000Z', 'days-remaining': -3, status: 'expired', 'ca-expires-at': '2036-11-25T10:00:00.000Z' },
+      { context: 'omni', roles: [], 'expires-at': null, 'days-remaining': null, status: 'missing', 'ca-expires-at': null }
+    ])
   })
 
-  it('leaves outputs empty for a missing certificate that was not renewed', () => {
-    const missing: RunResult = { ...renewed, decision: { status: 'missing', renew: true, reason: 'x' }, expiresAt: undefined, newExpiresAt: undefined, talosconfigPath: undefined, secretUpdated: false }
-    assert.deepEqual(outputsOf(missing), { status: 'missing', 'expires-at': '', 'days-remaining': '', renewed: 'false', 'new-expires-at': '', 'secret-updated': 'false', 'talosconfig-path': '' })
+  it('leaves the renewal outputs empty when nothing was renewed', () => {
+    const outputs = outputsOf(checked)
+    assert.deepEqual([outputs.renewed, outputs['new-expires-at'], outputs['secret-updated'], outputs['talosconfig-path']], ['false', '', 'false', ''])
   })
 
-  it('writes a summary with context, roles, both expiries and where it went', () => {
+  it('annotates expiring and expired certificates, as errors where the check fails', () => {
+    assert.deepEqual(annotationsOf(checked, 'expiring'), [
+      { level: 'error', message: "The client certificate of talosconfig context 'prod' expires on 2026-12-07 (9 days left)." },
+      { level: 'warning', message: 'prod certificate problem' },
+      { level: 'error', message: "The client certificate of talosconfig context 'staging' expired on 2026-11-25 (3 days ago)." },
+      { level: 'warning', message: 'staging CA problem' }
+    ])
+    assert.deepEqual(annotationsOf(checked, 'expired').map((a) => a.level), ['warning', 'warning', 'error', 'warning'])
+    assert.deepEqual(annotationsOf(checked, 'never').map((a) => a.level), ['warning', 'warning', 'warning', 'warning'])
+  })
+
+  it('does not annotate what a renewal has just cured', () => {
+    assert.deepEqual(annotationsOf(renewed, 'expiring'), [
+      { level: 'warning', message: "The client certificate of talosconfig context 'staging' expired on 2026-11-25 (3 days ago)." },
+      { level: 'warning', message: 'staging CA problem' }
+    ])
+  })
+
+  it('writes a summary with a row per context and what was renewed where', () => {
     assert.equal(
       summaryOf(renewed),
       [
-        '## Talos client certificate',
+        '## Talos client certificates',
         '',
-        '| | |',
-        '|---|---|',
-        '| Context | `prod` |',
-        '| Roles | `os:admin` |',
-        '| Status | expiring: 9 days left, inside renew-before |',
-        '| Expires | 2026-12-07T10:00:00Z |',
-        '| New certificate expires | 2027-11-28T10:00:00Z |',
-        '| Written | secret `TALOSCONFIG` in repository acme/cluster-ops |',
+        'Renewal (mode auto on schedule).',
+        '',
+        '| Context | Roles | Expires | Days left | Status | CA expires |',
+        '|---|---|---|---|---|---|',
+        '| `prod` (selected) | `os:admin` | 2026-12-07 | 9 | expiring | 2036-11-25 |',
+        '| `staging` | `os:reader`, `os:etcd:backup` | 2026-11-25 | -3 | expired | 2036-11-25 |',
+        '| `omni` | — | — | — | no client certificate, nothing to renew | — |',
+        '',
+        'Renewed `prod` (9 days left, inside renew-before): the new certificate for `os:admin` expires 2027-11-28T10:00:00Z; written to secret `TALOSCONFIG` in repository acme/cluster-ops.',
         ''
       ].join('\n')
     )
+    assert.match(summaryOf(checked), /^## Talos client certificates\n\nCheck only \(mode auto on pull_request\)\.\n/)
+    assert.match(summaryOf(checked), /\nNothing renewed: this run only checks\.\n$/)
+    const dry = { ...renewed, renewal: { ...renewal, secretUpdated: false } }
+    assert.match(summaryOf(dry), /; dry run, nothing written \(it would go to secret `TALOSCONFIG` in repository acme\/cluster-ops\)\.\n$/)
   })
 
   it('says what happened in one line', () => {
     assert.equal(headline(renewed), "Renewed talosconfig context 'prod': 9 days left, inside renew-before; secret TALOSCONFIG written to repository acme/cluster-ops.")
-    assert.equal(headline({ ...renewed, secretUpdated: false }), "Dry run: renewed talosconfig context 'prod' (9 days left, inside renew-before) but wrote no secret.")
-    assert.equal(headline({ ...renewed, newExpiresAt: undefined, secretUpdated: false }), "Nothing to do for talosconfig context 'prod': 9 days left, inside renew-before.")
+    assert.equal(headline({ ...renewed, renewal: { ...renewal, secretUpdated: false } }), "Dry run: renewed talosconfig context 'prod' (9 days left, inside renew-before) but wrote no secret.")
+    assert.equal(headline(checked), "Checked talosconfig context 'prod' (mode auto on pull_request): 9 days left, inside renew-before.")
+    assert.equal(headline({ ...renewed, renewal: undefined }), "Nothing to do for talosconfig context 'prod': 9 days left, inside renew-before.")
   })
 })

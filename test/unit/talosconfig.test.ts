@@ -39,8 +39,8 @@ describe('talosconfig', () => {
     assert.equal(config.current, 'prod')
     assert.deepEqual(config.contextNames, ['prod', 'omni'])
     assert.equal(config.indent, 4)
-    assert.deepEqual(readContext(config, 'prod'), { name: 'prod', endpoints: ['10.5.0.2', '10.5.0.3'], nodes: ['10.5.0.2'], caPem: CA, crtPem: CRT, keyPem: KEY })
-    assert.deepEqual(readContext(config, 'omni'), { name: 'omni', endpoints: ['https://omni.example'], nodes: [], caPem: undefined, crtPem: undefined, keyPem: undefined })
+    assert.deepEqual(readContext(config, 'prod'), { name: 'prod', endpoints: ['10.5.0.2', '10.5.0.3'], nodes: ['10.5.0.2'], caPem: CA, crtPem: CRT, keyPem: KEY, hasAuth: false })
+    assert.deepEqual(readContext(config, 'omni'), { name: 'omni', endpoints: ['https://omni.example'], nodes: [], caPem: undefined, crtPem: undefined, keyPem: undefined, hasAuth: true })
   })
 
   it('reads base64 of the file the same way', () => {
