@@ -8,7 +8,8 @@ export default tseslint.config(
   {
     languageOptions: { globals: { console: 'readonly', process: 'readonly', URL: 'readonly' } },
     rules: {
-      'no-console': ['error', { allow: ['log', 'error'] }]
+      'no-console': ['error', { allow: ['log', 'error'] }],
+      '@typescript-eslint/no-unused-vars': ['error', { varsIgnorePattern: '^_', argsIgnorePattern: '^_' }]
     }
   }
 )

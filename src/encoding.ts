@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, type Document } from 'yaml'
+import { LineCounter, parseAllDocuments, parseDocument, type Document, type YAMLError } from 'yaml'
 import { UserError } from './errors.js'
 
 /** Larger than any GitHub secret (48 KB) can be, even base64-wrapped; checked before parsing. */
@@ -14,23 +14,28 @@ export function decodeBase64(text: string): Buffer | undefined {
 }
 
 /**
- * The text of an input that holds a file either as is or as base64 of it (users store both in
- * secrets). YAML of a mapping always has a ':', which base64 never has, so the two cannot be
- * confused. The size is checked before anything is parsed.
+ * The bytes of an input that holds a file either as is or as base64 of it (users store both in
+ * secrets). YAML of a mapping always has a ':', and an armored file a '-----' line, neither of
+ * which base64 has, so the forms cannot be confused. The size is checked before anything else.
  */
-export function readTextInput(value: string, input: string): string {
+export function readInputBytes(value: string, input: string): Buffer {
   if (Buffer.byteLength(value) > MAX_INPUT_BYTES) {
     throw new UserError(
       `Input '${input}' is ${Buffer.byteLength(value)} bytes, more than the ${MAX_INPUT_BYTES} a GitHub secret can hold; pass the file itself, not something larger.`,
       input
     )
   }
-  if (!BASE64_TEXT.test(value)) return value
+  if (!BASE64_TEXT.test(value) || /^\s*-----BEGIN /.test(value)) return Buffer.from(value, 'utf8')
   const decoded = decodeBase64(value.replace(/-/g, '+').replace(/_/g, '/'))
   if (decoded === undefined) {
     throw new UserError(`Input '${input}' is neither YAML nor valid base64 of YAML.`, input)
   }
-  return decoded.toString('utf8')
+  return decoded
+}
+
+/** The text of an input given as is or as base64 of it. */
+export function readTextInput(value: string, input: string): string {
+  return readInputBytes(value, input).toString('utf8')
 }
 
 /**
@@ -39,17 +44,29 @@ export function readTextInput(value: string, input: string): string {
  */
 export function parseYaml(text: string, input: string): Document.Parsed {
   const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true, lineCounter })
-  const error = doc.errors[0]
-  if (error) {
-    const { line, col } = lineCounter.linePos(error.pos[0])
-    const where = ` at line ${line}, column ${col}`
-    throw new UserError(
-      `Input '${input}' is not valid YAML${where} (${error.code.toLowerCase().replace(/_/g, ' ')}).`,
-      input
-    )
-  }
+  const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter })
+  refuseErrors(doc.errors, lineCounter, input)
   return doc
+}
+
+/** Every document of a multi-document YAML stream (Talos 1.14 machine configurations). */
+export function parseYamlDocuments(text: string, input: string): Document.Parsed[] {
+  const lineCounter = new LineCounter()
+  const docs = [...parseAllDocuments(text, { ...YAML_OPTIONS, lineCounter })]
+  refuseErrors(docs.flatMap((doc) => doc.errors), lineCounter, input)
+  return docs
+}
+
+const YAML_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true } as const
+
+function refuseErrors(errors: YAMLError[], lineCounter: LineCounter, input: string): void {
+  const error = errors[0]
+  if (!error) return
+  const { line, col } = lineCounter.linePos(error.pos[0])
+  throw new UserError(
+    `Input '${input}' is not valid YAML at line ${line}, column ${col} (${error.code.toLowerCase().replace(/_/g, ' ')}).`,
+    input
+  )
 }
 
 export interface PemBlock {

@@ -1,5 +1,7 @@
 import { parseRenewBefore, requirePositiveDuration, type RenewBefore } from './duration.js'
 import { UserError } from './errors.js'
+import { readIdentities, type AgeKeys } from './sources/age.js'
+import type { CaSourceInput } from './sources/index.js'
 
 export const TALOS_ROLES = [
   'os:admin',
@@ -31,8 +33,10 @@ export interface Config {
   /** How the mode was chosen, for the log: "mode auto on pull_request". */
   modeReason: string
   failOn: FailOn
-  /** Required to renew; a check never reads it. */
-  secretsBundle: string | undefined
+  /** Where the Talos API CA comes from; required to renew, never read by a check. */
+  caSource: { input: CaSourceInput; value: string } | undefined
+  /** age identities (input age-key, else SOPS_AGE_KEY) and passphrase for encrypted sources. */
+  ageKeys: AgeKeys
   talosconfig: string | undefined
   context: string | undefined
   endpoints: string[]
@@ -71,7 +75,8 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
     mode,
     modeReason,
     failOn: oneOf(input('fail-on', 'expiring'), 'fail-on', ['expiring', 'expired', 'never'] as const),
-    secretsBundle: forRenewal('secrets-bundle', 'the Talos secrets bundle (secrets.yaml from talosctl gen secrets), as YAML or base64') || undefined,
+    caSource: caSource(mode, input('secrets-bundle'), input('machine-config')),
+    ageKeys: ageKeys(input('age-key'), input('age-passphrase'), env.SOPS_AGE_KEY ?? ''),
     talosconfig,
     context,
     endpoints,
@@ -88,6 +93,34 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
     runnerTemp: env.RUNNER_TEMP || (env.TMPDIR ?? '/tmp'),
     stepSummaryPath: env.GITHUB_STEP_SUMMARY || undefined
   }
+}
+
+function caSource(mode: Mode, bundle: string, machineConfig: string): Config['caSource'] {
+  if (bundle && machineConfig) {
+    throw new UserError("Inputs 'secrets-bundle' and 'machine-config' are both set; give one of them, the CA is read from just one source.", 'machine-config')
+  }
+  if (bundle) return { input: 'secrets-bundle', value: bundle }
+  if (machineConfig) return { input: 'machine-config', value: machineConfig }
+  if (mode === 'renew') {
+    throw new UserError(
+      "Input 'secrets-bundle' is required to renew: the Talos secrets bundle (secrets.yaml from talosctl gen secrets) as YAML, base64, SOPS or age; or give 'machine-config', a controlplane configuration.",
+      'secrets-bundle'
+    )
+  }
+  return undefined
+}
+
+/** age identities as an age key file holds them; SOPS_AGE_KEY is how sops users pass them. */
+function ageKeys(keyInput: string, passphrase: string, sopsAgeKey: string): AgeKeys {
+  const identitiesFrom = keyInput ? "input 'age-key'" : 'SOPS_AGE_KEY'
+  const identities = readIdentities(keyInput || sopsAgeKey)
+  if (identities.some((line) => !/^AGE-SECRET-KEY-(PQ-)?1[0-9A-Z]+$/.test(line))) {
+    throw new UserError(
+      `${identitiesFrom === 'SOPS_AGE_KEY' ? 'The environment variable SOPS_AGE_KEY' : "Input 'age-key'"} holds a line that is not an age identity (AGE-SECRET-KEY-1...); it may hold identities, comment lines and blank lines only.`,
+      'age-key'
+    )
+  }
+  return { identities, passphrase: passphrase || undefined, identitiesFrom }
 }
 
 function required(value: string, name: string, what: string): string {

@@ -1,6 +1,6 @@
 import { UserError } from './errors.js'
 import type { Config } from './inputs.js'
-import { loadLocalCa, type CaOrigin } from './pki/ca.js'
+import { loadLocalCa } from './pki/ca.js'
 import { inspectCertificate, issuedBy, sameCertificate } from './pki/inspect.js'
 import { localCaIssuer, type Credential, type Issuer } from './pki/issue.js'
 import { talosClientProfile } from './pki/profile.js'
@@ -9,7 +9,7 @@ import { plan } from './plan.js'
 import { annotationsOf, headline, outputsOf, reachesFailOn, summaryOf, type Renewal, type RunResult } from './report.js'
 import { reportContexts } from './contexts.js'
 import type { SecretStore } from './github/secrets.js'
-import { readSecretsBundle } from './sources/bundle.js'
+import { openCaSource } from './sources/index.js'
 import { pemBodyLines } from './encoding.js'
 import {
   readContext,
@@ -37,8 +37,6 @@ export interface Deps {
   openSecretStore(config: Config): Promise<SecretStore>
 }
 
-const BUNDLE_OS_CA: CaOrigin = { input: 'secrets-bundle', path: 'certs.os' }
-
 /**
  * One pass: read and report every context; when renewing and the selected context is due,
  * issue, verify, render and store; then annotate and report. The secrets bundle is read only
@@ -46,6 +44,7 @@ const BUNDLE_OS_CA: CaOrigin = { input: 'secrets-bundle', path: 'certs.os' }
  */
 export async function main(config: Config, deps: Deps): Promise<RunResult> {
   const now = deps.now()
+  for (const secret of [...config.ageKeys.identities, config.ageKeys.passphrase ?? '']) if (secret) deps.mask(secret)
   const talosconfig = config.talosconfig ? readTalosconfig(config.talosconfig) : undefined
   if (talosconfig) sensitiveValues(talosconfig).forEach((value) => deps.mask(value))
   const contextName = selectContextName(config, talosconfig)
@@ -68,11 +67,12 @@ export async function main(config: Config, deps: Deps): Promise<RunResult> {
   return result
 }
 
-function openIssuer(config: Config, deps: Deps, now: Date): Issuer {
-  if (config.secretsBundle === undefined) throw new Error("renewing without 'secrets-bundle': readConfig should have refused")
-  const bundle = readSecretsBundle(config.secretsBundle)
-  bundle.sensitiveValues.forEach((value) => deps.mask(value))
-  return localCaIssuer(loadLocalCa(bundle.os.crtPem, bundle.os.keyPem, BUNDLE_OS_CA, now))
+async function openIssuer(config: Config, deps: Deps, now: Date): Promise<Issuer> {
+  if (!config.caSource) throw new Error('renewing without a CA source: readConfig should have refused')
+  const { input, value } = config.caSource
+  const { ca, origin, form } = await openCaSource(input, value, config.ageKeys, (secret) => deps.mask(secret))
+  deps.info(`Read the Talos API CA from ${origin.path} of input '${origin.input}' (${form}).`)
+  return localCaIssuer(loadLocalCa(ca.crtPem, ca.keyPem, origin, now), origin)
 }
 
 function selectContextName(config: Config, talosconfig: Talosconfig | undefined): string {
@@ -85,14 +85,15 @@ function selectContextName(config: Config, talosconfig: Talosconfig | undefined)
 
 /** A talosconfig that does not belong to the bundle's cluster is worth saying plainly. */
 function warnAboutCa(context: TalosContext, issuer: Issuer, deps: Deps): void {
+  const { input, path } = issuer.origin
   if (context.caPem && !sameCertificate(context.caPem, issuer.caPem)) {
     deps.warning(
-      `The ca of talosconfig context '${context.name}' is not the secrets bundle's Talos API CA (certs.os.crt); a renewed talosconfig carries the bundle's CA.`
+      `The ca of talosconfig context '${context.name}' is not the Talos API CA of input '${input}' (${path}.crt); a renewed talosconfig carries the CA of '${input}'.`
     )
   }
   if (context.crtPem && !issuedBy(context.crtPem, issuer.caPem)) {
     deps.warning(
-      `The client certificate of talosconfig context '${context.name}' was not issued by the secrets bundle's CA: check that 'secrets-bundle' belongs to this cluster.`
+      `The client certificate of talosconfig context '${context.name}' was not issued by the CA of input '${input}': check that '${input}' belongs to this cluster.`
     )
   }
 }
@@ -112,7 +113,7 @@ async function renew(config: Config, deps: Deps, input: RenewalInput): Promise<R
       'context'
     )
   }
-  const issuer = openIssuer(config, deps, now)
+  const issuer = await openIssuer(config, deps, now)
   if (current) warnAboutCa(current, issuer, deps)
   const notAfter = new Date(now.getTime() + config.ttlMs)
   if (notAfter > issuer.caNotAfter) {

@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto'
-import type { LocalCa } from './ca.js'
+import type { CaOrigin, LocalCa } from './ca.js'
 import { clientKeyAlgorithmFor, generatePrivateKey, writePrivateKeyPem } from './keys.js'
 import { CLOCK_SKEW_ALLOWANCE_MS, type CertificateProfile } from './profile.js'
 
@@ -18,6 +18,8 @@ export interface IssueRequest {
 
 /** Anything that can issue a client credential: a local CA now, the cluster's API later. */
 export interface Issuer {
+  /** Where the CA comes from, for messages. */
+  origin: CaOrigin
   caPem: string
   caNotAfter: Date
   issue(request: IssueRequest): Promise<Credential>
@@ -27,8 +29,9 @@ export interface Issuer {
  * An issuer over a CA whose key is at hand (from the secrets bundle): it makes a fresh key
  * of the algorithm Talos would pick and signs the certificate itself.
  */
-export function localCaIssuer(ca: LocalCa): Issuer {
+export function localCaIssuer(ca: LocalCa, origin: CaOrigin): Issuer {
   return {
+    origin,
     caPem: ca.crtPem,
     caNotAfter: new Date(ca.certificate.validTo),
     async issue({ profile, ttlMs, now }) {

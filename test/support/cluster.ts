@@ -81,6 +81,11 @@ export interface Cluster {
   clientCertificate(options: { roles?: string[]; notBefore: Date; notAfter: Date; legacyUsages?: boolean }): ClientCertificate
   /** A server certificate for 127.0.0.1 from the OS CA, as apid presents one. */
   serverCertificate(): ClientCertificate
+  /**
+   * A machine configuration as talosctl gen config lays it out (the parts that matter here);
+   * `multiDocument` adds the separate documents newer Talos writes around the v1alpha1 one.
+   */
+  machineConfigYaml(type: 'controlplane' | 'worker', multiDocument?: boolean): string
 }
 
 export function makeCluster(options: { algorithm?: CaAlgorithm; caDays?: number } = {}): Cluster {
@@ -128,6 +133,34 @@ export function makeCluster(options: { algorithm?: CaAlgorithm; caDays?: number 
     },
     serverCertificate() {
       return sign('server', '/O=talos/CN=127.0.0.1', new Date(Date.now() - DAY_MS), new Date(Date.now() + DAY_MS))
+    },
+    machineConfigYaml(type, multiDocument = false) {
+      const config = stringify(
+        {
+          version: 'v1alpha1',
+          debug: false,
+          persist: true,
+          machine: {
+            type,
+            token: 'abcdef.0123456789abcdef',
+            ca: { crt: b64(caCrtPem), key: type === 'controlplane' ? b64(caKeyPem) : '' },
+            certSANs: [],
+            kubelet: { image: 'ghcr.io/siderolabs/kubelet:v1.34.0' },
+            install: { disk: '/dev/sda', image: 'ghcr.io/siderolabs/installer:v1.11.5' }
+          },
+          cluster: {
+            id: 'c2t0Zy1pZC0wMTIzNDU2Nzg5YWJjZGVm',
+            secret: 'Y2x1c3Rlci1zZWNyZXQtMDEyMzQ1Njc4OWFiY2RlZg==',
+            controlPlane: { endpoint: 'https://10.5.0.2:6443' },
+            clusterName: 'demo',
+            token: 'ghijkl.0123456789ghijkl',
+            ca: others.k8s
+          }
+        },
+        { indent: 4, lineWidth: 0 }
+      )
+      if (!multiDocument) return config
+      return `apiVersion: v1alpha1\nkind: HostnameConfig\nhostname: cp-1\n---\n${config}---\napiVersion: v1alpha1\nkind: ExtensionServiceConfig\nname: tailscale\n`
     }
   }
 

@@ -89,12 +89,32 @@ describe('readConfig', () => {
 
   it('needs neither bundle nor token to check, and both to renew', () => {
     const check = read({ mode: 'check', 'secrets-bundle': '', 'github-token': '' })
-    assert.equal(check.secretsBundle, undefined)
+    assert.equal(check.caSource, undefined)
     assert.equal(check.failOn, 'expiring')
     assert.match(failure({ mode: 'renew', 'secrets-bundle': '' }).message, /^Input 'secrets-bundle' is required/)
     assert.match(failure({ mode: 'renew', 'github-token': '' }).message, /^Input 'github-token' is required/)
     assert.match(failure({ mode: 'check', talosconfig: '' }).message, /^Input 'talosconfig' is empty, and a check reads nothing else\..*forks get no secrets\.$/)
     assert.equal(failure({ 'fail-on': 'soon' }).message, "Input 'fail-on' must be one of expiring, expired, never; got 'soon'.")
+  })
+
+  it('takes the CA from secrets-bundle or machine-config, never both', () => {
+    assert.deepEqual(read({}).caSource, { input: 'secrets-bundle', value: 'certs: {}' })
+    assert.deepEqual(read({ 'secrets-bundle': '', 'machine-config': 'machine: {}' }).caSource, { input: 'machine-config', value: 'machine: {}' })
+    assert.equal(failure({ 'machine-config': 'machine: {}' }).input, 'machine-config')
+    assert.match(failure({ 'secrets-bundle': '' }).message, /^Input 'secrets-bundle' is required to renew: .+; or give 'machine-config', a controlplane configuration\.$/)
+  })
+
+  it('reads age identities from age-key, else from SOPS_AGE_KEY, and refuses anything else in them', () => {
+    const key = 'AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ'
+    assert.deepEqual(read({ 'age-key': `# created: today
+
+${key}
+` }).ageKeys, { identities: [key], passphrase: undefined, identitiesFrom: "input 'age-key'" })
+    assert.deepEqual(read({ 'age-passphrase': 'pw' }, { SOPS_AGE_KEY: key }).ageKeys, { identities: [key], passphrase: 'pw', identitiesFrom: 'SOPS_AGE_KEY' })
+    const bad = failure({ 'age-key': 'ssh-ed25519 AAAAC3Nza' })
+    assert.equal(bad.input, 'age-key')
+    assert.equal(bad.message, "Input 'age-key' holds a line that is not an age identity (AGE-SECRET-KEY-1...); it may hold identities, comment lines and blank lines only.")
+    assert.ok(!bad.message.includes('AAAAC3Nza'))
   })
 
   it('reads exactly the inputs action.yml declares', () => {

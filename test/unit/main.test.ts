@@ -48,7 +48,10 @@ describe('main', () => {
     assert.equal(puts.length, 1)
     const firstOther = events.findIndex((event) => event !== 'mask')
     assert.ok(firstOther > 10, 'bundle and talosconfig values are masked first')
-    assert.deepEqual(events.slice(firstOther).filter((event) => event !== 'mask').slice(0, 1), ['save talosconfig'])
+    assert.deepEqual(events.slice(firstOther).filter((event) => event !== 'mask').slice(0, 2), [
+      "info: Read the Talos API CA from certs.os of input 'secrets-bundle' (YAML).",
+      'save talosconfig'
+    ])
     assert.ok(events.lastIndexOf('mask') < events.indexOf('save talosconfig'), 'the new credential is masked before it is saved')
     assert.equal(events.at(-1), 'summary')
     assert.deepEqual(events.filter((event) => event.startsWith('warning')), [])
@@ -60,8 +63,8 @@ describe('main', () => {
     const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['10.5.0.2'], caPem: other.caCrtPem, client: foreign } })
     await main(config({ talosconfig }), deps)
     assert.deepEqual(events.filter((event) => event.startsWith('warning')), [
-      "warning: The ca of talosconfig context 'prod' is not the secrets bundle's Talos API CA (certs.os.crt); a renewed talosconfig carries the bundle's CA.",
-      "warning: The client certificate of talosconfig context 'prod' was not issued by the secrets bundle's CA: check that 'secrets-bundle' belongs to this cluster."
+      "warning: The ca of talosconfig context 'prod' is not the Talos API CA of input 'secrets-bundle' (certs.os.crt); a renewed talosconfig carries the CA of 'secrets-bundle'.",
+      "warning: The client certificate of talosconfig context 'prod' was not issued by the CA of input 'secrets-bundle': check that 'secrets-bundle' belongs to this cluster."
     ])
     const written = parse(puts[0]?.value ?? '')
     assert.equal(Buffer.from(written.contexts.prod.ca, 'base64').toString(), cluster.caCrtPem)

@@ -1,0 +1,27 @@
+import type { Document } from 'yaml'
+import { decodeBase64 } from '../encoding.js'
+import { UserError } from '../errors.js'
+
+/** A CA as Talos keeps it: PEM text of the certificate and of its private key. */
+export interface CaPem {
+  crtPem: string
+  keyPem: string
+}
+
+/**
+ * Reads `<path>.crt` and `<path>.key`, each standard base64 of PEM text as Talos writes them.
+ * `missing` says where Talos keeps the CA, for the message when a field is absent.
+ */
+export function readCaPem(doc: Document, path: string[], input: string, missing: (field: string) => string): CaPem {
+  const field = (leaf: 'crt' | 'key'): string => {
+    const name = [...path, leaf].join('.')
+    const value = doc.getIn([...path, leaf])
+    if (typeof value !== 'string' || value === '') throw new UserError(missing(name), input)
+    const pem = decodeBase64(value)?.toString('utf8')
+    if (!pem?.includes('-----BEGIN ')) {
+      throw new UserError(`${name} in input '${input}' is not base64 of PEM text, as Talos writes it.`, input)
+    }
+    return pem
+  }
+  return { crtPem: field('crt'), keyPem: field('key') }
+}

@@ -1,0 +1,41 @@
+// The one place that finds out which form an input was given in: plain or base64 YAML,
+// SOPS, or an age file (armored, or binary wrapped in base64) around either.
+import type { Document } from 'yaml'
+import { parseYamlDocuments, readInputBytes } from '../encoding.js'
+import { UserError } from '../errors.js'
+import { ARMOR_HEADER, decryptAge, isBinaryAge, type AgeKeys } from './age.js'
+import { decryptSops, isSops } from './sops.js'
+
+export type Form = 'YAML' | 'SOPS' | 'age' | 'age around SOPS'
+
+export interface OpenedInput {
+  form: Form
+  /** Every YAML document of the input, decrypted. */
+  docs: Document[]
+  /** Values decrypted from SOPS, to be masked before anything else happens. */
+  plaintexts: string[]
+}
+
+export async function openInput(value: string, input: string, keys: AgeKeys): Promise<OpenedInput> {
+  const bytes = readInputBytes(value, input)
+  const what = `Input '${input}'`
+  let encryptedWithAge = true
+  let text: string
+  // An armored file starts with its header; a SOPS file carries such blocks inside, as values.
+  if (bytes.toString('utf8').trimStart().startsWith(ARMOR_HEADER)) {
+    text = Buffer.from(await decryptAge(bytes.toString('utf8').trim(), keys, what, input)).toString('utf8')
+  } else if (isBinaryAge(bytes)) {
+    text = Buffer.from(await decryptAge(bytes, keys, what, input)).toString('utf8')
+  } else {
+    encryptedWithAge = false
+    text = bytes.toString('utf8')
+  }
+  const docs = parseYamlDocuments(text, input)
+  const sops = docs.filter(isSops)
+  if (sops.length === 0) return { form: encryptedWithAge ? 'age' : 'YAML', docs, plaintexts: [] }
+  if (docs.length > 1) {
+    throw new UserError(`Input '${input}' is a multi-document SOPS file, which this action does not read; give it as plain YAML in a secret, or encrypt it with age.`, input)
+  }
+  const decrypted = await decryptSops(sops[0] as Document.Parsed, keys, input)
+  return { form: encryptedWithAge ? 'age around SOPS' : 'SOPS', docs: [decrypted.doc], plaintexts: decrypted.plaintexts }
+}

@@ -1,0 +1,26 @@
+import { isMap, isScalar, isSeq, type Document } from 'yaml'
+import { decodeBase64, pemBodyLines } from '../encoding.js'
+
+/** Keys whose values are secret in a Talos bundle or machine configuration. */
+const SECRET_KEY = /^key$|token|secret/i
+
+/**
+ * Every secret value of a Talos bundle or machine configuration (keys, tokens, secrets), in
+ * the form it has there and, for base64 PEM, each line of the decoded PEM: either could be
+ * echoed somewhere. Certificates are not secret and are not listed.
+ */
+export function secretValues(doc: Document): string[] {
+  const values: string[] = []
+  const visit = (node: unknown, secret: boolean): void => {
+    if (isMap(node)) {
+      for (const pair of node.items) visit(pair.value, secret || (isScalar(pair.key) && SECRET_KEY.test(String(pair.key.value))))
+    } else if (isSeq(node)) {
+      for (const item of node.items) visit(item, secret)
+    } else if (secret && isScalar(node) && typeof node.value === 'string' && node.value.length >= 8) {
+      const pem = decodeBase64(node.value)?.toString('utf8') ?? ''
+      values.push(node.value, ...(pem.includes('-----BEGIN ') ? pemBodyLines(pem) : []))
+    }
+  }
+  visit(doc.contents, false)
+  return values
+}

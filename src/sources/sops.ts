@@ -1,0 +1,235 @@
+// SOPS-encrypted YAML, decrypted and verified as sops itself does it (getsops/sops: the tree
+// walk, shouldBeEncrypted, the AES-GCM value cipher and the MAC), for age key groups only.
+import { createDecipheriv, createHash } from 'node:crypto'
+import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Scalar, type YAMLMap } from 'yaml'
+import { decodeBase64 } from '../encoding.js'
+import { UserError } from '../errors.js'
+import { decryptAge, type AgeKeys } from './age.js'
+
+/** A SOPS document has a top-level `sops` mapping with its metadata. */
+export function isSops(doc: Document.Parsed): boolean {
+  return isMap(doc.contents) && isMap(doc.get('sops', true))
+}
+
+/** Which values sops encrypted: its rules, read from the metadata. */
+interface Rules {
+  unencryptedSuffix: string
+  encryptedSuffix: string
+  unencryptedRegex: RegExp | undefined
+  encryptedRegex: RegExp | undefined
+  macOnlyEncrypted: boolean
+}
+
+export interface Decrypted {
+  /** The document with every value decrypted and the `sops` metadata removed. */
+  doc: Document
+  /** Every decrypted string value, for masking. */
+  plaintexts: string[]
+}
+
+/** MACOnlyEncryptedInitialization in sops: sha256("sops"), hashed first when only encrypted values count. */
+const MAC_ONLY_ENCRYPTED_INIT = createHash('sha256').update('sops').digest()
+const ENC = /^ENC\[AES256_GCM,data:([^,]*),iv:([^,]+),tag:([^,]+),type:([a-z0-9]+)\]$/
+
+/**
+ * Decrypts a SOPS document with age identities and verifies its MAC. Anything that does not
+ * add up (a missing or wrong MAC, a value that should be encrypted but is not, key groups,
+ * an unknown type) is an error: nothing is ever used from such a file.
+ */
+export async function decryptSops(parsed: Document.Parsed, keys: AgeKeys, input: string): Promise<Decrypted> {
+  const doc = parsed.clone()
+  const meta = doc.get('sops', true) as YAMLMap
+  const fail = (why: string): never => {
+    throw new UserError(`Input '${input}' is a SOPS file that ${why}; nothing from it is used.`, input)
+  }
+  const text = (key: string): string | undefined => {
+    const value = meta.get(key)
+    return value === undefined || value === null || value === '' ? undefined : String(value)
+  }
+  const rules = readRules(meta, text, fail)
+  const dataKey = await unwrapDataKey(meta, keys, input, fail)
+  doc.delete('sops')
+  const hash = createHash('sha512')
+  if (rules.macOnlyEncrypted) hash.update(MAC_ONLY_ENCRYPTED_INIT)
+  const plaintexts: string[] = []
+  walk(doc.contents as Node, [], (scalar, path) => {
+    const encrypted = shouldBeEncrypted(path, rules)
+    const where = path.join('.') || '(top)'
+    let value: unknown = scalar.value
+    let macBytes: Buffer | undefined
+    if (encrypted) {
+      if (typeof value !== 'string') fail(`has a value that should be encrypted but is not, at ${where}`)
+      if (value !== '') {
+        const opened = openValue(value as string, dataKey, `${path.join(':')}:`, where, fail)
+        value = opened.value
+        macBytes = opened.macBytes
+        if (typeof value === 'string') plaintexts.push(value)
+      } else {
+        macBytes = Buffer.alloc(0)
+      }
+      scalar.value = value
+    } else if (value !== null) {
+      macBytes = goBytes(value, where, fail)
+    }
+    if (macBytes && (encrypted || !rules.macOnlyEncrypted)) hash.update(macBytes)
+  }, fail)
+  verifyMac(hash.digest('hex').toUpperCase(), text('mac'), text('lastmodified'), dataKey, fail)
+  return { doc, plaintexts }
+}
+
+function readRules(meta: YAMLMap, text: (key: string) => string | undefined, fail: (why: string) => never): Rules {
+  if (text('unencrypted_comment_regex') || text('encrypted_comment_regex')) fail('selects values by comments, which this action does not support')
+  const regex = (key: string): RegExp | undefined => {
+    const source = text(key)
+    if (source === undefined) return undefined
+    try {
+      return new RegExp(source)
+    } catch {
+      return fail(`has an ${key} this action cannot read`)
+    }
+  }
+  const rules: Rules = {
+    unencryptedSuffix: text('unencrypted_suffix') ?? '',
+    encryptedSuffix: text('encrypted_suffix') ?? '',
+    unencryptedRegex: regex('unencrypted_regex'),
+    encryptedRegex: regex('encrypted_regex'),
+    macOnlyEncrypted: meta.get('mac_only_encrypted') === true
+  }
+  // As sops loads metadata: with no rule at all, the default unencrypted suffix applies.
+  if (!rules.unencryptedSuffix && !rules.encryptedSuffix && !rules.unencryptedRegex && !rules.encryptedRegex) {
+    rules.unencryptedSuffix = '_unencrypted'
+  }
+  return rules
+}
+
+/** The 32-byte data key, from whichever age recipient's stanza the given keys open. */
+async function unwrapDataKey(meta: YAMLMap, keys: AgeKeys, input: string, fail: (why: string) => never): Promise<Buffer> {
+  const groups = meta.get('key_groups', true)
+  if (isSeq(groups) && groups.items.length > 1) fail('splits its data key over several key groups (Shamir), which this action does not support')
+  const group = isSeq(groups) && isMap(groups.items[0]) ? groups.items[0] : meta
+  const age = group.get('age', true)
+  const stanzas = isSeq(age) ? age.items.filter(isMap).map((entry) => entry.get('enc')).filter((enc): enc is string => typeof enc === 'string') : []
+  if (stanzas.length === 0) fail('has no age recipients (only age is supported)')
+  let lastError: unknown
+  for (const stanza of stanzas) {
+    try {
+      const key = Buffer.from(await decryptAge(stanza, keys, `The SOPS data key in input '${input}'`, input))
+      if (key.length !== 32) fail('has a data key that is not 32 bytes')
+      return key
+    } catch (error) {
+      lastError = error
+    }
+  }
+  throw lastError
+}
+
+/** sops's walk: map values in order with the key path, list items with their parent's path. */
+function walk(node: Node | null, path: string[], onLeaf: (scalar: Scalar, path: string[]) => void, fail: (why: string) => never): void {
+  if (node === null || node === undefined) return
+  if (isAlias(node)) fail(`uses a YAML alias at ${path.join('.') || '(top)'}, which sops never writes`)
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.source ?? pair.key.value) : fail('has a key that is not a plain string')
+      walk(pair.value as Node | null, [...path, key], onLeaf, fail)
+    }
+  } else if (isSeq(node)) {
+    for (const item of node.items) walk(item as Node | null, path, onLeaf, fail)
+  } else if (isScalar(node)) {
+    onLeaf(node, path)
+  }
+}
+
+function shouldBeEncrypted(path: string[], rules: Rules): boolean {
+  let encrypted = true
+  if (rules.unencryptedSuffix && path.some((key) => key.endsWith(rules.unencryptedSuffix))) encrypted = false
+  if (rules.encryptedSuffix) encrypted = path.some((key) => key.endsWith(rules.encryptedSuffix))
+  if (rules.unencryptedRegex && path.some((key) => rules.unencryptedRegex?.test(key))) encrypted = false
+  if (rules.encryptedRegex) encrypted = path.some((key) => rules.encryptedRegex?.test(key))
+  return encrypted
+}
+
+/** AES-256-GCM with the path as additional data; returns the typed value and its MAC bytes. */
+function openValue(enc: string, key: Buffer, additionalData: string, where: string, fail: (why: string) => never): { value: unknown; macBytes: Buffer } {
+  const match = ENC.exec(enc) ?? fail(`has a value that should be encrypted but is not, at ${where}`)
+  const [data, iv, tag] = [match[1], match[2], match[3]].map((part) => decodeBase64(part ?? '') ?? fail(`has a damaged value at ${where}`))
+  let plain: Buffer
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, iv as Buffer)
+    decipher.setAAD(Buffer.from(additionalData))
+    decipher.setAuthTag(tag as Buffer)
+    plain = Buffer.concat([decipher.update(data as Buffer), decipher.final()])
+  } catch {
+    return fail(`has a value at ${where} that does not decrypt under its path (altered or moved)`)
+  }
+  return typedValue(plain, match[4] as string, where, fail)
+}
+
+/** sops's value types, and ToBytes of the value for the MAC. */
+function typedValue(plain: Buffer, type: string, where: string, fail: (why: string) => never): { value: unknown; macBytes: Buffer } {
+  const text = plain.toString('utf8')
+  switch (type) {
+    case 'str':
+    case 'time':
+      return { value: text, macBytes: plain }
+    case 'bytes':
+      return { value: text, macBytes: plain }
+    case 'int':
+    case 'int64': {
+      if (!/^[+-]?\d+$/.test(text)) fail(`has an int at ${where} that is not a number`)
+      const value = BigInt(text)
+      return { value: Number.isSafeInteger(Number(value)) ? Number(value) : value, macBytes: Buffer.from(value.toString()) }
+    }
+    case 'float': {
+      const value = Number(text)
+      if (text.trim() === '' || !Number.isFinite(value)) fail(`has a float at ${where} that is not a number`)
+      return { value, macBytes: Buffer.from(goFloat(value)) }
+    }
+    case 'bool': {
+      const value = { '1': true, t: true, T: true, TRUE: true, true: true, True: true, '0': false, f: false, F: false, FALSE: false, false: false, False: false }[text]
+      if (value === undefined) fail(`has a bool at ${where} that is not true or false`)
+      return { value, macBytes: Buffer.from(value ? 'True' : 'False') }
+    }
+    default:
+      return fail(`has a value of unknown type '${type}' at ${where}`)
+  }
+}
+
+/** ToBytes of an unencrypted value, as Go sees the YAML value. */
+function goBytes(value: unknown, where: string, fail: (why: string) => never): Buffer {
+  if (typeof value === 'string') return Buffer.from(value)
+  if (typeof value === 'boolean') return Buffer.from(value ? 'True' : 'False')
+  if (typeof value === 'bigint') return Buffer.from(value.toString())
+  if (typeof value === 'number') return Buffer.from(Number.isInteger(value) ? value.toFixed(0) : goFloat(value))
+  return fail(`has an unencrypted value of an unsupported kind at ${where}`)
+}
+
+/** strconv.FormatFloat(v, 'f', -1, 64): the shortest digits that round-trip, never an exponent. */
+function goFloat(value: number): string {
+  const shortest = String(value)
+  if (!/e/i.test(shortest)) return shortest
+  const [mantissa = '', exponentText = '0'] = shortest.toLowerCase().split('e')
+  const exponent = Number(exponentText)
+  const negative = mantissa.startsWith('-')
+  const digits = mantissa.replace(/^-/, '').replace('.', '')
+  const point = mantissa.replace(/^-/, '').indexOf('.')
+  const integerDigits = (point === -1 ? digits.length : point) + exponent
+  const body =
+    integerDigits <= 0
+      ? `0.${'0'.repeat(-integerDigits)}${digits}`
+      : integerDigits >= digits.length
+        ? digits + '0'.repeat(integerDigits - digits.length)
+        : `${digits.slice(0, integerDigits)}.${digits.slice(integerDigits)}`
+  return (negative ? '-' : '') + body
+}
+
+function verifyMac(computed: string, stored: string | undefined, lastModified: string | undefined, key: Buffer, fail: (why: string) => never): void {
+  if (!stored) fail('has no MAC')
+  if (!lastModified) fail('has no lastmodified date')
+  let mac: unknown
+  try {
+    mac = openValue(stored as string, key, lastModified as string, 'sops.mac', fail).value
+  } catch {
+    return fail('has a MAC that does not open with its lastmodified date (altered)')
+  }
+  if (mac !== computed) fail('does not match its MAC: it was altered after sops wrote it')
+}

@@ -1,0 +1,107 @@
+// Scenario: the CA comes from an encrypted bundle (SOPS with age, or an age file) or from a
+// controlplane machine configuration; tampered or wrongly keyed sources are refused before
+// anything is sent.
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { parse } from 'yaml'
+import { readIdentities } from '../../src/sources/age.js'
+import { openInput } from '../../src/sources/open.js'
+import { ageEncrypt, ageEncryptWithPassphrase, ageKeygen } from '../support/age-cli.js'
+import { makeCluster } from '../support/cluster.js'
+import { talhelperBundle } from '../support/fixtures.js'
+import { startGitHubStandIn, type GitHubStandIn } from '../support/github-standin.js'
+import { opensslVerifyClient } from '../support/judge.js'
+import { errorLines, RUNTIMES, runAction, visibleLog, type ActionRun } from '../support/run-action.js'
+
+const talhelper = talhelperBundle()
+const talhelperCa = async () => {
+  const opened = await openInput(talhelper.text, 'secrets-bundle', { identities: readIdentities(talhelper.ageKey), passphrase: undefined, identitiesFrom: 'test' })
+  const bundle = opened.docs[0]?.toJS()
+  return { crtPem: Buffer.from(bundle.certs.os.crt, 'base64').toString(), keyB64: bundle.certs.os.key as string }
+}
+const cluster = makeCluster()
+const identity = ageKeygen()
+
+for (const runtime of RUNTIMES) {
+  describe(`encrypted and alternative CA sources (${runtime.name})`, () => {
+    let github: GitHubStandIn
+    before(async () => (github = await startGitHubStandIn()))
+    after(() => github.close())
+    const firstTalosconfig = (source: Record<string, string>, env: Record<string, string> = {}) =>
+      runAction(
+        { ...source, context: 'home', endpoints: '10.5.0.2', 'github-token': github.token, 'github-api-url': github.url, repository: 'acme/cluster-ops' },
+        { node: runtime.node, env }
+      )
+    const storedCa = () => Buffer.from(parse(github.secrets.get('acme/cluster-ops/TALOSCONFIG')?.value ?? '').contexts.home.ca, 'base64').toString()
+    const storedCrt = () => Buffer.from(parse(github.secrets.get('acme/cluster-ops/TALOSCONFIG')?.value ?? '').contexts.home.crt, 'base64').toString()
+    const renewed = (run: ActionRun, caPem: string) => {
+      assert.equal(run.code, 0, visibleLog(run))
+      assert.equal(storedCa(), caPem)
+      assert.ok(opensslVerifyClient(caPem, storedCrt()).ok)
+    }
+    const refused = (run: ActionRun, error: string) => {
+      assert.equal(run.code, 1)
+      assert.deepEqual(errorLines(run), [`::error::${error}`])
+      assert.deepEqual(github.requests, [])
+    }
+    const reset = () => {
+      github.requests.length = 0
+      github.secrets.clear()
+    }
+
+    it("renews from talhelper's real SOPS bundle, with age-key or SOPS_AGE_KEY", async () => {
+      reset()
+      const ca = await talhelperCa()
+      const run = await firstTalosconfig({ 'secrets-bundle': talhelper.text, 'age-key': talhelper.ageKey })
+      renewed(run, ca.crtPem)
+      assert.match(visibleLog(run), /Read the Talos API CA from certs\.os of input 'secrets-bundle' \(SOPS\)\./)
+      assert.ok(!visibleLog(run).includes(ca.keyB64), 'the decrypted CA key never reaches the log')
+      assert.ok(run.stdout.includes(`::add-mask::${ca.keyB64}`), 'the decrypted CA key is masked')
+      reset()
+      renewed(await firstTalosconfig({ 'secrets-bundle': talhelper.text }, { SOPS_AGE_KEY: talhelper.ageKey }), ca.crtPem)
+    })
+
+    it('refuses a tampered SOPS bundle and a wrong key, sending nothing', async () => {
+      reset()
+      const mac = talhelper.text.split('\n').find((line) => line.startsWith('    mac: ')) as string
+      refused(
+        await firstTalosconfig({ 'secrets-bundle': talhelper.text.replace(`${mac}\n`, ''), 'age-key': talhelper.ageKey }),
+        "Input 'secrets-bundle' is a SOPS file that has no MAC; nothing from it is used."
+      )
+      refused(
+        await firstTalosconfig({ 'secrets-bundle': talhelper.text, 'age-key': identity.keyFile }),
+        "The SOPS data key in input 'secrets-bundle' could not be decrypted: none of the identities in input 'age-key' opens it; check that it was encrypted to your key."
+      )
+    })
+
+    it('renews from age files made by the age CLI: armored, binary in base64, passphrase', async () => {
+      const sources: Array<Record<string, string>> = [
+        { 'secrets-bundle': ageEncrypt(cluster.bundleYaml, identity.recipient, true).toString('utf8'), 'age-key': identity.keyFile },
+        { 'secrets-bundle': ageEncrypt(cluster.bundleYaml, identity.recipient, false).toString('base64'), 'age-key': identity.keyFile },
+        { 'secrets-bundle': ageEncryptWithPassphrase(cluster.bundleYaml, 'hunter2 hunter2').toString('utf8'), 'age-passphrase': 'hunter2 hunter2' }
+      ]
+      for (const source of sources) {
+        reset()
+        const run = await firstTalosconfig(source)
+        renewed(run, cluster.caCrtPem)
+        assert.match(visibleLog(run), /\(age\)\./)
+      }
+    })
+
+    it('renews from a controlplane machine configuration, and refuses a worker one', async () => {
+      reset()
+      const run = await firstTalosconfig({ 'machine-config': Buffer.from(cluster.machineConfigYaml('controlplane', true)).toString('base64') })
+      renewed(run, cluster.caCrtPem)
+      assert.match(visibleLog(run), /Read the Talos API CA from machine\.ca of input 'machine-config' \(YAML\)\./)
+      reset()
+      refused(
+        await firstTalosconfig({ 'machine-config': cluster.machineConfigYaml('worker') }),
+        "Input 'machine-config' is a worker configuration: its machine.ca.key is empty. Only a controlplane configuration carries the Talos API CA key; pass controlplane.yaml."
+      )
+      refused(
+        await firstTalosconfig({ 'machine-config': cluster.machineConfigYaml('controlplane'), 'secrets-bundle': cluster.bundleYaml }),
+        "Inputs 'secrets-bundle' and 'machine-config' are both set; give one of them, the CA is read from just one source."
+      )
+    })
+  })
+}

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { readMachineConfigCa } from '../../src/sources/machine-config.js'
+import { openInput } from '../../src/sources/open.js'
+import { secretValues } from '../../src/sources/secret-values.js'
+import { makeCluster } from '../support/cluster.js'
+
+const cluster = makeCluster()
+const noKeys = { identities: [], passphrase: undefined, identitiesFrom: "input 'age-key'" }
+const read = async (text: string) => readMachineConfigCa((await openInput(text, 'machine-config', noKeys)).docs)
+
+describe('readMachineConfigCa', () => {
+  it('takes machine.ca from a controlplane configuration', async () => {
+    assert.deepEqual(await read(cluster.machineConfigYaml('controlplane')), { crtPem: cluster.caCrtPem, keyPem: cluster.caKeyPem })
+  })
+
+  it('finds the v1alpha1 document among the documents newer Talos writes', async () => {
+    assert.deepEqual(await read(cluster.machineConfigYaml('controlplane', true)), { crtPem: cluster.caCrtPem, keyPem: cluster.caKeyPem })
+  })
+
+  it('refuses a worker configuration, saying a controlplane one is needed', async () => {
+    await assert.rejects(read(cluster.machineConfigYaml('worker')), /^UserError: Input 'machine-config' is a worker configuration: its machine\.ca\.key is empty\. Only a controlplane configuration carries the Talos API CA key; pass controlplane\.yaml\.$/)
+  })
+
+  it('refuses YAML that is not a machine configuration', async () => {
+    await assert.rejects(read('apiVersion: v1alpha1\nkind: HostnameConfig\nhostname: x\n'), /has no v1alpha1 machine configuration document/)
+    await assert.rejects(read(cluster.bundleYaml), /has no v1alpha1 machine configuration document/)
+  })
+
+  it('masks its tokens, secrets and keys, but not its certificates or names', async () => {
+    const [, config] = (await openInput(cluster.machineConfigYaml('controlplane', true), 'machine-config', noKeys)).docs
+    assert.ok(config)
+    const values = secretValues(config)
+    for (const secret of ['abcdef.0123456789abcdef', 'ghijkl.0123456789ghijkl', Buffer.from(cluster.caKeyPem).toString('base64')]) assert.ok(values.includes(secret))
+    assert.ok(!values.includes(Buffer.from(cluster.caCrtPem).toString('base64')))
+    assert.ok(!values.some((value) => value.includes('controlplane') || value.includes('10.5.0.2')))
+  })
+})

@@ -1,0 +1,158 @@
+// SOPS decryption against files made by sops itself, and tampered copies of them: every
+// alteration must be refused, with a plain message and no key material.
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { parseDocument } from 'yaml'
+import { UserError } from '../../src/errors.js'
+import { readIdentities } from '../../src/sources/age.js'
+import { openInput } from '../../src/sources/open.js'
+import { sopsAgeSecret, talhelperBundle } from '../support/fixtures.js'
+import { ageKeygen } from '../support/age-cli.js'
+import { sopsEncrypt, type SopsRules } from '../support/sops-writer.js'
+
+const keysOf = (keyFile: string) => ({ identities: readIdentities(keyFile), passphrase: undefined, identitiesFrom: "input 'age-key'" })
+const secret = sopsAgeSecret()
+const talhelper = talhelperBundle()
+
+async function refusal(text: string, keyFile = secret.ageKey): Promise<string> {
+  try {
+    await openInput(text, 'secrets-bundle', keysOf(keyFile))
+  } catch (error) {
+    assert.ok(error instanceof UserError, String(error))
+    assert.equal(error.input, 'secrets-bundle')
+    assert.doesNotMatch(error.message, /AGE-SECRET-KEY|ENC\[/)
+    return error.message
+  }
+  assert.fail('the tampered file was accepted')
+}
+const PREFIX = "Input 'secrets-bundle' is a SOPS file that "
+const SUFFIX = '; nothing from it is used.'
+
+describe('SOPS files made by sops', () => {
+  it('decrypts sops 3.8.1 values of every type to the published plaintext', async () => {
+    const opened = await openInput(secret.text, 'secrets-bundle', keysOf(secret.ageKey))
+    assert.equal(opened.form, 'SOPS')
+    // The published plaintext also lists "0word", which the published encrypted file lacks.
+    const { '0word': _absent, ...expected } = secret.plain
+    assert.deepEqual(opened.docs[0]?.toJS(), expected)
+    assert.deepEqual(opened.plaintexts.sort(), ['one', 'string', 'this is a secret', 'this is a secret', 'three', 'two'])
+  })
+
+  it('decrypts the talhelper Talos bundle made by sops 3.8.0', async () => {
+    const opened = await openInput(talhelper.text, 'secrets-bundle', keysOf(talhelper.ageKey))
+    const bundle = opened.docs[0]?.toJS()
+    assert.deepEqual(Object.keys(bundle), ['cluster', 'secrets', 'trustdinfo', 'certs'])
+    assert.match(Buffer.from(bundle.certs.os.crt, 'base64').toString(), /^-----BEGIN CERTIFICATE-----\n/)
+    assert.match(Buffer.from(bundle.certs.os.key, 'base64').toString(), /^-----BEGIN ED25519 PRIVATE KEY-----\n/)
+    assert.ok(opened.plaintexts.includes(bundle.certs.os.key))
+  })
+
+  it('also reads the file given as base64', async () => {
+    const opened = await openInput(Buffer.from(secret.text).toString('base64'), 'secrets-bundle', keysOf(secret.ageKey))
+    assert.equal(opened.docs[0]?.toJS().int, 7)
+  })
+
+  it('names the key source when no identity opens the data key', async () => {
+    const other = ageKeygen().keyFile
+    assert.equal(
+      await refusal(secret.text, other),
+      "The SOPS data key in input 'secrets-bundle' could not be decrypted: none of the identities in input 'age-key' opens it; check that it was encrypted to your key."
+    )
+    await assert.rejects(openInput(secret.text, 'secrets-bundle', { identities: [], passphrase: undefined, identitiesFrom: 'SOPS_AGE_KEY' }), /set the 'age-key' input \(or the SOPS_AGE_KEY environment variable\)/)
+  })
+})
+
+describe('tampered SOPS files are refused', () => {
+  const line = (text: string, start: string): string => text.split('\n').find((l) => l.startsWith(start)) ?? assert.fail(start)
+  const valueOf = (l: string) => l.slice(l.indexOf(': ') + 2)
+
+  it('a key deleted', async () => {
+    const tampered = secret.text.replace(`${line(secret.text, 'string: ')}\n`, '')
+    assert.equal(await refusal(tampered), `${PREFIX}does not match its MAC: it was altered after sops wrote it${SUFFIX}`)
+  })
+
+  it('a value replaced by another encrypted value', async () => {
+    const tampered = secret.text.replace(valueOf(line(secret.text, 'string: ')), valueOf(line(secret.text, 'secret: ')))
+    assert.equal(await refusal(tampered), `${PREFIX}has a value at string that does not decrypt under its path (altered or moved)${SUFFIX}`)
+  })
+
+  it('a value replaced by plaintext', async () => {
+    const tampered = secret.text.replace(line(secret.text, 'int: '), 'int: 8')
+    assert.equal(await refusal(tampered), `${PREFIX}has a value that should be encrypted but is not, at int${SUFFIX}`)
+  })
+
+  it('two values swapped: keys, and list items under the same path', async () => {
+    const a = line(secret.text, 'secret: ')
+    const b = line(secret.text, 'string: ')
+    const swapped = secret.text.replace(a, '@@A').replace(b, a).replace('@@A', b)
+    assert.match(await refusal(swapped), /does not match its MAC|does not decrypt under its path/)
+    const items = secret.text.split('\n').filter((l) => l.startsWith('    - ENC['))
+    const [first = '', second = ''] = items
+    const reordered = secret.text.replace(first, '@@A').replace(second, first).replace('@@A', second)
+    assert.equal(await refusal(reordered), `${PREFIX}does not match its MAC: it was altered after sops wrote it${SUFFIX}`)
+  })
+
+  it('the MAC removed or altered', async () => {
+    const mac = line(secret.text, '  mac: ')
+    assert.equal(await refusal(secret.text.replace(`${mac}\n`, '')), `${PREFIX}has no MAC${SUFFIX}`)
+    const altered = mac.replace(/data:(.)/, (_, c: string) => `data:${c === 'A' ? 'B' : 'A'}`)
+    assert.equal(await refusal(secret.text.replace(mac, altered)), `${PREFIX}has a MAC that does not open with its lastmodified date (altered)${SUFFIX}`)
+  })
+
+  it('lastmodified changed', async () => {
+    const tampered = secret.text.replace('lastmodified: "2024-03-25T22:08:10Z"', 'lastmodified: "2024-03-25T22:08:11Z"')
+    assert.notEqual(tampered, secret.text)
+    assert.equal(await refusal(tampered), `${PREFIX}has a MAC that does not open with its lastmodified date (altered)${SUFFIX}`)
+  })
+
+  it('a value moved in the real Talos bundle', async () => {
+    const key = line(talhelper.text, '        key: ENC[')
+    const tampered = talhelper.text.replace(line(talhelper.text, '    token: '), `    token: ${valueOf(key)}`)
+    assert.equal(await refusal(tampered, talhelper.ageKey), `${PREFIX}has a value at trustdinfo.token that does not decrypt under its path (altered or moved)${SUFFIX}`)
+  })
+
+  it('several key groups, unknown types and comment rules', async () => {
+    const groups = secret.text.replace('  lastmodified:', '  key_groups:\n    - age: []\n    - age: []\n  lastmodified:')
+    assert.equal(await refusal(groups), `${PREFIX}splits its data key over several key groups (Shamir), which this action does not support${SUFFIX}`)
+    const unknown = secret.text.replace(/(int: ENC\[[^\]]*type:)int\]/, '$1decimal]')
+    assert.equal(await refusal(unknown), `${PREFIX}has a value of unknown type 'decimal' at int${SUFFIX}`)
+    const comments = secret.text.replace('  unencrypted_suffix: _unencrypted', '  encrypted_comment_regex: sops:enc')
+    assert.equal(await refusal(comments), `${PREFIX}selects values by comments, which this action does not support${SUFFIX}`)
+    assert.ok(parseDocument(comments).has('sops'))
+  })
+})
+
+describe('SOPS encryption rules', () => {
+  const identity = ageKeygen()
+  const plain = 'name_unencrypted: cluster-a\npassword_secret: hunter22\ndata:\n    token: abc123\npublic: readme\nport: 6443\nenabled: true\n'
+  const open = (text: string) => openInput(text, 'secrets-bundle', keysOf(identity.keyFile)).then((opened) => opened.docs[0]?.toJS())
+  const expected = { name_unencrypted: 'cluster-a', password_secret: 'hunter22', data: { token: 'abc123' }, public: 'readme', port: 6443, enabled: true }
+  const encryptedKeys = (text: string) => Object.entries(parseDocument(text).toJS()).filter(([k, v]) => k !== 'sops' && JSON.stringify(v).includes('ENC[')).map(([k]) => k)
+
+  const cases: Array<[string, SopsRules, string[]]> = [
+    ['the default unencrypted suffix', {}, ['password_secret', 'data', 'public', 'port', 'enabled']],
+    ['an encrypted suffix', { encrypted_suffix: '_secret' }, ['password_secret']],
+    ['an unencrypted regex', { unencrypted_regex: '^(public|port)$' }, ['name_unencrypted', 'password_secret', 'data', 'enabled']],
+    ['an encrypted regex', { encrypted_regex: '^(data|password_secret)$' }, ['password_secret', 'data']]
+  ]
+  for (const [name, rules, encrypted] of cases) {
+    it(`follows ${name}, and the MAC covers the values left plain`, async () => {
+      const text = sopsEncrypt(plain, identity.recipient, rules)
+      assert.deepEqual(encryptedKeys(text), encrypted)
+      assert.deepEqual(await open(text), expected)
+      const plainKey = Object.keys(expected).find((key) => !encrypted.includes(key)) as string
+      const line = text.split('\n').find((l) => l.startsWith(`${plainKey}: `)) as string
+      await assert.rejects(open(text.replace(line, `${plainKey}: altered`)), /does not match its MAC/)
+    })
+  }
+
+  it('with mac_only_encrypted, leaves plain values out of the MAC but not encrypted ones', async () => {
+    const text = sopsEncrypt(plain, identity.recipient, { encrypted_suffix: '_secret', mac_only_encrypted: true })
+    assert.deepEqual(await open(text), expected)
+    assert.deepEqual((await open(text.replace('public: readme', 'public: altered'))).public, 'altered')
+    const secretLine = text.split('\n').find((l) => l.startsWith('password_secret: ')) as string
+    await assert.rejects(open(text.replace(secretLine, 'password_secret: plain')), /should be encrypted but is not, at password_secret/)
+    // The same file without mac_only_encrypted has a different MAC: the setting is not a free switch.
+    await assert.rejects(open(text.replace('mac_only_encrypted: true', 'mac_only_encrypted: false')), /does not match its MAC/)
+  })
+})
