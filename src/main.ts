@@ -9,7 +9,6 @@ import { plan } from './plan.js'
 import { annotationsOf, headline, outputsOf, reachesFailOn, summaryOf, type Renewal, type RunResult } from './report.js'
 import { reportContexts } from './contexts.js'
 import type { SecretStore } from './github/secrets.js'
-import { openCaSource } from './sources/index.js'
 import { pemBodyLines } from './encoding.js'
 import {
   readContext,
@@ -70,6 +69,8 @@ export async function main(config: Config, deps: Deps): Promise<RunResult> {
 async function openIssuer(config: Config, deps: Deps, now: Date): Promise<Issuer> {
   if (!config.caSource) throw new Error('renewing without a CA source: readConfig should have refused')
   const { input, value } = config.caSource
+  // Loaded here: reading and decrypting sources is renewal work, a check never needs it.
+  const { openCaSource } = await import('./sources/index.js')
   const { ca, origin, form } = await openCaSource(input, value, config.ageKeys, (secret) => deps.mask(secret))
   deps.info(`Read the Talos API CA from ${origin.path} of input '${origin.input}' (${form}).`)
   return localCaIssuer(loadLocalCa(ca.crtPem, ca.keyPem, origin, now), origin)
