@@ -28,8 +28,11 @@ export interface OpenedCa {
  */
 export async function openCaSource(input: CaSourceInput, value: string, keys: AgeKeys, mask: (value: string) => void): Promise<OpenedCa> {
   const opened = await openInput(value, input, keys)
-  opened.plaintexts.forEach(mask)
-  for (const doc of opened.docs) secretValues(doc).forEach(mask)
+  // Short values are left alone: masking 'one' would star every 'none' in the log, and no
+  // Talos secret is that short.
+  const maskable = (secret: string) => secret.length >= 8 && mask(secret)
+  opened.plaintexts.forEach(maskable)
+  for (const doc of opened.docs) secretValues(doc).forEach(maskable)
   const source = SOURCES[input]
   return { ca: source.read(opened.docs), origin: { input, path: source.path }, form: opened.form }
 }

@@ -4,6 +4,7 @@ import type { Document } from 'yaml'
 import { parseYamlDocuments, readInputBytes } from '../encoding.js'
 import { UserError } from '../errors.js'
 import { ARMOR_HEADER, decryptAge, isBinaryAge, type AgeKeys } from './age.js'
+import { stringValues } from './secret-values.js'
 import { decryptSops, isSops } from './sops.js'
 
 export type Form = 'YAML' | 'SOPS' | 'age' | 'age around SOPS'
@@ -12,7 +13,7 @@ export interface OpenedInput {
   form: Form
   /** Every YAML document of the input, decrypted. */
   docs: Document[]
-  /** Values decrypted from SOPS, to be masked before anything else happens. */
+  /** Every value that was encrypted, to be masked before anything else happens. */
   plaintexts: string[]
 }
 
@@ -32,7 +33,7 @@ export async function openInput(value: string, input: string, keys: AgeKeys): Pr
   }
   const docs = parseYamlDocuments(text, input)
   const sops = docs.filter(isSops)
-  if (sops.length === 0) return { form: encryptedWithAge ? 'age' : 'YAML', docs, plaintexts: [] }
+  if (sops.length === 0) return { form: encryptedWithAge ? 'age' : 'YAML', docs, plaintexts: encryptedWithAge ? docs.flatMap(stringValues) : [] }
   if (docs.length > 1) {
     throw new UserError(`Input '${input}' is a multi-document SOPS file, which this action does not read; give it as plain YAML in a secret, or encrypt it with age.`, input)
   }

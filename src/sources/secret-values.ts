@@ -1,6 +1,19 @@
 import { isMap, isScalar, isSeq, type Document } from 'yaml'
 import { decodeBase64, pemBodyLines } from '../encoding.js'
 
+/** Every string value of a document: what an age file decrypted. */
+export function stringValues(doc: Document): string[] {
+  const values: string[] = []
+  visit(doc.contents, (scalar) => typeof scalar === 'string' && values.push(scalar))
+  return values
+}
+
+function visit(node: unknown, onScalar: (value: unknown) => unknown): void {
+  if (isMap(node)) for (const pair of node.items) visit(pair.value, onScalar)
+  else if (isSeq(node)) for (const item of node.items) visit(item, onScalar)
+  else if (isScalar(node)) onScalar(node.value)
+}
+
 /** Keys whose values are secret in a Talos bundle or machine configuration. */
 const SECRET_KEY = /^key$|token|secret/i
 
@@ -16,7 +29,7 @@ export function secretValues(doc: Document): string[] {
       for (const pair of node.items) visit(pair.value, secret || (isScalar(pair.key) && SECRET_KEY.test(String(pair.key.value))))
     } else if (isSeq(node)) {
       for (const item of node.items) visit(item, secret)
-    } else if (secret && isScalar(node) && typeof node.value === 'string' && node.value.length >= 8) {
+    } else if (secret && isScalar(node) && typeof node.value === 'string') {
       const pem = decodeBase64(node.value)?.toString('utf8') ?? ''
       values.push(node.value, ...(pem.includes('-----BEGIN ') ? pemBodyLines(pem) : []))
     }

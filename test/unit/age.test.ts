@@ -15,6 +15,8 @@ describe('age files', () => {
     assert.match(armored, /^-----BEGIN AGE ENCRYPTED FILE-----\n/)
     const opened = await openInput(armored, 'secrets-bundle', keys())
     assert.equal(opened.form, 'age')
+    // Everything in an age file was encrypted, so everything is listed for masking.
+    assert.deepEqual(opened.plaintexts, ['abc', 'x'])
     assert.deepEqual(opened.docs[0]?.toJS(), { cluster: { id: 'abc' }, certs: { os: { crt: 'x' } } })
   })
 
