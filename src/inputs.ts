@@ -27,6 +27,22 @@ export interface Repository {
   repo: string
 }
 
+/** Which repositories of an organization may use an organization secret. */
+export type Visibility = 'all' | 'private' | 'selected'
+
+/** Where the secret is written. */
+export type SecretTarget =
+  | { kind: 'repository'; repository: Repository }
+  | { kind: 'environment'; repository: Repository; environment: string }
+  | {
+      kind: 'organization'
+      organization: string
+      /** Undefined: keep the existing secret's, or private for a new one. */
+      visibility: Visibility | undefined
+      /** Names of repositories of the organization, for visibility selected. */
+      selectedRepositories: string[]
+    }
+
 /** Every input of the action, read and validated once. Nothing else reads the environment. */
 export interface Config {
   mode: Mode
@@ -47,7 +63,7 @@ export interface Config {
   force: boolean
   dryRun: boolean
   secretName: string
-  repository: Repository
+  secretTarget: SecretTarget
   githubToken: string
   githubApiUrl: string
   /** The runner's temporary folder, where the new talosconfig is left for later steps. */
@@ -87,7 +103,7 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
     force: boolean(input('force', 'false'), 'force'),
     dryRun: boolean(input('dry-run', 'false'), 'dry-run'),
     secretName: secretName(input('secret-name', 'TALOSCONFIG')),
-    repository: repository(input('repository', env.GITHUB_REPOSITORY ?? '')),
+    secretTarget: secretTarget(input, env),
     githubToken: forRenewal('github-token', 'a token that can write Actions secrets (fine-grained PAT or GitHub App token with Secrets: write)'),
     githubApiUrl: input('github-api-url', env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
     runnerTemp: env.RUNNER_TEMP || (env.TMPDIR ?? '/tmp'),
@@ -193,6 +209,31 @@ function secretName(value: string): string {
         : undefined
   if (problem) throw new UserError(`Input 'secret-name' ('${value}') ${problem}, by GitHub's rules for secret names.`, 'secret-name')
   return value
+}
+
+function secretTarget(input: (name: string) => string, env: NodeJS.ProcessEnv): SecretTarget {
+  const environment = input('environment')
+  const organization = input('organization')
+  const visibility = input('visibility')
+  const selectedRepositories = list(input('selected-repositories'))
+  if (environment && organization) {
+    throw new UserError("Inputs 'environment' and 'organization' are both set; a secret lives in one place: give one of them, or neither for a repository secret.", 'organization')
+  }
+  if (!organization && (visibility || selectedRepositories.length > 0)) {
+    throw new UserError(`Input '${visibility ? 'visibility' : 'selected-repositories'}' applies to organization secrets only; set 'organization' too, or leave it empty.`, visibility ? 'visibility' : 'selected-repositories')
+  }
+  if (organization) {
+    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(organization)) throw new UserError(`Input 'organization' is not an organization name: '${organization}'.`, 'organization')
+    const chosen = visibility ? oneOf(visibility, 'visibility', ['all', 'private', 'selected'] as const) : undefined
+    if (selectedRepositories.length > 0 && chosen && chosen !== 'selected') {
+      throw new UserError(`Input 'selected-repositories' needs visibility selected, not ${chosen}.`, 'selected-repositories')
+    }
+    const badName = selectedRepositories.find((name) => !/^[A-Za-z0-9._-]+$/.test(name))
+    if (badName) throw new UserError(`Input 'selected-repositories' names '${badName}', which is not a repository name (no owner: the organization's own repositories).`, 'selected-repositories')
+    return { kind: 'organization', organization, visibility: chosen, selectedRepositories }
+  }
+  const target = repository(input('repository') || (env.GITHUB_REPOSITORY ?? ''))
+  return environment ? { kind: 'environment', repository: target, environment } : { kind: 'repository', repository: target }
 }
 
 function repository(value: string): Repository {

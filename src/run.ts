@@ -26,14 +26,9 @@ function runnerDeps(config: Config): Deps {
       writeFileSync(path, text, { mode: 0o600, flag: 'wx' })
       return path
     },
-    async openSecretStore({ githubToken, githubApiUrl, repository }) {
-      const { repositorySecretStore } = await import('./github/secrets.js')
-      return repositorySecretStore({
-        token: githubToken,
-        apiUrl: githubApiUrl,
-        repository,
-        userAgent: `${ACTION_NAME}/${VERSION}`
-      })
+    async openSecretStore({ githubToken, githubApiUrl, secretTarget }) {
+      const { secretStore } = await import('./github/secrets.js')
+      return secretStore(secretTarget, { token: githubToken, apiUrl: githubApiUrl, userAgent: `${ACTION_NAME}/${VERSION}` })
     }
   }
 }

@@ -1,10 +1,11 @@
-// A loopback stand-in for GitHub's Actions secrets API. It checks each request as GitHub
-// would (token, OpenAPI shape, key id), opens every sealed box with its private key, and
-// keeps both the requests and the plaintext it received for the tests to assert on.
+// A loopback stand-in for GitHub's Actions secrets API: repository, environment and
+// organization scopes. It checks each request as GitHub would (token, API version header,
+// OpenAPI shape, key id), opens every sealed box with the scope's private key, keeps what it
+// received for the tests, and injects faults on request.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import sodium from 'libsodium-wrappers'
-import { validateRequest, validateResponse } from './openapi.js'
+import { exampleResponse, validateRequest, validateResponse } from './openapi.js'
 
 export interface RecordedRequest {
   method: string
@@ -16,72 +17,145 @@ export interface RecordedRequest {
 export interface StoredSecret {
   value: string
   keyId: string
+  visibility?: string
+  selectedRepositoryIds?: number[]
 }
 
-/** A canned failure: answer `status` with GitHub's error body to requests matching `method`. */
-export interface Fault {
-  method: 'GET' | 'PUT'
-  status: number
-  message: string
+/** A fault injected into matching requests, `times` times (Infinity: every time). */
+export type Fault = { method?: 'GET' | 'PUT'; path?: RegExp; times?: number } & (
+  | { kind?: 'status'; status: number; message: string; headers?: Record<string, string> }
+  | { kind: 'reset' }
+  | { kind: 'stall' }
+  | { kind: 'rotate-key' }
+)
+
+export interface StandInOptions {
+  token?: string
+  /** GitHub Enterprise Server serves the API under /api/v3. */
+  prefix?: string
+  /** Environments that exist, in any repository. */
+  environments?: string[]
+  /** Repositories of any organization, by name, with their ids. */
+  repositories?: Record<string, number>
+  /** Organization secrets that exist already, by "org/NAME". */
+  orgSecrets?: Record<string, { visibility: string; selectedRepositoryIds?: number[] }>
+  fault?: Fault
+  faults?: Fault[]
 }
 
 export interface GitHubStandIn {
   url: string
   token: string
   requests: RecordedRequest[]
-  /** Secrets written, by "owner/repo/NAME". */
+  /** Secrets written: "owner/repo/NAME", "owner/repo/environments/ENV/NAME", "orgs/ORG/NAME". */
   secrets: Map<string, StoredSecret>
   /** Requests that did not conform; a test fails if any are here. */
   violations: string[]
   close(): Promise<void>
 }
 
-export async function startGitHubStandIn(options: { token?: string; fault?: Fault } = {}): Promise<GitHubStandIn> {
+type Scope = 'repo' | 'env' | 'org'
+interface KeyPair {
+  publicKey: Uint8Array
+  privateKey: Uint8Array
+}
+
+export async function startGitHubStandIn(options: StandInOptions = {}): Promise<GitHubStandIn> {
   await sodium.ready
-  const keyPair = sodium.crypto_box_keypair()
-  const keyId = '568250167242549743'
+  const keys = new Map<Scope, { id: string; pair: KeyPair }>()
+  let keySerial = 100
+  const rotate = (scope: Scope) => keys.set(scope, { id: String(568250167242549743n + BigInt(keySerial++)), pair: sodium.crypto_box_keypair() })
+  for (const scope of ['repo', 'env', 'org'] as const) rotate(scope)
   const token = options.token ?? 'ghs_standin_token_0123456789'
+  const prefix = options.prefix ?? ''
   const requests: RecordedRequest[] = []
   const secrets = new Map<string, StoredSecret>()
+  for (const [name, secret] of Object.entries(options.orgSecrets ?? {})) secrets.set(`orgs/${name}`, { value: '', keyId: '', ...secret })
   const violations: string[] = []
+  const faults = [...(options.faults ?? []), ...(options.fault ? [{ times: Infinity, ...options.fault }] : [])].map((fault) => ({ ...fault, left: fault.times ?? Infinity }))
 
-  const reply = (req: RecordedRequest, res: ServerResponse, status: number, body?: unknown): void => {
+  const reply = (req: RecordedRequest, res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void => {
     violations.push(...validateResponse(req.method, req.path, status, body).map((p) => `${req.method} ${req.path}: ${p}`))
-    res.writeHead(status, body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' })
+    res.writeHead(status, { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }) })
     res.end(body === undefined ? undefined : JSON.stringify(body))
   }
+  const error = (req: RecordedRequest, res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}) =>
+    reply(req, res, status, { message, documentation_url: 'https://docs.github.com/rest/actions/secrets', status: String(status) }, headers)
+
+  const publicKey = (scope: Scope) => {
+    const key = keys.get(scope) as { id: string; pair: KeyPair }
+    return { key_id: key.id, key: sodium.to_base64(key.pair.publicKey, sodium.base64_variants.ORIGINAL) }
+  }
+  const open = (scope: Scope, body: { encrypted_value: string; key_id: string }): string | undefined => {
+    const key = keys.get(scope) as { id: string; pair: KeyPair }
+    if (body.key_id !== key.id) return undefined
+    return sodium.to_string(sodium.crypto_box_seal_open(sodium.from_base64(body.encrypted_value, sodium.base64_variants.ORIGINAL), key.pair.publicKey, key.pair.privateKey))
+  }
+  const store = (req: RecordedRequest, res: ServerResponse, scope: Scope, name: string, extra: Partial<StoredSecret> = {}) => {
+    const body = req.body as { encrypted_value: string; key_id: string }
+    const value = open(scope, body)
+    if (value === undefined) return error(req, res, 422, 'Bad request: key_id does not match the current public key')
+    const existed = secrets.has(name) && secrets.get(name)?.keyId !== ''
+    secrets.set(name, { value, keyId: body.key_id, ...extra })
+    reply(req, res, existed ? 204 : 201, existed ? undefined : {})
+  }
+
+  const routes: Array<[string, RegExp, (req: RecordedRequest, res: ServerResponse, m: RegExpExecArray) => void]> = [
+    ['GET', /^\/repos\/([^/]+)\/([^/]+)\/actions\/secrets\/public-key$/, (req, res) => reply(req, res, 200, publicKey('repo'))],
+    ['PUT', /^\/repos\/([^/]+)\/([^/]+)\/actions\/secrets\/([^/]+)$/, (req, res, m) => store(req, res, 'repo', `${m[1]}/${m[2]}/${m[3]}`)],
+    ['GET', /^\/repos\/([^/]+)\/([^/]+)\/environments\/([^/]+)\/secrets\/public-key$/, (req, res, m) =>
+      (options.environments ?? []).includes(decodeURIComponent(m[3] as string)) ? reply(req, res, 200, publicKey('env')) : error(req, res, 404, 'Not Found')],
+    ['PUT', /^\/repos\/([^/]+)\/([^/]+)\/environments\/([^/]+)\/secrets\/([^/]+)$/, (req, res, m) =>
+      (options.environments ?? []).includes(decodeURIComponent(m[3] as string)) ? store(req, res, 'env', `${m[1]}/${m[2]}/environments/${decodeURIComponent(m[3] as string)}/${m[4]}`) : error(req, res, 404, 'Not Found')],
+    ['GET', /^\/orgs\/([^/]+)\/actions\/secrets\/public-key$/, (req, res) => reply(req, res, 200, publicKey('org'))],
+    ['GET', /^\/orgs\/([^/]+)\/actions\/secrets\/([^/]+)\/repositories$/, (req, res, m) => {
+      const secret = secrets.get(`orgs/${m[1]}/${m[2]}`)
+      if (!secret) return error(req, res, 404, 'Not Found')
+      const example = exampleResponse('GET', req.path, 200) as { repositories: Array<Record<string, unknown>> }
+      const repositories = (secret.selectedRepositoryIds ?? []).map((id) => ({ ...example.repositories[0], id, name: `repo-${id}`, full_name: `${m[1]}/repo-${id}` }))
+      reply(req, res, 200, { total_count: repositories.length, repositories })
+    }],
+    ['GET', /^\/orgs\/([^/]+)\/actions\/secrets\/([^/]+)$/, (req, res, m) => {
+      const secret = secrets.get(`orgs/${m[1]}/${m[2]}`)
+      if (!secret) return error(req, res, 404, 'Not Found')
+      reply(req, res, 200, { name: m[2], created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z', visibility: secret.visibility, selected_repositories_url: `https://api.github.com/orgs/${m[1]}/actions/secrets/${m[2]}/repositories` })
+    }],
+    ['PUT', /^\/orgs\/([^/]+)\/actions\/secrets\/([^/]+)$/, (req, res, m) => {
+      const body = req.body as { visibility: string; selected_repository_ids?: number[] }
+      store(req, res, 'org', `orgs/${m[1]}/${m[2]}`, { visibility: body.visibility, selectedRepositoryIds: body.selected_repository_ids })
+    }],
+    ['GET', /^\/repos\/([^/]+)\/([^/]+)$/, (req, res, m) => {
+      const id = (options.repositories ?? {})[m[2] as string]
+      if (id === undefined) return error(req, res, 404, 'Not Found')
+      // GitHub's published example lacks 'language', which its own schema requires.
+      const example = exampleResponse('GET', req.path, 200) as Record<string, unknown> & { source?: Record<string, unknown> }
+      if (example.source) example.source.language = null
+      reply(req, res, 200, { ...example, language: null, id, name: m[2], full_name: `${m[1]}/${m[2]}` })
+    }]
+  ]
 
   const handle = (req: RecordedRequest, res: ServerResponse): void => {
     if (req.headers.authorization !== `token ${token}` && req.headers.authorization !== `Bearer ${token}`) {
-      return reply(req, res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' })
+      return error(req, res, 401, 'Bad credentials')
     }
+    if (req.headers['x-github-api-version'] !== '2022-11-28') violations.push(`${req.method} ${req.path}: no X-GitHub-Api-Version: 2022-11-28`)
     violations.push(...validateRequest(req.method, req.path, req.body).map((p) => `${req.method} ${req.path}: ${p}`))
-    if (options.fault && options.fault.method === req.method) {
-      return reply(req, res, options.fault.status, {
-        message: options.fault.message,
-        documentation_url: 'https://docs.github.com/rest/actions/secrets',
-        status: String(options.fault.status)
-      })
+    const fault = faults.find((f) => f.left > 0 && (!f.method || f.method === req.method) && (!f.path || f.path.test(req.path)))
+    if (fault) {
+      fault.left -= 1
+      if (fault.kind === 'reset') return void res.socket?.destroy()
+      if (fault.kind === 'stall') return
+      if (fault.kind === 'rotate-key') {
+        rotate(/\/orgs\//.test(req.path) ? 'org' : /\/environments\//.test(req.path) ? 'env' : 'repo')
+      } else {
+        return error(req, res, fault.status, fault.message, fault.headers)
+      }
     }
-    const publicKey = /^\/repos\/([^/]+)\/([^/]+)\/actions\/secrets\/public-key$/.exec(req.path)
-    if (req.method === 'GET' && publicKey) {
-      return reply(req, res, 200, { key_id: keyId, key: sodium.to_base64(keyPair.publicKey, sodium.base64_variants.ORIGINAL) })
+    for (const [method, pattern, route] of routes) {
+      const match = pattern.exec(req.path)
+      if (method === req.method && match) return route(req, res, match)
     }
-    const secret = /^\/repos\/([^/]+)\/([^/]+)\/actions\/secrets\/([^/]+)$/.exec(req.path)
-    if (req.method === 'PUT' && secret) {
-      const body = req.body as { encrypted_value: string; key_id: string }
-      if (body.key_id !== keyId) return reply(req, res, 422, { message: 'Bad key_id', documentation_url: '', status: '422' })
-      const opened = sodium.crypto_box_seal_open(
-        sodium.from_base64(body.encrypted_value, sodium.base64_variants.ORIGINAL),
-        keyPair.publicKey,
-        keyPair.privateKey
-      )
-      const name = `${secret[1]}/${secret[2]}/${secret[3]}`
-      const existed = secrets.has(name)
-      secrets.set(name, { value: sodium.to_string(opened), keyId: body.key_id })
-      return reply(req, res, existed ? 204 : 201, existed ? undefined : {})
-    }
-    reply(req, res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' })
+    error(req, res, 404, 'Not Found')
   }
 
   const server = createServer((incoming, res) => {
@@ -89,17 +163,18 @@ export async function startGitHubStandIn(options: { token?: string; fault?: Faul
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk))
     incoming.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8')
+      const fullPath = new URL(incoming.url ?? '/', 'http://127.0.0.1').pathname
       const req: RecordedRequest = {
         method: incoming.method ?? '',
-        path: new URL(incoming.url ?? '/', 'http://127.0.0.1').pathname,
+        path: fullPath.startsWith(prefix) ? fullPath.slice(prefix.length) : `(outside ${prefix}) ${fullPath}`,
         headers: incoming.headers,
         body: raw === '' ? undefined : JSON.parse(raw)
       }
       requests.push(req)
       try {
         handle(req, res)
-      } catch (error) {
-        violations.push(`${req.method} ${req.path}: ${(error as Error).message}`)
+      } catch (failure) {
+        violations.push(`${req.method} ${req.path}: ${(failure as Error).message}`)
         res.writeHead(400).end()
       }
     })
@@ -107,11 +182,14 @@ export async function startGitHubStandIn(options: { token?: string; fault?: Faul
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}${prefix}`,
     token,
     requests,
     secrets,
     violations,
-    close: () => new Promise((resolve) => server.close(() => resolve()))
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections()
+      server.close(() => resolve())
+    })
   }
 }

@@ -95,3 +95,14 @@ export function validateResponse(method: string, path: string, status: number, b
   if (schema && !ajv.validate(schema, body)) return [`response: ${ajv.errorsText()}`]
   return []
 }
+
+/** The example GitHub publishes for an operation's response, with its $refs resolved. */
+export function exampleResponse(method: string, path: string, status: number): Json {
+  const found = findOperation(method, path)
+  if (!found) throw new Error(`${method} ${path} is not an operation`)
+  const response = deref((found.operation.responses as Record<string, unknown>)[String(status)]) as Json
+  const examples = (response.content as Record<string, Json>)['application/json']?.examples as Record<string, { value: Json }>
+  const first = Object.values(examples)[0]
+  if (!first) throw new Error(`no example for ${method} ${path} ${status}`)
+  return structuredClone(first.value)
+}

@@ -1,7 +1,7 @@
 // What most end-to-end scenarios share: a cluster, a GitHub stand-in, and the inputs a
 // scheduled workflow passes.
 import { daysFromNow, makeCluster, talosconfigYaml, type ClientCertificate, type Cluster } from './cluster.js'
-import { startGitHubStandIn, type Fault, type GitHubStandIn } from './github-standin.js'
+import { startGitHubStandIn, type Fault, type GitHubStandIn, type StandInOptions } from './github-standin.js'
 
 export interface Scenario {
   cluster: Cluster
@@ -14,11 +14,11 @@ export interface Scenario {
 }
 
 /** A cluster whose current talosconfig (context 'prod') expires `daysLeft` days from now. */
-export async function scenario(options: { daysLeft: number; fault?: Fault; token?: string }): Promise<Scenario> {
+export async function scenario(options: { daysLeft: number; fault?: Fault; token?: string; standIn?: StandInOptions }): Promise<Scenario> {
   const cluster = makeCluster()
   const current = cluster.clientCertificate({ notBefore: daysFromNow(options.daysLeft - 365), notAfter: daysFromNow(options.daysLeft) })
   const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['10.5.0.2'], nodes: ['10.5.0.2'], caPem: cluster.caCrtPem, client: current } })
-  const github = await startGitHubStandIn({ fault: options.fault })
+  const github = await startGitHubStandIn({ ...options.standIn, fault: options.fault })
   return {
     cluster,
     github,

@@ -33,13 +33,13 @@ describe('readConfig', () => {
     assert.equal(config.dryRun, false)
     assert.equal(config.secretName, 'TALOSCONFIG')
     assert.equal(config.githubApiUrl, 'https://api.github.com')
-    assert.deepEqual(config.repository, { owner: 'acme', repo: 'cluster-ops' })
+    assert.deepEqual(config.secretTarget, { kind: 'repository', repository: { owner: 'acme', repo: 'cluster-ops' } })
   })
 
   it('falls back to the runner environment for repository, API URL and temp folder', () => {
     const env = { GITHUB_REPOSITORY: 'o/r', GITHUB_API_URL: 'https://ghe.example/api/v3/', RUNNER_TEMP: '/runner/tmp', GITHUB_STEP_SUMMARY: '/runner/summary' }
     const config = read({ repository: '' }, env)
-    assert.deepEqual(config.repository, { owner: 'o', repo: 'r' })
+    assert.deepEqual(config.secretTarget, { kind: 'repository', repository: { owner: 'o', repo: 'r' } })
     assert.equal(config.githubApiUrl, 'https://ghe.example/api/v3')
     assert.equal(config.runnerTemp, '/runner/tmp')
     assert.equal(config.stepSummaryPath, '/runner/summary')
