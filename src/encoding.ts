@@ -1,8 +1,11 @@
-import { LineCounter, parseAllDocuments, parseDocument, type Document, type YAMLError } from 'yaml'
+import { isAlias, LineCounter, parseAllDocuments, parseDocument, visit, type Document, type YAMLError } from 'yaml'
 import { UserError } from './errors.js'
 
-/** Larger than any GitHub secret (48 KB) can be, even base64-wrapped; checked before parsing. */
-export const MAX_INPUT_BYTES = 128 * 1024
+/**
+ * Larger than any GitHub secret (48 KB) can be, even as base64 with line breaks (about
+ * 66 KB); checked before parsing. (Linux passes no environment value over 128 KiB anyway.)
+ */
+export const MAX_INPUT_BYTES = 72 * 1024
 
 const BASE64_TEXT = /^[A-Za-z0-9+/=_\-\s]+$/
 const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
@@ -21,7 +24,7 @@ export function decodeBase64(text: string): Buffer | undefined {
 export function readInputBytes(value: string, input: string): Buffer {
   if (Buffer.byteLength(value) > MAX_INPUT_BYTES) {
     throw new UserError(
-      `Input '${input}' is ${Buffer.byteLength(value)} bytes, more than the ${MAX_INPUT_BYTES} a GitHub secret can hold; pass the file itself, not something larger.`,
+      `Input '${input}' is ${Buffer.byteLength(value)} bytes, more than any GitHub secret can hold (48 KB, or ${MAX_INPUT_BYTES} bytes as base64); pass the talosconfig, bundle or machine configuration itself.`,
       input
     )
   }
@@ -46,6 +49,7 @@ export function parseYaml(text: string, input: string): Document.Parsed {
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter })
   refuseErrors(doc.errors, lineCounter, input)
+  refuseShape(doc, input)
   return doc
 }
 
@@ -54,17 +58,38 @@ export function parseYamlDocuments(text: string, input: string): Document.Parsed
   const lineCounter = new LineCounter()
   const docs = [...parseAllDocuments(text, { ...YAML_OPTIONS, lineCounter })]
   refuseErrors(docs.flatMap((doc) => doc.errors), lineCounter, input)
+  if (docs.length > MAX_DOCUMENTS) throw new UserError(`Input '${input}' holds ${docs.length} YAML documents; a Talos file has far fewer.`, input)
+  for (const doc of docs) refuseShape(doc, input)
   return docs
 }
 
 const YAML_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true } as const
 
+/** Talos files nest a handful of levels deep and never use aliases; anything else is refused. */
+const MAX_DEPTH = 32
+const MAX_DOCUMENTS = 64
+
+/**
+ * Refuses aliases outright (so no alias is ever expanded: no billion laughs) and nesting
+ * deeper than any Talos file has. Both are checked explicitly, not left to library defaults.
+ */
+function refuseShape(doc: Document, input: string): void {
+  let problem: string | undefined
+  visit(doc, (_key, node, path) => {
+    if (isAlias(node)) problem = 'uses YAML aliases, which Talos files never do'
+    else if (path.length > MAX_DEPTH * 2) problem = `is nested more than ${MAX_DEPTH} levels deep`
+    return problem ? visit.BREAK : undefined
+  })
+  if (problem) throw new UserError(`Input '${input}' ${problem}; it is not read.`, input)
+}
+
 function refuseErrors(errors: YAMLError[], lineCounter: LineCounter, input: string): void {
   const error = errors[0]
   if (!error) return
   const { line, col } = lineCounter.linePos(error.pos[0])
+  const why = error.code === 'RESOURCE_EXHAUSTION' ? 'nested too deeply or too large to read' : error.code.toLowerCase().replace(/_/g, ' ')
   throw new UserError(
-    `Input '${input}' is not valid YAML at line ${line}, column ${col} (${error.code.toLowerCase().replace(/_/g, ' ')}).`,
+    `Input '${input}' is not valid YAML at line ${line}, column ${col} (${why}).`,
     input
   )
 }

@@ -88,14 +88,21 @@ export interface Cluster {
   machineConfigYaml(type: 'controlplane' | 'worker', multiDocument?: boolean): string
 }
 
-export function makeCluster(options: { algorithm?: CaAlgorithm; caDays?: number } = {}): Cluster {
+export function makeCluster(options: { algorithm?: CaAlgorithm; caDays?: number; caValidity?: { notBefore: Date; notAfter: Date } } = {}): Cluster {
   const algorithm = options.algorithm ?? 'ed25519'
   const dir = mkdtempSync(join(tmpdir(), 'talos-cluster-'))
   writeFileSync(join(dir, 'ca.cnf'), CONFIG)
   writeFileSync(join(dir, 'index.txt'), '')
   writeFileSync(join(dir, 'serial'), '01\n')
   generateKey(dir, algorithm, 'os.key')
-  openssl(['req', '-x509', '-new', '-key', 'os.key', '-config', 'ca.cnf', '-extensions', 'talos_ca', '-days', String(options.caDays ?? 3650), '-out', 'os.crt'], dir)
+  if (options.caValidity) {
+    // A CA with chosen dates (expired, not yet valid): openssl ca signs it with its own key.
+    openssl(['req', '-new', '-key', 'os.key', '-config', 'ca.cnf', '-out', 'os.csr'], dir)
+    openssl(['ca', '-batch', '-selfsign', '-config', 'ca.cnf', '-keyfile', 'os.key', '-in', 'os.csr', '-out', 'os.crt', '-notext', '-rand_serial',
+      '-startdate', asn1Date(options.caValidity.notBefore), '-enddate', asn1Date(options.caValidity.notAfter), '-extensions', 'talos_ca'], dir)
+  } else {
+    openssl(['req', '-x509', '-new', '-key', 'os.key', '-config', 'ca.cnf', '-extensions', 'talos_ca', '-days', String(options.caDays ?? 3650), '-out', 'os.crt'], dir)
+  }
   const read = (file: string): string => readFileSync(join(dir, file), 'utf8')
   const caCrtPem = read('os.crt')
   const caKeyPem = algorithm === 'ed25519' ? talosLabel(read('os.key')) : read('os.key')

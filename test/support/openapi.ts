@@ -7,7 +7,7 @@ type Json = Record<string, unknown>
 
 const require = createRequire(import.meta.url)
 let spec: Json | undefined
-const ajv = new Ajv({ strict: false, allErrors: true })
+const ajv = new Ajv({ strict: false, allErrors: true, logger: false })
 
 function load(): Json {
   spec ??= require('@octokit/openapi/generated/api.github.com.json') as Json

@@ -84,9 +84,12 @@ export async function runAction(
   }
 }
 
-/** The ::error lines of a run, as the runner would turn them into annotations. */
+/** The ::error lines of a run, unescaped as the runner reads workflow commands. */
 export function errorLines(run: ActionRun): string[] {
-  return run.stdout.split('\n').filter((line) => line.startsWith('::error'))
+  return run.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('::error'))
+    .map((line) => line.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%'))
 }
 
 /**

@@ -14,7 +14,7 @@ describe('readTextInput', () => {
     assert.throws(() => readTextInput('abc', 'talosconfig'), /^UserError: Input 'talosconfig' is neither YAML nor valid base64 of YAML\.$/)
   })
   it('refuses input larger than any secret before parsing it', () => {
-    assert.throws(() => readTextInput('a: b\n'.repeat(MAX_INPUT_BYTES), 'secrets-bundle'), /^UserError: Input 'secrets-bundle' is \d+ bytes, more than the 131072/)
+    assert.throws(() => readTextInput('a: b\n'.repeat(MAX_INPUT_BYTES), 'secrets-bundle'), /^UserError: Input 'secrets-bundle' is \d+ bytes, more than any GitHub secret can hold \(48 KB, or 73728 bytes as base64\)/)
   })
 })
 
