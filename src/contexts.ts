@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto'
 import { inspectCertificate, issuedBy, OID_CLIENT_AUTH, type CertificateInfo } from './pki/inspect.js'
 import { plan, renewalWindowMs, type Decision, type DueRule } from './plan.js'
+import type { KubeContext } from './kubeconfig.js'
 import { readContext, type TalosContext, type Talosconfig } from './talosconfig.js'
 import { UserError } from './errors.js'
 
@@ -11,8 +12,41 @@ export interface Problem {
   message: string
 }
 
-/** What one context of a talosconfig holds, judged against the due rule. */
+/** The credential a context is for. */
+export type Kind = 'talosconfig' | 'kubeconfig'
+
+/** A context as the report needs it, from a talosconfig or a kubeconfig. */
+export interface CheckedContext {
+  kind: Kind
+  name: string
+  caPem?: string
+  crtPem?: string
+  /** Where its certificate and CA sit in the input, for messages. */
+  crtField: string
+  caField: string
+}
+
+export const talosChecked = (context: TalosContext): CheckedContext => ({
+  kind: 'talosconfig',
+  name: context.name,
+  caPem: context.caPem,
+  crtPem: context.crtPem,
+  crtField: `contexts.${context.name}.crt`,
+  caField: `contexts.${context.name}.ca`
+})
+
+export const kubeChecked = (context: KubeContext): CheckedContext => ({
+  kind: 'kubeconfig',
+  name: context.name,
+  caPem: context.caPem,
+  crtPem: context.crtPem,
+  crtField: `users.${context.userName}.user.client-certificate-data`,
+  caField: `clusters.${context.clusterName}.cluster.certificate-authority-data`
+})
+
+/** What one context of a talosconfig or kubeconfig holds, judged against the due rule. */
 export interface ContextReport {
+  kind: Kind
   name: string
   /** The context this run checks and renews. */
   selected: boolean
@@ -31,43 +65,44 @@ export interface ReportRule extends DueRule {
 /** One report per context of the talosconfig, the selected one first. */
 export function reportContexts(talosconfig: Talosconfig, selected: string, rule: ReportRule, now: Date): ContextReport[] {
   const names = [selected, ...talosconfig.contextNames.filter((name) => name !== selected)]
-  return names.map((name) => reportContext(readContext(talosconfig, name), name === selected, rule, now))
+  return names.map((name) => reportContext(talosChecked(readContext(talosconfig, name)), name === selected, rule, now))
 }
 
-export function reportContext(context: TalosContext, selected: boolean, rule: ReportRule, now: Date): ContextReport {
+export function reportContext(context: CheckedContext, selected: boolean, rule: ReportRule, now: Date): ContextReport {
   const certificate = context.crtPem ? inspectOrRefuse(context) : undefined
   const caNotAfter = context.caPem ? caExpiry(context) : undefined
   const decision = plan(certificate, rule, now)
   const problems = certificate ? findProblems(context, certificate, caNotAfter, rule, now) : []
-  return { name: context.name, selected, certificate, caNotAfter, decision, problems }
+  return { kind: context.kind, name: context.name, selected, certificate, caNotAfter, decision, problems }
 }
 
-function inspectOrRefuse(context: TalosContext): CertificateInfo {
+function inspectOrRefuse(context: CheckedContext): CertificateInfo {
   const info = inspectCertificate(context.crtPem ?? '')
-  if (!info) throw new UserError(`contexts.${context.name}.crt in input 'talosconfig' is not a PEM certificate.`, 'talosconfig')
+  if (!info) throw new UserError(`${context.crtField} in input '${context.kind}' is not a PEM certificate.`, context.kind)
   return info
 }
 
-function caExpiry(context: TalosContext): Date {
+function caExpiry(context: CheckedContext): Date {
   try {
     return new Date(new X509Certificate(context.caPem ?? '').validTo)
   } catch {
-    throw new UserError(`contexts.${context.name}.ca in input 'talosconfig' is not a PEM certificate.`, 'talosconfig')
+    throw new UserError(`${context.caField} in input '${context.kind}' is not a PEM certificate.`, context.kind)
   }
 }
 
 const day = (date: Date): string => date.toISOString().slice(0, 10)
 
-function findProblems(context: TalosContext, certificate: CertificateInfo, caNotAfter: Date | undefined, rule: ReportRule, now: Date): Problem[] {
+function findProblems(context: CheckedContext, certificate: CertificateInfo, caNotAfter: Date | undefined, rule: ReportRule, now: Date): Problem[] {
   const problems: Problem[] = []
-  const name = `context '${context.name}'`
-  if (certificate.extendedKeyUsages.join() !== OID_CLIENT_AUTH) {
+  const name = context.kind === 'talosconfig' ? `context '${context.name}'` : `kubeconfig context '${context.name}'`
+  // Talos's own rules for its client certificates; Kubernetes has its own.
+  if (context.kind === 'talosconfig' && certificate.extendedKeyUsages.join() !== OID_CLIENT_AUTH) {
     problems.push({
       about: 'certificate',
       message: `The client certificate of ${name} has extended key usages other than exactly clientAuth (${certificate.extendedKeyUsages.join(', ') || 'none'}); Talos 1.12 and later refuse it. Renew it with force.`
     })
   }
-  if (certificate.organizations.length === 0) {
+  if (context.kind === 'talosconfig' && certificate.organizations.length === 0) {
     problems.push({ about: 'certificate', message: `The client certificate of ${name} carries no roles (no O in its subject); Talos grants it nothing.` })
   }
   if (context.caPem && context.crtPem && !issuedBy(context.crtPem, context.caPem)) {
@@ -76,12 +111,13 @@ function findProblems(context: TalosContext, certificate: CertificateInfo, caNot
   if (caNotAfter) {
     // The next renewal happens when the window opens, or now when it is open already.
     const renewalAt = new Date(Math.max(now.getTime(), certificate.notAfter.getTime() - renewalWindowMs(certificate, rule.renewBefore)))
+    const ca = context.kind === 'talosconfig' ? 'Talos API CA' : 'Kubernetes CA'
     if (caNotAfter <= renewalAt) {
-      problems.push({ about: 'ca', message: `The Talos API CA of ${name} expires on ${day(caNotAfter)}, before the next renewal (due ${day(renewalAt)}); rotate the CA.` })
+      problems.push({ about: 'ca', message: `The ${ca} of ${name} expires on ${day(caNotAfter)}, before the next renewal (due ${day(renewalAt)}); rotate the CA.` })
     } else if (caNotAfter.getTime() < renewalAt.getTime() + rule.ttlMs) {
       problems.push({
         about: 'ca',
-        message: `The Talos API CA of ${name} expires on ${day(caNotAfter)}, before a certificate renewed on ${day(renewalAt)} for the configured ttl would; rotate the CA or shorten ttl.`
+        message: `The ${ca} of ${name} expires on ${day(caNotAfter)}, before a certificate renewed on ${day(renewalAt)} for the configured ttl would; rotate the CA or shorten ttl.`
       })
     }
   }

@@ -64,12 +64,24 @@ export interface Config {
   dryRun: boolean
   secretName: string
   secretTarget: SecretTarget
+  /** The admin kubeconfig, checked when given and renewed when a secret name is set. */
+  kube: KubeConfig
   githubToken: string
   githubApiUrl: string
   /** The runner's temporary folder, where the new talosconfig is left for later steps. */
   runnerTemp: string
   /** The job summary file (GITHUB_STEP_SUMMARY), when the runner provides one. */
   stepSummaryPath: string | undefined
+}
+
+export interface KubeConfig {
+  kubeconfig: string | undefined
+  /** Where the renewed kubeconfig is written; without it the kubeconfig is only checked. */
+  secretName: string | undefined
+  /** The API server URL; by default the kubeconfig's or the machine configuration's. */
+  endpoint: string | undefined
+  clusterName: string | undefined
+  ttlMs: number
 }
 
 export type GetInput = (name: string) => string
@@ -103,6 +115,7 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
     force: boolean(input('force', 'false'), 'force'),
     dryRun: boolean(input('dry-run', 'false'), 'dry-run'),
     secretName: secretName(input('secret-name', 'TALOSCONFIG')),
+    kube: kubeConfig(input),
     secretTarget: secretTarget(input, env),
     githubToken: forRenewal('github-token', 'a token that can write Actions secrets (fine-grained PAT or GitHub App token with Secrets: write)'),
     githubApiUrl: input('github-api-url', env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
@@ -199,7 +212,7 @@ function boolean(value: string, name: string): boolean {
 }
 
 /** GitHub's rules for secret names, checked before any call. */
-function secretName(value: string): string {
+function secretName(value: string, name = 'secret-name'): string {
   const problem = !/^[A-Za-z0-9_]+$/.test(value)
     ? 'may contain only letters, digits and underscores'
     : /^[0-9]/.test(value)
@@ -207,8 +220,27 @@ function secretName(value: string): string {
       : /^GITHUB_/i.test(value)
         ? "may not start with 'GITHUB_'"
         : undefined
-  if (problem) throw new UserError(`Input 'secret-name' ('${value}') ${problem}, by GitHub's rules for secret names.`, 'secret-name')
+  if (problem) throw new UserError(`Input '${name}' ('${value}') ${problem}, by GitHub's rules for secret names.`, name)
   return value
+}
+
+function kubeConfig(input: (name: string, fallback?: string) => string): KubeConfig {
+  const secret = input('kubeconfig-secret-name')
+  const endpoint = input('kubernetes-endpoint')
+  if (endpoint && !/^https:\/\/[^/\s]+(\/\S*)?$/.test(endpoint)) {
+    throw new UserError(`Input 'kubernetes-endpoint' must be the API server's https URL, such as https://10.5.0.2:6443; got '${endpoint}'.`, 'kubernetes-endpoint')
+  }
+  const clusterName = input('cluster-name')
+  if (clusterName && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(clusterName)) {
+    throw new UserError(`Input 'cluster-name' may contain letters, digits, '.', '_' and '-' only; got '${clusterName}'.`, 'cluster-name')
+  }
+  return {
+    kubeconfig: input('kubeconfig') || undefined,
+    secretName: secret ? secretName(secret, 'kubeconfig-secret-name') : undefined,
+    endpoint: endpoint || undefined,
+    clusterName: clusterName || undefined,
+    ttlMs: requirePositiveDuration(input('kubeconfig-ttl', '8760h'), 'kubeconfig-ttl')
+  }
 }
 
 function secretTarget(input: (name: string) => string, env: NodeJS.ProcessEnv): SecretTarget {

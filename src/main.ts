@@ -1,23 +1,18 @@
+import { kubeChecked, reportContext, reportContexts, type ContextReport } from './contexts.js'
+import { pemBodyLines } from './encoding.js'
 import { UserError } from './errors.js'
+import type { SecretStore } from './github/secrets.js'
 import type { Config } from './inputs.js'
+import { readKubeconfig, readKubeContext, renderKubeconfig, sensitiveValues as kubeSecrets, type KubeContext, type Kubeconfig } from './kubeconfig.js'
 import { loadLocalCa } from './pki/ca.js'
 import { inspectCertificate, issuedBy, sameCertificate } from './pki/inspect.js'
-import { localCaIssuer, type Credential, type Issuer } from './pki/issue.js'
-import { talosClientProfile } from './pki/profile.js'
+import { localCaIssuer, type Credential } from './pki/issue.js'
+import { kubernetesAdminProfile, talosClientProfile, type CertificateProfile } from './pki/profile.js'
 import { verifyCredential } from './pki/verify.js'
-import { plan } from './plan.js'
+import { plan, type Decision } from './plan.js'
 import { annotationsOf, headline, outputsOf, reachesFailOn, summaryOf, type Renewal, type RunResult } from './report.js'
-import { reportContexts } from './contexts.js'
-import type { SecretStore } from './github/secrets.js'
-import { pemBodyLines } from './encoding.js'
-import {
-  readContext,
-  readTalosconfig,
-  renderTalosconfig,
-  sensitiveValues,
-  type TalosContext,
-  type Talosconfig
-} from './talosconfig.js'
+import type { OpenedSource, SourceCa } from './sources/index.js'
+import { readContext, readTalosconfig, renderTalosconfig, sensitiveValues, type TalosContext, type Talosconfig } from './talosconfig.js'
 
 /** Everything main needs from the outside world; tests pass their own. */
 export interface Deps {
@@ -36,116 +31,190 @@ export interface Deps {
   openSecretStore(config: Config): Promise<SecretStore>
 }
 
+/** What the talosconfig holds, read and judged. */
+interface TalosState {
+  talosconfig: Talosconfig | undefined
+  contextName: string
+  contexts: ContextReport[]
+  decision: Decision
+}
+
+/** What the kubeconfig holds, read and judged; only when a kubeconfig is checked or kept. */
+interface KubeState {
+  kubeconfig: Kubeconfig | undefined
+  context: KubeContext | undefined
+  contextName: string
+  clusterName: string
+  report: ContextReport | undefined
+  decision: Decision
+}
+
+/** A credential issued, verified and rendered, waiting to be written. */
+interface Prepared {
+  secretName: string
+  text: string
+  renewal: Renewal
+}
+
 /**
- * One pass: read and report every context; when renewing and the selected context is due,
- * issue, verify, render and store; then annotate and report. The secrets bundle is read only
- * when a renewal is due: a check stays as cheap as reading the talosconfig.
+ * One pass: read and report every context of the talosconfig (and the kubeconfig); in renew
+ * mode issue, verify and render each credential that is due, then write them; then annotate
+ * and report. The CA source is read only when something is due: a check stays as cheap as
+ * reading the configs. Nothing is written before everything due is issued and verified.
  */
 export async function main(config: Config, deps: Deps): Promise<RunResult> {
   const now = deps.now()
   for (const secret of [...config.ageKeys.identities, config.ageKeys.passphrase ?? '']) if (secret) deps.mask(secret)
-  const talosconfig = config.talosconfig ? readTalosconfig(config.talosconfig) : undefined
-  if (talosconfig) sensitiveValues(talosconfig).forEach((value) => deps.mask(value))
-  const contextName = selectContextName(config, talosconfig)
-  const contexts = talosconfig ? reportContexts(talosconfig, contextName, config, now) : []
-  const decision = contexts[0]?.decision ?? plan(undefined, config, now)
+  const talos = readTalos(config, deps, now)
+  const kube = readKube(config, deps, now, talos.contextName)
   const result: RunResult = {
     mode: config.mode,
     modeReason: config.modeReason,
-    context: contextName,
-    contexts,
-    decision,
+    context: talos.contextName,
+    contexts: talos.contexts,
+    decision: talos.decision,
     secretName: config.secretName,
-    failed: config.mode === 'check' && contexts.some((report) => reachesFailOn(report.decision.status, config.failOn))
+    kube: kube && { context: kube.contextName, report: kube.report, decision: kube.decision, secretName: config.kube.secretName },
+    failed: false
   }
-  if (config.mode === 'renew' && decision.renew) {
-    const current = talosconfig && readContext(talosconfig, contextName)
-    result.renewal = await renew(config, deps, { current, talosconfig, contextName, now })
+  const reports = [...talos.contexts, ...(kube?.report ? [kube.report] : [])]
+  result.failed = config.mode === 'check' && reports.some((report) => reachesFailOn(report.decision.status, config.failOn))
+  const dueTalos = config.mode === 'renew' && talos.decision.renew
+  const dueKube = config.mode === 'renew' && kube !== undefined && config.kube.secretName !== undefined && kube.decision.renew
+  if (dueTalos || dueKube) {
+    const source = await openSource(config, deps)
+    const prepared: Prepared[] = []
+    if (dueTalos) prepared.push(await prepareTalosconfig(config, deps, source, talos, now))
+    if (dueTalos) result.renewal = prepared[0]?.renewal
+    if (dueKube && kube && result.kube) {
+      const kubePrepared = await prepareKubeconfig(config, deps, source, kube, now)
+      prepared.push(kubePrepared)
+      result.kube.renewal = kubePrepared.renewal
+    }
+    await writeSecrets(config, deps, prepared)
   }
   await publish(result, config, deps)
   return result
 }
 
-async function openIssuer(config: Config, deps: Deps, now: Date): Promise<Issuer> {
+function readTalos(config: Config, deps: Deps, now: Date): TalosState {
+  const talosconfig = config.talosconfig ? readTalosconfig(config.talosconfig) : undefined
+  if (talosconfig) sensitiveValues(talosconfig).forEach((value) => deps.mask(value))
+  const contextName = config.context ?? talosconfig?.current
+  if (!contextName) {
+    throw new UserError("Input 'talosconfig' selects no context (its 'context' is empty); set the 'context' input.", 'context')
+  }
+  const contexts = talosconfig ? reportContexts(talosconfig, contextName, config, now) : []
+  return { talosconfig, contextName, contexts, decision: contexts[0]?.decision ?? plan(undefined, config, now) }
+}
+
+function readKube(config: Config, deps: Deps, now: Date, talosContext: string): KubeState | undefined {
+  const { kube } = config
+  if (!kube.kubeconfig && !(config.mode === 'renew' && kube.secretName)) return undefined
+  const kubeconfig = kube.kubeconfig ? readKubeconfig(kube.kubeconfig) : undefined
+  if (kubeconfig) kubeSecrets(kubeconfig).forEach((value) => deps.mask(value))
+  const named = kube.clusterName && `admin@${kube.clusterName}`
+  const contextName = (kubeconfig && (kubeconfig.currentContext ?? named)) || named || `admin@${talosContext}`
+  const context = kubeconfig && readKubeContext(kubeconfig, contextName)
+  const clusterName = kube.clusterName ?? context?.clusterName ?? talosContext
+  const rule = { renewBefore: config.renewBefore, force: config.force, ttlMs: kube.ttlMs }
+  const report = context ? reportContext(kubeChecked(context), true, rule, now) : undefined
+  return { kubeconfig, context, contextName, clusterName, report, decision: report?.decision ?? plan(undefined, config, now) }
+}
+
+async function openSource(config: Config, deps: Deps): Promise<OpenedSource> {
   if (!config.caSource) throw new Error('renewing without a CA source: readConfig should have refused')
   const { input, value } = config.caSource
   // Loaded here: reading and decrypting sources is renewal work, a check never needs it.
   const { openCaSource } = await import('./sources/index.js')
-  const { ca, origin, form } = await openCaSource(input, value, config.ageKeys, (secret) => deps.mask(secret))
-  deps.info(`Read the Talos API CA from ${origin.path} of input '${origin.input}' (${form}).`)
-  return localCaIssuer(loadLocalCa(ca.crtPem, ca.keyPem, origin, now), origin)
+  const source = await openCaSource(input, value, config.ageKeys, (secret) => deps.mask(secret))
+  deps.info(`Read the CA source from input '${input}' (${source.form}).`)
+  return source
 }
 
-function selectContextName(config: Config, talosconfig: Talosconfig | undefined): string {
-  const name = config.context ?? talosconfig?.current
-  if (!name) {
-    throw new UserError("Input 'talosconfig' selects no context (its 'context' is empty); set the 'context' input.", 'context')
-  }
-  return name
-}
-
-/** A talosconfig that does not belong to the bundle's cluster is worth saying plainly. */
-function warnAboutCa(context: TalosContext, issuer: Issuer, deps: Deps): void {
-  const { input, path } = issuer.origin
-  if (context.caPem && !sameCertificate(context.caPem, issuer.caPem)) {
-    deps.warning(
-      `The ca of talosconfig context '${context.name}' is not the Talos API CA of input '${input}' (${path}.crt); a renewed talosconfig carries the CA of '${input}'.`
-    )
-  }
-  if (context.crtPem && !issuedBy(context.crtPem, issuer.caPem)) {
-    deps.warning(
-      `The client certificate of talosconfig context '${context.name}' was not issued by the CA of input '${input}': check that '${input}' belongs to this cluster.`
-    )
-  }
-}
-
-interface RenewalInput {
-  current: TalosContext | undefined
-  talosconfig: Talosconfig | undefined
-  contextName: string
-  now: Date
-}
-
-async function renew(config: Config, deps: Deps, input: RenewalInput): Promise<Renewal> {
-  const { current, now } = input
+async function prepareTalosconfig(config: Config, deps: Deps, source: OpenedSource, talos: TalosState, now: Date): Promise<Prepared> {
+  const current = talos.talosconfig && readContext(talos.talosconfig, talos.contextName)
   if (current?.hasAuth && !current.crtPem) {
     throw new UserError(
       `Context '${current.name}' of input 'talosconfig' signs in through Omni (its auth section), not with a client certificate: there is nothing to renew. Set 'context' to a context with a client certificate.`,
       'context'
     )
   }
-  const issuer = await openIssuer(config, deps, now)
-  if (current) warnAboutCa(current, issuer, deps)
-  const notAfter = new Date(now.getTime() + config.ttlMs)
-  if (notAfter > issuer.caNotAfter) {
+  if (current) warnAboutCa(current, source.os, deps)
+  const profile = talosClientProfile(config.roles)
+  const issued = await issueVerified(source.os, profile, { ttlMs: config.ttlMs, ttlInput: 'ttl', caName: 'Talos API CA' }, deps, now)
+  const text = renderTalosconfig(talos.talosconfig, { name: talos.contextName, endpoints: config.endpoints, nodes: config.nodes, credential: issued.credential })
+  const path = await deps.saveFile('talosconfig', text)
+  return { secretName: config.secretName, text, renewal: { ...issued.renewal, path } }
+}
+
+async function prepareKubeconfig(config: Config, deps: Deps, source: OpenedSource, kube: KubeState, now: Date): Promise<Prepared> {
+  const server = config.kube.endpoint ?? kube.context?.server ?? source.kubernetesEndpoint
+  if (!server) {
     throw new UserError(
-      `Input 'ttl' asks for a certificate valid until ${notAfter.toISOString()}, but the Talos API CA expires on ${issuer.caNotAfter.toISOString()}; a certificate that outlives its CA is not issued. Shorten 'ttl' or rotate the CA.`,
-      'ttl'
+      "Input 'kubernetes-endpoint' is required to make a kubeconfig: the API server URL, such as https://10.5.0.2:6443 (neither a kubeconfig nor a machine configuration gave one).",
+      'kubernetes-endpoint'
     )
   }
-  const profile = talosClientProfile(config.roles)
-  const credential = await issuer.issue({ profile, ttlMs: config.ttlMs, now })
+  const k8s = source.k8s()
+  const issued = await issueVerified(k8s, kubernetesAdminProfile(), { ttlMs: config.kube.ttlMs, ttlInput: 'kubeconfig-ttl', caName: 'Kubernetes CA' }, deps, now)
+  const text = renderKubeconfig(kube.kubeconfig, kube.context, { clusterName: kube.clusterName, server, credential: issued.credential }, config.kube.endpoint !== undefined)
+  const path = await deps.saveFile('kubeconfig', text)
+  return { secretName: config.kube.secretName as string, text, renewal: { ...issued.renewal, path } }
+}
+
+/** A talosconfig that does not belong to the source's cluster is worth saying plainly. */
+function warnAboutCa(context: TalosContext, os: SourceCa, deps: Deps): void {
+  const { input, path } = os.origin
+  if (context.caPem && !sameCertificate(context.caPem, os.ca.crtPem)) {
+    deps.warning(
+      `The ca of talosconfig context '${context.name}' is not the Talos API CA of input '${input}' (${path}.crt); a renewed talosconfig carries the CA of '${input}'.`
+    )
+  }
+  if (context.crtPem && !issuedBy(context.crtPem, os.ca.crtPem)) {
+    deps.warning(
+      `The client certificate of talosconfig context '${context.name}' was not issued by the CA of input '${input}': check that '${input}' belongs to this cluster.`
+    )
+  }
+}
+
+interface Lifetime {
+  ttlMs: number
+  ttlInput: string
+  caName: string
+}
+
+/** Issues a credential from a source CA and verifies it before anything can leave the process. */
+async function issueVerified(source: SourceCa, profile: CertificateProfile, lifetime: Lifetime, deps: Deps, now: Date): Promise<{ credential: Credential; renewal: Omit<Renewal, 'path'> }> {
+  const issuer = localCaIssuer(loadLocalCa(source.ca.crtPem, source.ca.keyPem, source.origin, now), source.origin)
+  const notAfter = new Date(now.getTime() + lifetime.ttlMs)
+  if (notAfter > issuer.caNotAfter) {
+    throw new UserError(
+      `Input '${lifetime.ttlInput}' asks for a certificate valid until ${notAfter.toISOString()}, but the ${lifetime.caName} expires on ${issuer.caNotAfter.toISOString()}; a certificate that outlives its CA is not issued. Shorten '${lifetime.ttlInput}' or rotate the CA.`,
+      lifetime.ttlInput
+    )
+  }
+  const credential = await issuer.issue({ profile, ttlMs: lifetime.ttlMs, now })
   maskCredential(credential, deps)
   const problems = verifyCredential(credential, { profile, notAfter, now })
   if (problems.length > 0) throw new Error(`the new client certificate failed verification: ${problems.join('; ')}`)
-  const text = renderTalosconfig(input.talosconfig, {
-    name: input.contextName,
-    endpoints: config.endpoints,
-    nodes: config.nodes,
-    credential
-  })
-  const talosconfigPath = await deps.saveFile('talosconfig', text)
-  const store = await deps.openSecretStore(config)
-  const secretUpdated = await store.put(config.secretName, text, { dryRun: config.dryRun })
   const issued = inspectCertificate(credential.crtPem)
   if (!issued) throw new Error('the new client certificate does not parse')
-  return { roles: profile.organizations, notAfter: issued.notAfter, caNotAfter: issuer.caNotAfter, talosconfigPath, scope: store.scope, secretUpdated }
+  return { credential, renewal: { roles: profile.organizations, notAfter: issued.notAfter, caNotAfter: issuer.caNotAfter, scope: '', secretUpdated: false } }
 }
 
-/** The new certificate and key, base64 as the talosconfig holds them, and the key's PEM lines. */
+/** The new certificate and key, base64 as the configs hold them, and the key's PEM lines. */
 function maskCredential(credential: Credential, deps: Deps): void {
   for (const pem of [credential.crtPem, credential.keyPem]) deps.mask(Buffer.from(pem).toString('base64'))
   pemBodyLines(credential.keyPem).forEach((line) => deps.mask(line))
+}
+
+async function writeSecrets(config: Config, deps: Deps, prepared: Prepared[]): Promise<void> {
+  const store = await deps.openSecretStore(config)
+  for (const { secretName, text, renewal } of prepared) {
+    renewal.secretUpdated = await store.put(secretName, text, { dryRun: config.dryRun })
+    renewal.scope = store.scope
+  }
 }
 
 async function publish(result: RunResult, config: Config, deps: Deps): Promise<void> {

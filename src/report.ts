@@ -7,7 +7,8 @@ export interface Renewal {
   roles: string[]
   notAfter: Date
   caNotAfter: Date
-  talosconfigPath: string
+  /** The new file for later steps (mode 0600, under RUNNER_TEMP). */
+  path: string
   /** Where the secret went, or would have gone: `repository owner/name`. */
   scope: string
   secretUpdated: boolean
@@ -24,9 +25,23 @@ export interface RunResult {
   decision: Decision
   renewal?: Renewal
   secretName: string
+  /** The admin kubeconfig, when one is checked or kept. */
+  kube?: KubeResult
   /** A check found a certificate at the fail-on level. */
   failed: boolean
 }
+
+export interface KubeResult {
+  context: string
+  /** Undefined when there is no kubeconfig yet. */
+  report: ContextReport | undefined
+  decision: Decision
+  renewal?: Renewal
+  secretName: string | undefined
+}
+
+/** Every context reported: the talosconfig's, then the kubeconfig's. */
+const allReports = (result: RunResult): ContextReport[] => [...result.contexts, ...(result.kube?.report ? [result.kube.report] : [])]
 
 export interface Annotation {
   level: 'error' | 'warning'
@@ -42,7 +57,9 @@ export function reachesFailOn(status: Status, failOn: FailOn): boolean {
 }
 
 const day = (date: Date | undefined): string => date?.toISOString().slice(0, 10) ?? '—'
-const renewed = (result: RunResult, report: ContextReport): boolean => report.selected && result.renewal !== undefined
+const renewalOf = (result: RunResult, report: ContextReport): Renewal | undefined =>
+  !report.selected ? undefined : report.kind === 'kubeconfig' ? result.kube?.renewal : result.renewal
+const renewed = (result: RunResult, report: ContextReport): boolean => renewalOf(result, report) !== undefined
 
 /**
  * Annotations: every expiring or expired certificate this run did not renew (an error when
@@ -50,13 +67,13 @@ const renewed = (result: RunResult, report: ContextReport): boolean => report.se
  */
 export function annotationsOf(result: RunResult, failOn: FailOn): Annotation[] {
   const annotations: Annotation[] = []
-  for (const report of result.contexts) {
+  for (const report of allReports(result)) {
     const { certificate, decision } = report
     if (certificate && SEVERITY[decision.status] > 0 && !renewed(result, report)) {
       const days = decision.daysRemaining ?? 0
       const when = decision.status === 'expired' ? `expired on ${day(certificate.notAfter)} (${-days} days ago)` : `expires on ${day(certificate.notAfter)} (${days} days left)`
       const level = result.mode === 'check' && reachesFailOn(decision.status, failOn) ? 'error' : 'warning'
-      annotations.push({ level, message: `The client certificate of talosconfig context '${report.name}' ${when}.` })
+      annotations.push({ level, message: `The client certificate of ${report.kind} context '${report.name}' ${when}.` })
     }
     for (const problem of report.problems) {
       if (problem.about === 'ca' || !renewed(result, report)) annotations.push({ level: 'warning', message: problem.message })
@@ -76,14 +93,25 @@ export function outputsOf(result: RunResult): Record<string, string> {
     renewed: String(result.renewal !== undefined),
     'new-expires-at': result.renewal?.notAfter.toISOString() ?? '',
     'secret-updated': String(result.renewal?.secretUpdated ?? false),
-    'talosconfig-path': result.renewal?.talosconfigPath ?? '',
+    'talosconfig-path': result.renewal?.path ?? '',
     'ca-expires-at': caNotAfter?.toISOString() ?? '',
-    report: JSON.stringify(result.contexts.map(reportEntry))
+    report: JSON.stringify(allReports(result).map(reportEntry)),
+    ...kubeOutputs(result.kube)
+  }
+}
+
+function kubeOutputs(kube: KubeResult | undefined): Record<string, string> {
+  return {
+    'kubeconfig-status': kube?.decision.status ?? '',
+    'kubeconfig-expires-at': kube?.report?.certificate?.notAfter.toISOString() ?? '',
+    'kubeconfig-renewed': String(kube?.renewal !== undefined),
+    'kubeconfig-path': kube?.renewal?.path ?? ''
   }
 }
 
 function reportEntry(report: ContextReport): Record<string, unknown> {
   return {
+    kind: report.kind,
     context: report.name,
     roles: report.certificate?.organizations ?? [],
     'expires-at': report.certificate?.notAfter.toISOString() ?? null,
@@ -106,17 +134,19 @@ export function headline(result: RunResult): string {
 /** The job summary, in Markdown: a row per context, then what was renewed and written. */
 export function summaryOf(result: RunResult): string {
   const lines = ['## Talos client certificates', '', `${result.mode === 'check' ? 'Check only' : 'Renewal'} (${result.modeReason}).`, '']
-  if (result.contexts.length > 0) {
+  const reports = allReports(result)
+  if (reports.length > 0) {
     lines.push('| Context | Roles | Expires | Days left | Status | CA expires |', '|---|---|---|---|---|---|')
-    for (const report of result.contexts) lines.push(summaryRow(result, report))
+    for (const report of reports) lines.push(summaryRow(result, report))
     lines.push('')
   }
   lines.push(renewalLine(result), '')
+  if (result.kube) lines.push(kubeLine(result, result.kube), '')
   return lines.join('\n')
 }
 
 function summaryRow(result: RunResult, report: ContextReport): string {
-  const name = `\`${report.name}\`${report.selected ? ' (selected)' : ''}`
+  const name = `\`${report.name}\`${report.kind === 'kubeconfig' ? ' (kubeconfig)' : report.selected ? ' (selected)' : ''}`
   const { certificate, decision } = report
   if (!certificate) {
     const status = renewed(result, report) ? 'no client certificate yet' : 'no client certificate, nothing to renew'
@@ -124,6 +154,19 @@ function summaryRow(result: RunResult, report: ContextReport): string {
   }
   const roles = certificate.organizations.map((role) => `\`${role}\``).join(', ') || '—'
   return `| ${name} | ${roles} | ${day(certificate.notAfter)} | ${decision.daysRemaining} | ${decision.status} | ${day(report.caNotAfter)} |`
+}
+
+function kubeLine(result: RunResult, kube: KubeResult): string {
+  const { renewal } = kube
+  const context = `\`${kube.context}\``
+  if (!renewal) {
+    if (result.mode === 'check' || !kube.secretName) return 'Kubeconfig: checked only.'
+    return `Kubeconfig: nothing renewed, ${context} is not due (${kube.decision.reason}).`
+  }
+  const issued = `Kubeconfig: renewed ${context} (${kube.decision.reason}); the new certificate expires ${renewal.notAfter.toISOString().replace('.000Z', 'Z')}`
+  return renewal.secretUpdated
+    ? `${issued}; written to secret \`${kube.secretName}\` in ${renewal.scope}.`
+    : `${issued}; dry run, nothing written (it would go to secret \`${kube.secretName}\` in ${renewal.scope}).`
 }
 
 function renewalLine(result: RunResult): string {

@@ -35,7 +35,7 @@ export function localCaIssuer(ca: LocalCa, origin: CaOrigin): Issuer {
     caPem: ca.crtPem,
     caNotAfter: new Date(ca.certificate.validTo),
     async issue({ profile, ttlMs, now }) {
-      const key = await generatePrivateKey(clientKeyAlgorithmFor(ca.algorithm))
+      const key = await generatePrivateKey(profile.keyAlgorithm ?? clientKeyAlgorithmFor(ca.algorithm))
       const { signCertificate } = await import('./sign.js')
       const crtPem = await signCertificate({
         ca,

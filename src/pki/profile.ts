@@ -1,3 +1,5 @@
+import type { KeyAlgorithm } from './keys.js'
+
 /**
  * What a client certificate looks like, as plain values: the subject and usages a CA puts
  * into it. Talos and Kubernetes each have their own profile.
@@ -9,6 +11,8 @@ export interface CertificateProfile {
   keyUsages: Array<'digitalSignature' | 'keyEncipherment'>
   /** Talos 1.12+ refuses a client certificate whose EKU is anything but exactly clientAuth. */
   extendedKeyUsages: Array<'clientAuth'>
+  /** A fixed key algorithm; without one the key follows the CA, as for talosconfigs. */
+  keyAlgorithm?: KeyAlgorithm
 }
 
 /** Talos's NewAdminCertificateAndKey: O per role (sorted), no CN, digitalSignature, clientAuth. */
@@ -17,6 +21,20 @@ export function talosClientProfile(roles: readonly string[]): CertificateProfile
     organizations: [...roles].sort(),
     keyUsages: ['digitalSignature'],
     extendedKeyUsages: ['clientAuth']
+  }
+}
+
+/**
+ * Talos's GenerateAdmin for the admin kubeconfig: CN=admin, O=system:masters,
+ * digitalSignature and keyEncipherment, clientAuth; always an ECDSA P-256 key.
+ */
+export function kubernetesAdminProfile(): CertificateProfile {
+  return {
+    organizations: ['system:masters'],
+    commonName: 'admin',
+    keyUsages: ['digitalSignature', 'keyEncipherment'],
+    extendedKeyUsages: ['clientAuth'],
+    keyAlgorithm: { kind: 'ecdsa', curve: 'P-256' }
   }
 }
 

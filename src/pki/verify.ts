@@ -34,5 +34,6 @@ export function verifyCredential(credential: Credential, expected: Expectation):
   if (info.notAfter > new Date(ca.validTo)) problems.push('it outlives its CA')
   if (info.extendedKeyUsages.join() !== OID_CLIENT_AUTH) problems.push('its extended key usage is not exactly clientAuth')
   if (info.organizations.join() !== expected.profile.organizations.join()) problems.push('its roles are not the ones asked for')
+  if (info.commonName !== expected.profile.commonName) problems.push('its common name is not the one asked for')
   return problems
 }

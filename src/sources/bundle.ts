@@ -1,14 +1,13 @@
 import { isMap, type Document } from 'yaml'
 import { UserError } from '../errors.js'
-import { readCaPem, type CaPem } from './ca-pem.js'
 
 const INPUT = 'secrets-bundle'
 
-/**
- * The Talos API CA (certs.os) of a secrets bundle (`talosctl gen secrets`). Unknown keys are
- * ignored, as Talos ignores them.
- */
-export function readBundleCa(docs: Document[]): CaPem {
+/** Where a secrets bundle (`talosctl gen secrets`) keeps its CAs. Unknown keys are ignored, as Talos ignores them. */
+export const BUNDLE_PATHS = { os: ['certs', 'os'], k8s: ['certs', 'k8s'] }
+
+/** The one document of a secrets bundle. */
+export function bundleDocument(docs: Document[]): Document {
   const [doc] = docs
   if (docs.length !== 1 || !doc || !isMap(doc.contents) || !doc.has('certs')) {
     throw new UserError(
@@ -16,5 +15,5 @@ export function readBundleCa(docs: Document[]): CaPem {
       INPUT
     )
   }
-  return readCaPem(doc, ['certs', 'os'], INPUT, (field) => `Input '${INPUT}' has no ${field}; a Talos secrets bundle carries the Talos API CA there.`)
+  return doc
 }

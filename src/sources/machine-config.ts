@@ -1,14 +1,16 @@
 import { isMap, type Document } from 'yaml'
 import { UserError } from '../errors.js'
-import { readCaPem, type CaPem } from './ca-pem.js'
 
 const INPUT = 'machine-config'
 
 /**
- * The Talos API CA (machine.ca) of a controlplane machine configuration. Newer Talos writes
- * several documents into one file; the CA stays in the v1alpha1 document.
+ * Where a controlplane machine configuration keeps the Talos API CA (machine.ca), the
+ * Kubernetes CA (cluster.ca, up to Talos 1.13) and the API server's address.
  */
-export function readMachineConfigCa(docs: Document[]): CaPem {
+export const MACHINE_CONFIG_PATHS = { os: ['machine', 'ca'], k8s: ['cluster', 'ca'], endpoint: ['cluster', 'controlPlane', 'endpoint'] }
+
+/** The v1alpha1 document of a controlplane configuration; newer Talos writes others beside it. */
+export function machineConfigDocument(docs: Document[]): Document {
   const config = docs.find((doc) => isMap(doc.contents) && doc.get('version') === 'v1alpha1' && doc.has('machine'))
   if (!config) {
     throw new UserError(
@@ -22,5 +24,5 @@ export function readMachineConfigCa(docs: Document[]): CaPem {
       INPUT
     )
   }
-  return readCaPem(config, ['machine', 'ca'], INPUT, (field) => `Input '${INPUT}' has no ${field}; a controlplane configuration carries the Talos API CA there.`)
+  return config
 }

@@ -94,10 +94,10 @@ for (const runtime of RUNTIMES) {
       )
       const ca = notAfter(cluster.caCrtPem).toISOString()
       assert.deepEqual(JSON.parse(run.outputs.report as string), [
-        { context: 'prod', roles: ['os:admin'], 'expires-at': notAfter(prod.crtPem).toISOString(), 'days-remaining': 10, status: 'expiring', 'ca-expires-at': ca },
-        { context: 'staging', roles: ['os:reader', 'os:etcd:backup'], 'expires-at': notAfter(staging.crtPem).toISOString(), 'days-remaining': -2, status: 'expired', 'ca-expires-at': ca },
-        { context: 'reader', roles: ['os:reader'], 'expires-at': notAfter(reader.crtPem).toISOString(), 'days-remaining': 200, status: 'valid', 'ca-expires-at': ca },
-        { context: 'omni', roles: [], 'expires-at': null, 'days-remaining': null, status: 'missing', 'ca-expires-at': ca }
+        { kind: 'talosconfig', context: 'prod', roles: ['os:admin'], 'expires-at': notAfter(prod.crtPem).toISOString(), 'days-remaining': 10, status: 'expiring', 'ca-expires-at': ca },
+        { kind: 'talosconfig', context: 'staging', roles: ['os:reader', 'os:etcd:backup'], 'expires-at': notAfter(staging.crtPem).toISOString(), 'days-remaining': -2, status: 'expired', 'ca-expires-at': ca },
+        { kind: 'talosconfig', context: 'reader', roles: ['os:reader'], 'expires-at': notAfter(reader.crtPem).toISOString(), 'days-remaining': 200, status: 'valid', 'ca-expires-at': ca },
+        { kind: 'talosconfig', context: 'omni', roles: [], 'expires-at': null, 'days-remaining': null, status: 'missing', 'ca-expires-at': ca }
       ])
       assert.equal(run.outputs.status, 'expiring')
       assert.equal(run.outputs['days-remaining'], '10')

@@ -54,7 +54,7 @@ for (const runtime of RUNTIMES) {
       const ca = await talhelperCa()
       const run = await firstTalosconfig({ 'secrets-bundle': talhelper.text, 'age-key': talhelper.ageKey })
       renewed(run, ca.crtPem)
-      assert.match(visibleLog(run), /Read the Talos API CA from certs\.os of input 'secrets-bundle' \(SOPS\)\./)
+      assert.match(visibleLog(run), /Read the CA source from input 'secrets-bundle' \(SOPS\)\./)
       assert.ok(!visibleLog(run).includes(ca.keyB64), 'the decrypted CA key never reaches the log')
       assert.ok(run.stdout.includes(`::add-mask::${ca.keyB64}`), 'the decrypted CA key is masked')
       reset()
@@ -92,7 +92,7 @@ for (const runtime of RUNTIMES) {
       reset()
       const run = await firstTalosconfig({ 'machine-config': Buffer.from(cluster.machineConfigYaml('controlplane', true)).toString('base64') })
       renewed(run, cluster.caCrtPem)
-      assert.match(visibleLog(run), /Read the Talos API CA from machine\.ca of input 'machine-config' \(YAML\)\./)
+      assert.match(visibleLog(run), /Read the CA source from input 'machine-config' \(YAML\)\./)
       reset()
       refused(
         await firstTalosconfig({ 'machine-config': cluster.machineConfigYaml('worker') }),

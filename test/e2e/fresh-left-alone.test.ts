@@ -25,11 +25,15 @@ for (const runtime of RUNTIMES) {
         'secret-updated': 'false',
         'talosconfig-path': '',
         'ca-expires-at': run.outputs['ca-expires-at'],
-        report: run.outputs.report
+        report: run.outputs.report,
+        'kubeconfig-status': '',
+        'kubeconfig-expires-at': '',
+        'kubeconfig-renewed': 'false',
+        'kubeconfig-path': ''
       })
       assert.equal(run.outputs['ca-expires-at'], new Date(new X509Certificate(s.cluster.caCrtPem).validTo).toISOString())
       assert.deepEqual(JSON.parse(run.outputs.report as string), [
-        { context: 'prod', roles: ['os:admin'], 'expires-at': run.outputs['expires-at'], 'days-remaining': 199, status: 'valid', 'ca-expires-at': run.outputs['ca-expires-at'] }
+        { kind: 'talosconfig', context: 'prod', roles: ['os:admin'], 'expires-at': run.outputs['expires-at'], 'days-remaining': 199, status: 'valid', 'ca-expires-at': run.outputs['ca-expires-at'] }
       ])
       assert.equal(new Date(run.outputs['expires-at'] as string).toISOString(), run.outputs['expires-at'])
       assert.match(visibleLog(run), /Nothing to do for talosconfig context 'prod': 199 days left, outside renew-before\./)

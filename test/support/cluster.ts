@@ -42,6 +42,11 @@ authorityKeyIdentifier = keyid
 keyUsage = critical, digitalSignature
 extendedKeyUsage = serverAuth, clientAuth
 authorityKeyIdentifier = keyid
+# What Talos's GenerateAdmin puts into the admin kubeconfig's certificate.
+[kube_client]
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = clientAuth
+authorityKeyIdentifier = keyid
 [server]
 keyUsage = critical, digitalSignature
 extendedKeyUsage = serverAuth
@@ -86,6 +91,12 @@ export interface Cluster {
    * `multiDocument` adds the separate documents newer Talos writes around the v1alpha1 one.
    */
   machineConfigYaml(type: 'controlplane' | 'worker', multiDocument?: boolean): string
+  /** The Kubernetes CA certificate (certs.k8s). */
+  k8sCaPem: string
+  /** An admin client certificate from the Kubernetes CA, as GenerateAdmin makes it. */
+  kubeAdminCertificate(options: { notBefore: Date; notAfter: Date }): ClientCertificate
+  /** A server certificate for 127.0.0.1 from the Kubernetes CA, as the API server presents one. */
+  kubeServerCertificate(): ClientCertificate
 }
 
 export function makeCluster(options: { algorithm?: CaAlgorithm; caDays?: number; caValidity?: { notBefore: Date; notAfter: Date } } = {}): Cluster {
@@ -141,6 +152,13 @@ export function makeCluster(options: { algorithm?: CaAlgorithm; caDays?: number;
     serverCertificate() {
       return sign('server', '/O=talos/CN=127.0.0.1', new Date(Date.now() - DAY_MS), new Date(Date.now() + DAY_MS))
     },
+    k8sCaPem: read('k8s.crt'),
+    kubeAdminCertificate({ notBefore, notAfter }) {
+      return sign('kube_client', '/O=system:masters/CN=admin', notBefore, notAfter, 'k8s')
+    },
+    kubeServerCertificate() {
+      return sign('server', '/CN=kube-apiserver', new Date(Date.now() - DAY_MS), new Date(Date.now() + DAY_MS), 'k8s')
+    },
     machineConfigYaml(type, multiDocument = false) {
       const config = stringify(
         {
@@ -171,18 +189,18 @@ export function makeCluster(options: { algorithm?: CaAlgorithm; caDays?: number;
     }
   }
 
-  function sign(section: string, subject: string, notBefore: Date, notAfter: Date): ClientCertificate {
+  function sign(section: string, subject: string, notBefore: Date, notAfter: Date, ca: 'os' | 'k8s' = 'os'): ClientCertificate {
     serial += 1
     const name = `${section}${serial}`
-    generateKey(dir, algorithm, `${name}.key`)
+    generateKey(dir, ca === 'k8s' ? 'ecdsa' : algorithm, `${name}.key`)
     openssl(['req', '-new', '-key', `${name}.key`, '-subj', subject, '-out', `${name}.csr`], dir)
     openssl(
-      ['ca', '-batch', '-config', 'ca.cnf', '-cert', 'os.crt', '-keyfile', 'os.key', '-in', `${name}.csr`, '-out', `${name}.crt`,
+      ['ca', '-batch', '-config', 'ca.cnf', '-cert', `${ca}.crt`, '-keyfile', `${ca}.key`, '-in', `${name}.csr`, '-out', `${name}.crt`,
         '-startdate', asn1Date(notBefore), '-enddate', asn1Date(notAfter), '-extensions', section, '-notext', '-rand_serial', '-preserveDN'],
       dir
     )
     const keyPem = read(`${name}.key`)
-    return { crtPem: read(`${name}.crt`), keyPem: algorithm === 'ed25519' ? talosLabel(keyPem) : keyPem }
+    return { crtPem: read(`${name}.crt`), keyPem: ca === 'os' && algorithm === 'ed25519' ? talosLabel(keyPem) : keyPem }
   }
 }
 
@@ -208,6 +226,35 @@ export function talosconfigYaml(
       )
     },
     { indent: 4, lineWidth: 0 }
+  )
+}
+
+/**
+ * A kubeconfig as Talos writes it (cluster, user and context admin@NAME), with a second,
+ * unrelated cluster, user and context that a renewal must keep.
+ */
+export function kubeconfigYaml(clusterName: string, server: string, caPem: string, client: ClientCertificate): string {
+  const admin = `admin@${clusterName}`
+  return stringify(
+    {
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [
+        { name: clusterName, cluster: { server, 'certificate-authority-data': b64(caPem) } },
+        { name: 'other', cluster: { server: 'https://other.example:6443', 'insecure-skip-tls-verify': true } }
+      ],
+      users: [
+        { name: admin, user: { 'client-certificate-data': b64(client.crtPem), 'client-key-data': b64(client.keyPem) } },
+        { name: 'someone', user: { token: 'tok3n-value-for-another-user' } }
+      ],
+      contexts: [
+        { context: { cluster: clusterName, namespace: 'default', user: admin }, name: admin },
+        { context: { cluster: 'other', user: 'someone' }, name: 'other' }
+      ],
+      'current-context': admin,
+      preferences: {}
+    },
+    { lineWidth: 0 }
   )
 }
 

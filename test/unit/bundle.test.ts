@@ -1,20 +1,25 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { parse, parseDocument, stringify } from 'yaml'
-import { readBundleCa } from '../../src/sources/bundle.js'
+import { openCaSource } from '../../src/sources/index.js'
 import { secretValues } from '../../src/sources/secret-values.js'
 import { makeCluster } from '../support/cluster.js'
 
 const cluster = makeCluster()
 const withOs = (os: unknown) => stringify({ ...parse(cluster.bundleYaml), certs: { ...parse(cluster.bundleYaml).certs, os } })
-const read = (text: string) => readBundleCa([parseDocument(text)])
+const noKeys = { identities: [], passphrase: undefined, identitiesFrom: "input 'age-key'" }
+const read = async (text: string) => (await openCaSource('secrets-bundle', text, noKeys, () => undefined)).os.ca
 
-describe('readBundleCa', () => {
-  it('takes certs.os from a bundle as talosctl writes it', () => {
-    assert.deepEqual(read(cluster.bundleYaml), { crtPem: cluster.caCrtPem, keyPem: cluster.caKeyPem })
+describe('the CAs of a secrets bundle', () => {
+  it('takes certs.os, and certs.k8s when asked, from a bundle as talosctl writes it', async () => {
+    const source = await openCaSource('secrets-bundle', cluster.bundleYaml, noKeys, () => undefined)
+    assert.deepEqual(source.os, { ca: { crtPem: cluster.caCrtPem, keyPem: cluster.caKeyPem }, origin: { input: 'secrets-bundle', path: 'certs.os' } })
+    assert.deepEqual(source.k8s().origin, { input: 'secrets-bundle', path: 'certs.k8s' })
+    assert.match(source.k8s().ca.crtPem, /^-----BEGIN CERTIFICATE-----/)
+    assert.equal(source.kubernetesEndpoint, undefined)
   })
 
-  it('names what is wrong, never quoting the values', () => {
+  it('names what is wrong, never quoting the values', async () => {
     const cases: Array<[string, RegExp]> = [
       ['cluster:\n    id: x\n', /^UserError: Input 'secrets-bundle' is YAML but not a Talos secrets bundle \(it has no 'certs' section\)/],
       ['- a\n- b\n', /is YAML but not a Talos secrets bundle/],
@@ -23,7 +28,7 @@ describe('readBundleCa', () => {
       [withOs({ crt: 'bm90IHBlbQ==', key: 'x' }), /^UserError: certs\.os\.crt in input 'secrets-bundle' is not base64 of PEM text, as Talos writes it\.$/],
       [withOs({ crt: parse(cluster.bundleYaml).certs.os.crt, key: 'LS0tLS1CRUdJTi@' }), /^UserError: certs\.os\.key in input 'secrets-bundle' is not base64 of PEM text/]
     ]
-    for (const [text, message] of cases) assert.throws(() => read(text), message)
+    for (const [text, message] of cases) await assert.rejects(read(text), message)
   })
 })
 

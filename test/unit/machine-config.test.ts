@@ -1,21 +1,24 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { readMachineConfigCa } from '../../src/sources/machine-config.js'
+import { openCaSource } from '../../src/sources/index.js'
 import { openInput } from '../../src/sources/open.js'
 import { secretValues } from '../../src/sources/secret-values.js'
 import { makeCluster } from '../support/cluster.js'
 
 const cluster = makeCluster()
 const noKeys = { identities: [], passphrase: undefined, identitiesFrom: "input 'age-key'" }
-const read = async (text: string) => readMachineConfigCa((await openInput(text, 'machine-config', noKeys)).docs)
+const read = async (text: string) => (await openCaSource('machine-config', text, noKeys, () => undefined)).os.ca
 
-describe('readMachineConfigCa', () => {
+describe('the CAs of a machine configuration', () => {
   it('takes machine.ca from a controlplane configuration', async () => {
     assert.deepEqual(await read(cluster.machineConfigYaml('controlplane')), { crtPem: cluster.caCrtPem, keyPem: cluster.caKeyPem })
   })
 
-  it('finds the v1alpha1 document among the documents newer Talos writes', async () => {
-    assert.deepEqual(await read(cluster.machineConfigYaml('controlplane', true)), { crtPem: cluster.caCrtPem, keyPem: cluster.caKeyPem })
+  it('finds the v1alpha1 document among the documents newer Talos writes, with the Kubernetes CA and endpoint', async () => {
+    const source = await openCaSource('machine-config', cluster.machineConfigYaml('controlplane', true), noKeys, () => undefined)
+    assert.deepEqual(source.os.ca, { crtPem: cluster.caCrtPem, keyPem: cluster.caKeyPem })
+    assert.equal(source.kubernetesEndpoint, 'https://10.5.0.2:6443')
+    assert.deepEqual(source.k8s().origin, { input: 'machine-config', path: 'cluster.ca' })
   })
 
   it('refuses a worker configuration, saying a controlplane one is needed', async () => {

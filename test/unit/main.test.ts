@@ -49,7 +49,7 @@ describe('main', () => {
     const firstOther = events.findIndex((event) => event !== 'mask')
     assert.ok(firstOther > 10, 'bundle and talosconfig values are masked first')
     assert.deepEqual(events.slice(firstOther).filter((event) => event !== 'mask').slice(0, 2), [
-      "info: Read the Talos API CA from certs.os of input 'secrets-bundle' (YAML).",
+      "info: Read the CA source from input 'secrets-bundle' (YAML).",
       'save talosconfig'
     ])
     assert.ok(events.lastIndexOf('mask') < events.indexOf('save talosconfig'), 'the new credential is masked before it is saved')

@@ -11,6 +11,7 @@ const prodCertificate = {
   extendedKeyUsages: ['1.3.6.1.5.5.7.3.2']
 }
 const prod: ContextReport = {
+  kind: 'talosconfig',
   name: 'prod',
   selected: true,
   certificate: prodCertificate,
@@ -19,6 +20,7 @@ const prod: ContextReport = {
   problems: [{ about: 'certificate', message: 'prod certificate problem' }]
 }
 const omni: ContextReport = {
+  kind: 'talosconfig',
   name: 'omni',
   selected: false,
   certificate: undefined,
@@ -47,7 +49,7 @@ const renewal = {
   roles: ['os:admin'],
   notAfter: new Date('2027-11-28T10:00:00Z'),
   caNotAfter: new Date('2036-11-25T10:00:00Z'),
-  talosconfigPath: '/runner/temp/talos-renew-x/talosconfig',
+  path: '/runner/temp/talos-renew-x/talosconfig',
   scope: 'repository acme/cluster-ops',
   secretUpdated: true
 }
@@ -78,12 +80,16 @@ describe('report', () => {
       'secret-updated': 'true',
       'talosconfig-path': '/runner/temp/talos-renew-x/talosconfig',
       'ca-expires-at': '2036-11-25T10:00:00.000Z',
-      report: undefined
+      report: undefined,
+      'kubeconfig-status': '',
+      'kubeconfig-expires-at': '',
+      'kubeconfig-renewed': 'false',
+      'kubeconfig-path': ''
     })
     assert.deepEqual(JSON.parse(outputs.report as string), [
-      { context: 'prod', roles: ['os:admin'], 'expires-at': '2026-12-07T10:00:00.000Z', 'days-remaining': 9, status: 'expiring', 'ca-expires-at': '2036-11-25T10:00:00.000Z' },
-      { context: 'staging', roles: ['os:reader', 'os:etcd:backup'], 'expires-at': '2026-11-25T10:00:00.000Z', 'days-remaining': -3, status: 'expired', 'ca-expires-at': '2036-11-25T10:00:00.000Z' },
-      { context: 'omni', roles: [], 'expires-at': null, 'days-remaining': null, status: 'missing', 'ca-expires-at': null }
+      { kind: 'talosconfig', context: 'prod', roles: ['os:admin'], 'expires-at': '2026-12-07T10:00:00.000Z', 'days-remaining': 9, status: 'expiring', 'ca-expires-at': '2036-11-25T10:00:00.000Z' },
+      { kind: 'talosconfig', context: 'staging', roles: ['os:reader', 'os:etcd:backup'], 'expires-at': '2026-11-25T10:00:00.000Z', 'days-remaining': -3, status: 'expired', 'ca-expires-at': '2036-11-25T10:00:00.000Z' },
+      { kind: 'talosconfig', context: 'omni', roles: [], 'expires-at': null, 'days-remaining': null, status: 'missing', 'ca-expires-at': null }
     ])
   })
 

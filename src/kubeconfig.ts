@@ -1,0 +1,119 @@
+import { Document, isMap, isSeq, type YAMLMap } from 'yaml'
+import { decodeBase64, parseYaml, pemBodyLines, readTextInput } from './encoding.js'
+import { UserError } from './errors.js'
+import type { Credential } from './pki/issue.js'
+
+const INPUT = 'kubeconfig'
+
+export interface Kubeconfig {
+  doc: Document.Parsed
+  currentContext: string | undefined
+}
+
+/** The admin context of a kubeconfig: which cluster and user it joins, and the user's certificate. */
+export interface KubeContext {
+  name: string
+  clusterName: string
+  userName: string
+  server: string | undefined
+  caPem: string | undefined
+  crtPem: string | undefined
+  keyPem: string | undefined
+}
+
+export function readKubeconfig(value: string): Kubeconfig {
+  const doc = parseYaml(readTextInput(value, INPUT), INPUT)
+  if (!isMap(doc.contents) || !isSeq(doc.get('contexts', true)) || !isSeq(doc.get('users', true))) {
+    throw new UserError(`Input '${INPUT}' is YAML but not a kubeconfig (it lacks 'contexts' or 'users' lists).`, INPUT)
+  }
+  const current = doc.get('current-context')
+  return { doc, currentContext: typeof current === 'string' && current !== '' ? current : undefined }
+}
+
+/** The entry of a kubeconfig list (`clusters`, `users`, `contexts`) with that name. */
+function entry(doc: Document, list: string, name: string): YAMLMap | undefined {
+  const seq = doc.get(list, true)
+  return isSeq(seq) ? seq.items.find((item): item is YAMLMap => isMap(item) && item.get('name') === name) : undefined
+}
+
+/** The mapping under `key`, or undefined. */
+function sub(map: YAMLMap | undefined, key: string): YAMLMap | undefined {
+  const value = map?.get(key, true)
+  return isMap(value) ? value : undefined
+}
+
+function pemField(map: YAMLMap | undefined, field: string, where: string): string | undefined {
+  const value = map?.get(field)
+  if (value === undefined || value === null || value === '') return undefined
+  const pem = typeof value === 'string' ? decodeBase64(value)?.toString('utf8') : undefined
+  if (!pem?.includes('-----BEGIN ')) throw new UserError(`${where}.${field} in input '${INPUT}' is not base64 of PEM text, as kubectl writes it.`, INPUT)
+  return pem
+}
+
+/** The named context (the current one by default), with its cluster and user resolved. */
+export function readKubeContext(config: Kubeconfig, name: string): KubeContext {
+  const context = sub(entry(config.doc, 'contexts', name), 'context')
+  if (!context) throw new UserError(`Context '${name}' does not exist in input '${INPUT}'. Set 'cluster-name' so that admin@<cluster-name> names it, or set its current-context.`, 'cluster-name')
+  const clusterName = String(context.get('cluster') ?? '')
+  const userName = String(context.get('user') ?? '')
+  const cluster = sub(entry(config.doc, 'clusters', clusterName), 'cluster')
+  const user = sub(entry(config.doc, 'users', userName), 'user')
+  const server = cluster?.get('server')
+  return {
+    name,
+    clusterName,
+    userName,
+    server: typeof server === 'string' && server !== '' ? server : undefined,
+    caPem: pemField(cluster, 'certificate-authority-data', `clusters.${clusterName}.cluster`),
+    crtPem: pemField(user, 'client-certificate-data', `users.${userName}.user`),
+    keyPem: pemField(user, 'client-key-data', `users.${userName}.user`)
+  }
+}
+
+/** Every client certificate and key of the kubeconfig, base64 and PEM lines, for masking. */
+export function sensitiveValues(config: Kubeconfig): string[] {
+  const users = config.doc.get('users', true)
+  if (!isSeq(users)) return []
+  return users.items.flatMap((item) => {
+    const user = isMap(item) ? sub(item, 'user') : undefined
+    return ['client-certificate-data', 'client-key-data', 'token'].flatMap((field) => {
+      const value = user?.get(field)
+      return typeof value === 'string' && value !== '' ? [value, ...pemBodyLines(decodeBase64(value)?.toString('utf8') ?? '')] : []
+    })
+  })
+}
+
+export interface KubeUpdate {
+  clusterName: string
+  server: string
+  credential: Credential
+}
+
+const b64 = (pem: string): string => Buffer.from(pem).toString('base64')
+
+/**
+ * Writes the new admin certificate and key into the kubeconfig, changing only that user's
+ * client-certificate-data and client-key-data (and the server when the input names one).
+ * Without a kubeconfig it makes the one Talos makes: cluster, user and context
+ * admin@<cluster>, namespace default.
+ */
+export function renderKubeconfig(existing: Kubeconfig | undefined, context: KubeContext | undefined, update: KubeUpdate, serverGiven: boolean): string {
+  if (existing && context) {
+    const doc = existing.doc.clone()
+    const user = sub(entry(doc, 'users', context.userName), 'user')
+    if (!user) throw new UserError(`User '${context.userName}' of input '${INPUT}' has no 'user' section to renew.`, INPUT)
+    user.set('client-certificate-data', b64(update.credential.crtPem))
+    user.set('client-key-data', b64(update.credential.keyPem))
+    if (serverGiven) sub(entry(doc, 'clusters', context.clusterName), 'cluster')?.set('server', update.server)
+    return doc.toString({ lineWidth: 0 })
+  }
+  const admin = `admin@${update.clusterName}`
+  return new Document({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: update.clusterName, cluster: { server: update.server, 'certificate-authority-data': b64(update.credential.caPem) } }],
+    users: [{ name: admin, user: { 'client-certificate-data': b64(update.credential.crtPem), 'client-key-data': b64(update.credential.keyPem) } }],
+    contexts: [{ context: { cluster: update.clusterName, namespace: 'default', user: admin }, name: admin }],
+    'current-context': admin
+  }).toString({ lineWidth: 0 })
+}
