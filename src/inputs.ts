@@ -49,8 +49,11 @@ export interface Config {
   /** How the mode was chosen, for the log: "mode auto on pull_request". */
   modeReason: string
   failOn: FailOn
-  /** Where the Talos API CA comes from; required to renew, never read by a check. */
-  caSource: { input: CaSourceInput; value: string } | undefined
+  /**
+   * Where new certificates come from: a CA in a bundle or machine configuration, or the
+   * cluster's own Talos API (the talosconfig alone). Needed to renew; a check never reads it.
+   */
+  caSource: { input: CaSourceInput; value: string } | { input: 'talos-api' } | undefined
   /** age identities (input age-key, else SOPS_AGE_KEY) and passphrase for encrypted sources. */
   ageKeys: AgeKeys
   talosconfig: string | undefined
@@ -103,7 +106,7 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
     mode,
     modeReason,
     failOn: oneOf(input('fail-on', 'expiring'), 'fail-on', ['expiring', 'expired', 'never'] as const),
-    caSource: caSource(mode, input('secrets-bundle'), input('machine-config')),
+    caSource: caSource(mode, input('secrets-bundle'), input('machine-config'), talosconfig, input('kubeconfig-secret-name')),
     ageKeys: ageKeys(input('age-key'), input('age-passphrase'), env.SOPS_AGE_KEY ?? ''),
     talosconfig,
     context,
@@ -124,12 +127,19 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
   }
 }
 
-function caSource(mode: Mode, bundle: string, machineConfig: string): Config['caSource'] {
+function caSource(mode: Mode, bundle: string, machineConfig: string, talosconfig: string | undefined, kubeconfigSecret: string): Config['caSource'] {
   if (bundle && machineConfig) {
     throw new UserError("Inputs 'secrets-bundle' and 'machine-config' are both set; give one of them, the CA is read from just one source.", 'machine-config')
   }
   if (bundle) return { input: 'secrets-bundle', value: bundle }
   if (machineConfig) return { input: 'machine-config', value: machineConfig }
+  if (mode === 'renew' && talosconfig) {
+    if (kubeconfigSecret) {
+      throw new UserError("Input 'kubeconfig-secret-name' needs the Kubernetes CA, which the Talos API does not hand out: give 'secrets-bundle' or 'machine-config' too, or renew the kubeconfig elsewhere.", 'kubeconfig-secret-name')
+    }
+    // Neither CA is given: renew through the cluster's own API, with the talosconfig itself.
+    return { input: 'talos-api' }
+  }
   if (mode === 'renew') {
     throw new UserError(
       "Input 'secrets-bundle' is required to renew: the Talos secrets bundle (secrets.yaml from talosctl gen secrets) as YAML, base64, SOPS or age; or give 'machine-config', a controlplane configuration.",

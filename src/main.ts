@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto'
 import { kubeChecked, reportContext, reportContexts, type ContextReport } from './contexts.js'
 import { pemBodyLines } from './encoding.js'
 import { UserError } from './errors.js'
@@ -82,11 +83,11 @@ export async function main(config: Config, deps: Deps): Promise<RunResult> {
   const dueTalos = config.mode === 'renew' && talos.decision.renew
   const dueKube = config.mode === 'renew' && kube !== undefined && config.kube.secretName !== undefined && kube.decision.renew
   if (dueTalos || dueKube) {
-    const source = await openSource(config, deps)
+    const source = config.caSource?.input === 'talos-api' ? undefined : await openSource(config, deps)
     const prepared: Prepared[] = []
     if (dueTalos) prepared.push(await prepareTalosconfig(config, deps, source, talos, now))
     if (dueTalos) result.renewal = prepared[0]?.renewal
-    if (dueKube && kube && result.kube) {
+    if (dueKube && kube && result.kube && source) {
       const kubePrepared = await prepareKubeconfig(config, deps, source, kube, now)
       prepared.push(kubePrepared)
       result.kube.renewal = kubePrepared.renewal
@@ -123,7 +124,7 @@ function readKube(config: Config, deps: Deps, now: Date, talosContext: string): 
 }
 
 async function openSource(config: Config, deps: Deps): Promise<OpenedSource> {
-  if (!config.caSource) throw new Error('renewing without a CA source: readConfig should have refused')
+  if (!config.caSource || config.caSource.input === 'talos-api') throw new Error('no CA source to open: readConfig should have refused')
   const { input, value } = config.caSource
   // Loaded here: reading and decrypting sources is renewal work, a check never needs it.
   const { openCaSource } = await import('./sources/index.js')
@@ -132,7 +133,7 @@ async function openSource(config: Config, deps: Deps): Promise<OpenedSource> {
   return source
 }
 
-async function prepareTalosconfig(config: Config, deps: Deps, source: OpenedSource, talos: TalosState, now: Date): Promise<Prepared> {
+async function prepareTalosconfig(config: Config, deps: Deps, source: OpenedSource | undefined, talos: TalosState, now: Date): Promise<Prepared> {
   const current = talos.talosconfig && readContext(talos.talosconfig, talos.contextName)
   if (current?.hasAuth && !current.crtPem) {
     throw new UserError(
@@ -140,9 +141,15 @@ async function prepareTalosconfig(config: Config, deps: Deps, source: OpenedSour
       'context'
     )
   }
-  if (current) warnAboutCa(current, source.os, deps)
   const profile = talosClientProfile(config.roles)
-  const issued = await issueVerified(source.os, profile, { ttlMs: config.ttlMs, ttlInput: 'ttl', caName: 'Talos API CA' }, deps, now)
+  const lifetime = { ttlMs: config.ttlMs, ttlInput: 'ttl', caName: 'Talos API CA' }
+  let issued: Issued
+  if (source) {
+    if (current) warnAboutCa(current, source.os, deps)
+    issued = await issueVerified(source.os, profile, lifetime, deps, now)
+  } else {
+    issued = await issueThroughApi(config, current, profile, lifetime, deps, now)
+  }
   const text = renderTalosconfig(talos.talosconfig, { name: talos.contextName, endpoints: config.endpoints, nodes: config.nodes, credential: issued.credential })
   const path = await deps.saveFile('talosconfig', text)
   return { secretName: config.secretName, text, renewal: { ...issued.renewal, path } }
@@ -184,24 +191,73 @@ interface Lifetime {
   caName: string
 }
 
-/** Issues a credential from a source CA and verifies it before anything can leave the process. */
-async function issueVerified(source: SourceCa, profile: CertificateProfile, lifetime: Lifetime, deps: Deps, now: Date): Promise<{ credential: Credential; renewal: Omit<Renewal, 'path'> }> {
-  const issuer = localCaIssuer(loadLocalCa(source.ca.crtPem, source.ca.keyPem, source.origin, now), source.origin)
+interface Issued {
+  credential: Credential
+  renewal: Omit<Renewal, 'path'>
+}
+
+/** The time a new certificate would expire, refused when it outlives its CA. */
+function plannedNotAfter(lifetime: Lifetime, caNotAfter: Date, now: Date): Date {
   const notAfter = new Date(now.getTime() + lifetime.ttlMs)
-  if (notAfter > issuer.caNotAfter) {
+  if (notAfter > caNotAfter) {
     throw new UserError(
-      `Input '${lifetime.ttlInput}' asks for a certificate valid until ${notAfter.toISOString()}, but the ${lifetime.caName} expires on ${issuer.caNotAfter.toISOString()}; a certificate that outlives its CA is not issued. Shorten '${lifetime.ttlInput}' or rotate the CA.`,
+      `Input '${lifetime.ttlInput}' asks for a certificate valid until ${notAfter.toISOString()}, but the ${lifetime.caName} expires on ${caNotAfter.toISOString()}; a certificate that outlives its CA is not issued. Shorten '${lifetime.ttlInput}' or rotate the CA.`,
       lifetime.ttlInput
     )
   }
-  const credential = await issuer.issue({ profile, ttlMs: lifetime.ttlMs, now })
+  return notAfter
+}
+
+/** Masks a new credential and verifies it before anything can leave the process. */
+function verified(credential: Credential, profile: CertificateProfile, notAfter: Date, caNotAfter: Date, deps: Deps, now: Date, skewToleranceMs?: number): Issued {
   maskCredential(credential, deps)
-  const problems = verifyCredential(credential, { profile, notAfter, now })
+  const problems = verifyCredential(credential, { profile, notAfter, now, skewToleranceMs })
   if (problems.length > 0) throw new Error(`the new client certificate failed verification: ${problems.join('; ')}`)
   const issued = inspectCertificate(credential.crtPem)
   if (!issued) throw new Error('the new client certificate does not parse')
-  return { credential, renewal: { roles: profile.organizations, notAfter: issued.notAfter, caNotAfter: issuer.caNotAfter, scope: '', secretUpdated: false } }
+  return { credential, renewal: { roles: profile.organizations, notAfter: issued.notAfter, caNotAfter, scope: '', secretUpdated: false } }
 }
+
+/** Issues a credential from a source CA. */
+async function issueVerified(source: SourceCa, profile: CertificateProfile, lifetime: Lifetime, deps: Deps, now: Date): Promise<Issued> {
+  const issuer = localCaIssuer(loadLocalCa(source.ca.crtPem, source.ca.keyPem, source.origin, now), source.origin)
+  const notAfter = plannedNotAfter(lifetime, issuer.caNotAfter, now)
+  const credential = await issuer.issue({ profile, ttlMs: lifetime.ttlMs, now })
+  return verified(credential, profile, notAfter, issuer.caNotAfter, deps, now)
+}
+
+/**
+ * Asks the cluster for the credential with the talosconfig's own certificate, as `talosctl
+ * config new` does: the CA key never leaves the cluster. The node's clock, not the runner's,
+ * sets the validity, so it is verified with a few minutes' tolerance.
+ */
+async function issueThroughApi(config: Config, current: TalosContext | undefined, profile: CertificateProfile, lifetime: Lifetime, deps: Deps, now: Date): Promise<Issued> {
+  const name = current?.name ?? config.context ?? ''
+  if (!current?.crtPem || !current.keyPem || !current.caPem) {
+    throw new UserError(`Talosconfig context '${name}' has no client certificate, key and ca to call the Talos API with. Give 'secrets-bundle' or 'machine-config' to issue one.`, 'talosconfig')
+  }
+  const info = inspectCertificate(current.crtPem)
+  const caNotAfter = new Date(new X509Certificate(current.caPem).validTo)
+  if (info && info.notAfter <= now) {
+    throw new UserError(
+      `The client certificate of talosconfig context '${name}' expired on ${info.notAfter.toISOString()}: it cannot authenticate to the Talos API any more. Renew once with 'secrets-bundle' or 'machine-config', then keep renewing well inside its lifetime.`,
+      'talosconfig'
+    )
+  }
+  const endpoints = config.endpoints.length > 0 ? config.endpoints : current.endpoints
+  if (endpoints.length === 0) throw new UserError(`Talosconfig context '${name}' has no endpoints to call; set 'endpoints' to controlplane addresses.`, 'endpoints')
+  const notAfter = plannedNotAfter(lifetime, caNotAfter, now)
+  const { generateClientConfiguration } = await import('./talos-api/client.js')
+  deps.info(`Asking the Talos API at ${endpoints.join(', ')} for a new client certificate.`)
+  const answer = await generateClientConfiguration(
+    { context: name, endpoints, caPem: current.caPem, crtPem: current.crtPem, keyPem: current.keyPem },
+    { roles: profile.organizations, crtTtlSeconds: Math.round(lifetime.ttlMs / 1000) }
+  )
+  return verified({ caPem: current.caPem, ...answer }, profile, notAfter, caNotAfter, deps, now, API_CLOCK_TOLERANCE_MS)
+}
+
+/** How far a node's clock may be off the runner's for a certificate it issued. */
+const API_CLOCK_TOLERANCE_MS = 5 * 60_000
 
 /** The new certificate and key, base64 as the configs hold them, and the key's PEM lines. */
 function maskCredential(credential: Credential, deps: Deps): void {

@@ -8,6 +8,8 @@ export interface Expectation {
   profile: CertificateProfile
   notAfter: Date
   now: Date
+  /** How far the issuer's clock may be off (a node issuing through the Talos API); 1 s by default. */
+  skewToleranceMs?: number
 }
 
 /**
@@ -26,9 +28,10 @@ export function verifyCredential(credential: Credential, expected: Expectation):
   if (!key || !certificate.checkPrivateKey(key)) {
     problems.push('its private key does not match it')
   }
-  if (info.notBefore > expected.now) problems.push(`it is not valid before ${info.notBefore.toISOString()}`)
   // X.509 times have whole seconds.
-  if (Math.abs(info.notAfter.getTime() - expected.notAfter.getTime()) >= 1000) {
+  const tolerance = expected.skewToleranceMs ?? 1000
+  if (info.notBefore.getTime() > expected.now.getTime() + tolerance) problems.push(`it is not valid before ${info.notBefore.toISOString()}`)
+  if (Math.abs(info.notAfter.getTime() - expected.notAfter.getTime()) >= tolerance) {
     problems.push(`it expires at ${info.notAfter.toISOString()}, not ${expected.notAfter.toISOString()}`)
   }
   if (info.notAfter > new Date(ca.validTo)) problems.push('it outlives its CA')

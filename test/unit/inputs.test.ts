@@ -56,7 +56,7 @@ describe('readConfig', () => {
 
   it('names each bad input', () => {
     const cases: Array<[Record<string, string>, string, RegExp]> = [
-      [{ 'secrets-bundle': '' }, 'secrets-bundle', /^Input 'secrets-bundle' is required/],
+      [{ 'secrets-bundle': '', talosconfig: '', context: 'x', endpoints: '10.0.0.1' }, 'secrets-bundle', /^Input 'secrets-bundle' is required/],
       [{ 'github-token': '' }, 'github-token', /^Input 'github-token' is required/],
       [{ roles: 'os:admin,admin' }, 'roles', /^Input 'roles' has unknown roles: admin\. Talos knows os:admin, os:operator/],
       [{ roles: ' , ' }, 'roles', /^Input 'roles' is empty/],
@@ -91,7 +91,7 @@ describe('readConfig', () => {
     const check = read({ mode: 'check', 'secrets-bundle': '', 'github-token': '' })
     assert.equal(check.caSource, undefined)
     assert.equal(check.failOn, 'expiring')
-    assert.match(failure({ mode: 'renew', 'secrets-bundle': '' }).message, /^Input 'secrets-bundle' is required/)
+    assert.match(failure({ mode: 'renew', 'secrets-bundle': '', talosconfig: '', context: 'x', endpoints: '10.0.0.1' }).message, /^Input 'secrets-bundle' is required/)
     assert.match(failure({ mode: 'renew', 'github-token': '' }).message, /^Input 'github-token' is required/)
     assert.match(failure({ mode: 'check', talosconfig: '' }).message, /^Input 'talosconfig' is empty, and a check reads nothing else\..*forks get no secrets\.$/)
     assert.equal(failure({ 'fail-on': 'soon' }).message, "Input 'fail-on' must be one of expiring, expired, never; got 'soon'.")
@@ -101,7 +101,15 @@ describe('readConfig', () => {
     assert.deepEqual(read({}).caSource, { input: 'secrets-bundle', value: 'certs: {}' })
     assert.deepEqual(read({ 'secrets-bundle': '', 'machine-config': 'machine: {}' }).caSource, { input: 'machine-config', value: 'machine: {}' })
     assert.equal(failure({ 'machine-config': 'machine: {}' }).input, 'machine-config')
-    assert.match(failure({ 'secrets-bundle': '' }).message, /^Input 'secrets-bundle' is required to renew: .+; or give 'machine-config', a controlplane configuration\.$/)
+    assert.match(failure({ 'secrets-bundle': '', talosconfig: '', context: 'x', endpoints: '10.0.0.1' }).message, /^Input 'secrets-bundle' is required to renew: .+; or give 'machine-config', a controlplane configuration\.$/)
+  })
+
+  it('renews through the Talos API when a talosconfig comes without a CA source, but not a kubeconfig', () => {
+    assert.deepEqual(read({ 'secrets-bundle': '' }).caSource, { input: 'talos-api' })
+    assert.equal(read({ mode: 'check', 'secrets-bundle': '' }).caSource, undefined)
+    const kube = failure({ 'secrets-bundle': '', 'kubeconfig-secret-name': 'KUBECONFIG' })
+    assert.equal(kube.input, 'kubeconfig-secret-name')
+    assert.match(kube.message, /needs the Kubernetes CA, which the Talos API does not hand out/)
   })
 
   it('reads age identities from age-key, else from SOPS_AGE_KEY, and refuses anything else in them', () => {

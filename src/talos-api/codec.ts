@@ -1,0 +1,90 @@
+// Protocol buffer encoding of the two messages of GenerateClientConfiguration (machine.proto
+// beside this file), by hand: the whole protobuf runtime is not worth loading for them.
+
+export interface GenerateRequest {
+  roles: string[]
+  crtTtlSeconds: number
+}
+
+export interface GeneratedConfiguration {
+  hostname: string
+  error: string
+  ca: Buffer
+  crt: Buffer
+  key: Buffer
+}
+
+function varint(value: number): Buffer {
+  const bytes: number[] = []
+  let rest = BigInt(value)
+  do {
+    let byte = Number(rest & 0x7fn)
+    rest >>= 7n
+    if (rest > 0n) byte |= 0x80
+    bytes.push(byte)
+  } while (rest > 0n)
+  return Buffer.from(bytes)
+}
+
+function field(number: number, payload: Buffer): Buffer {
+  return Buffer.concat([varint((number << 3) | 2), varint(payload.length), payload])
+}
+
+export function encodeRequest(request: GenerateRequest): Buffer {
+  const duration = request.crtTtlSeconds > 0 ? Buffer.concat([varint(1 << 3), varint(request.crtTtlSeconds)]) : Buffer.alloc(0)
+  return Buffer.concat([...request.roles.map((role) => field(1, Buffer.from(role))), field(2, duration)])
+}
+
+/** Fields of a message: number, wire type and, for length-delimited ones, the bytes. */
+function* fields(buffer: Buffer): Generator<{ number: number; bytes?: Buffer }> {
+  let at = 0
+  const readVarint = (): number => {
+    let result = 0n
+    for (let shift = 0n; ; shift += 7n) {
+      if (at >= buffer.length || shift > 63n) throw new Error('truncated varint')
+      const byte = buffer[at++] as number
+      result |= BigInt(byte & 0x7f) << shift
+      if (!(byte & 0x80)) return Number(result)
+    }
+  }
+  while (at < buffer.length) {
+    const key = readVarint()
+    const wire = key & 7
+    if (wire === 0) {
+      readVarint()
+      yield { number: key >> 3 }
+    } else if (wire === 2) {
+      const length = readVarint()
+      if (at + length > buffer.length) throw new Error('truncated field')
+      yield { number: key >> 3, bytes: buffer.subarray(at, at + length) }
+      at += length
+    } else if (wire === 1 || wire === 5) {
+      at += wire === 1 ? 8 : 4
+      yield { number: key >> 3 }
+    } else {
+      throw new Error(`unsupported wire type ${wire}`)
+    }
+  }
+}
+
+export function decodeResponse(buffer: Buffer): GeneratedConfiguration[] {
+  const messages: GeneratedConfiguration[] = []
+  for (const message of fields(buffer)) {
+    if (message.number !== 1 || !message.bytes) continue
+    const out: GeneratedConfiguration = { hostname: '', error: '', ca: Buffer.alloc(0), crt: Buffer.alloc(0), key: Buffer.alloc(0) }
+    for (const { number, bytes } of fields(message.bytes)) {
+      if (!bytes) continue
+      if (number === 1) {
+        for (const meta of fields(bytes)) {
+          if (meta.number === 1 && meta.bytes) out.hostname = meta.bytes.toString('utf8')
+          if (meta.number === 2 && meta.bytes) out.error = meta.bytes.toString('utf8')
+        }
+      }
+      if (number === 2) out.ca = Buffer.from(bytes)
+      if (number === 3) out.crt = Buffer.from(bytes)
+      if (number === 4) out.key = Buffer.from(bytes)
+    }
+    messages.push(out)
+  }
+  return messages
+}

@@ -1,0 +1,67 @@
+// The hand-written codec against protobufjs reading machine.proto, and the client's bounds.
+import assert from 'node:assert/strict'
+import { createServer, type Socket } from 'node:net'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, it } from 'node:test'
+import protobuf from 'protobufjs'
+import { UserError } from '../../src/errors.js'
+import { generateClientConfiguration, grpcTarget } from '../../src/talos-api/client.js'
+import { decodeResponse, encodeRequest } from '../../src/talos-api/codec.js'
+import { daysFromNow, makeCluster } from '../support/cluster.js'
+
+const proto = join(resolve(dirname(fileURLToPath(import.meta.url)), '../..'), 'src', 'talos-api', 'machine.proto')
+const root = protobuf.loadSync(proto)
+root.resolveAll()
+
+describe('the GenerateClientConfiguration codec', () => {
+  it('encodes the request as protobufjs reads it', () => {
+    const Request = root.lookupType('machine.GenerateClientConfigurationRequest')
+    const decoded = Request.toObject(Request.decode(encodeRequest({ roles: ['os:admin', 'os:reader'], crtTtlSeconds: 31_536_000 })), { longs: Number })
+    assert.deepEqual(decoded, { roles: ['os:admin', 'os:reader'], crtTtl: { seconds: 31_536_000 } })
+  })
+
+  it('decodes a response protobufjs writes', () => {
+    const Response = root.lookupType('machine.GenerateClientConfigurationResponse')
+    const bytes = Response.encode(
+      Response.fromObject({ messages: [{ metadata: { hostname: 'cp-1', error: '' }, ca: Buffer.from('CA'), crt: Buffer.from('CRT'), key: Buffer.from('KEY'), talosconfig: Buffer.from('context: x') }] })
+    ).finish()
+    assert.deepEqual(decodeResponse(Buffer.from(bytes)), [{ hostname: 'cp-1', error: '', ca: Buffer.from('CA'), crt: Buffer.from('CRT'), key: Buffer.from('KEY') }])
+    const failed = Response.encode(Response.fromObject({ messages: [{ metadata: { hostname: 'w-1', error: 'not a control plane node' } }] })).finish()
+    assert.equal(decodeResponse(Buffer.from(failed))[0]?.error, 'not a control plane node')
+  })
+
+  it('refuses truncated input instead of misreading it', () => {
+    assert.throws(() => decodeResponse(Buffer.from([0x0a, 0x10, 0x12])), /truncated/)
+  })
+})
+
+describe('endpoints', () => {
+  it('take port 50000 when they name none, as talosctl does', () => {
+    assert.equal(grpcTarget('10.5.0.2'), '10.5.0.2:50000')
+    assert.equal(grpcTarget('cp.example:50001'), 'cp.example:50001')
+    assert.equal(grpcTarget('fd00::1'), '[fd00::1]:50000')
+    assert.equal(grpcTarget('[fd00::1]:6000'), '[fd00::1]:6000')
+    assert.equal(grpcTarget('https://cp.example'), 'cp.example:50000')
+  })
+
+  it('give up on a node that accepts connections but never answers, within the bounds', async () => {
+    const sockets: Socket[] = []
+    const stalled = createServer((socket) => void sockets.push(socket))
+    await new Promise<void>((done) => stalled.listen(0, '127.0.0.1', done))
+    const { port } = stalled.address() as { port: number }
+    const cluster = makeCluster()
+    const client = cluster.clientCertificate({ notBefore: daysFromNow(-1), notAfter: daysFromNow(10) })
+    const started = Date.now()
+    try {
+      await assert.rejects(
+        generateClientConfiguration({ context: 'home', endpoints: [`127.0.0.1:${port}`], caPem: cluster.caCrtPem, ...client }, { roles: ['os:admin'], crtTtlSeconds: 3600 }, { attemptMs: 400, totalMs: 1000 }),
+        (error) => error instanceof UserError && new RegExp(`^No endpoint of talosconfig context 'home' answered GenerateClientConfiguration: 127\\.0\\.0\\.1:${port} \\(no answer within 0 s\\)`).test(error.message)
+      )
+      assert.ok(Date.now() - started < 3000)
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      stalled.close()
+    }
+  })
+})
