@@ -68,7 +68,7 @@ export async function decryptSops(parsed: Document.Parsed, keys: AgeKeys, input:
         macBytes = Buffer.alloc(0)
       }
       scalar.value = value
-    } else if (value !== null) {
+    } else {
       macBytes = goBytes(value, where, fail)
     }
     if (macBytes && (encrypted || !rules.macOnlyEncrypted)) hash.update(macBytes)
@@ -134,7 +134,8 @@ function walk(node: Node | null, path: string[], onLeaf: (scalar: Scalar, path: 
     }
   } else if (isSeq(node)) {
     for (const item of node.items) walk(item as Node | null, path, onLeaf, fail)
-  } else if (isScalar(node)) {
+  } else if (isScalar(node) && node.value !== null) {
+    // sops skips nil values: neither decrypted nor part of the MAC.
     onLeaf(node, path)
   }
 }

@@ -61,13 +61,27 @@ for (const runtime of RUNTIMES) {
       renewed(await firstTalosconfig({ 'secrets-bundle': talhelper.text }, { SOPS_AGE_KEY: talhelper.ageKey }), ca.crtPem)
     })
 
-    it('refuses a tampered SOPS bundle and a wrong key, sending nothing', async () => {
+    it('refuses every tampered copy of the SOPS bundle, and a wrong key, sending nothing', async () => {
       reset()
-      const mac = talhelper.text.split('\n').find((line) => line.startsWith('    mac: ')) as string
-      refused(
-        await firstTalosconfig({ 'secrets-bundle': talhelper.text.replace(`${mac}\n`, ''), 'age-key': talhelper.ageKey }),
-        "Input 'secrets-bundle' is a SOPS file that has no MAC; nothing from it is used."
-      )
+      const lines = talhelper.text.split('\n')
+      const line = (start: string) => lines.find((l) => l.startsWith(start)) as string
+      const value = (l: string) => l.slice(l.indexOf(': ') + 2)
+      const mac = line('    mac: ')
+      const [token, secret] = [line('    token: '), line('    secret: ')]
+      const tampered: Array<[string, string]> = [
+        [talhelper.text.replace(`${token}\n`, ''), 'does not match its MAC: it was altered after sops wrote it'],
+        [talhelper.text.replace(value(token), value(secret)), 'has a value at trustdinfo.token that does not decrypt under its path (altered or moved)'],
+        // Two values swapped between keys: each is bound to its own path.
+        [talhelper.text.replace(token, '@@').replace(secret, token.replace('token', 'secret')).replace('@@', secret.replace('secret', 'token')), 'has a value at cluster.secret that does not decrypt under its path (altered or moved)'],
+        [talhelper.text.replace(`${mac}\n`, ''), 'has no MAC'],
+        [talhelper.text.replace(mac, mac.replace(/data:(.)/, (_, c: string) => `data:${c === 'A' ? 'B' : 'A'}`)), 'has a MAC that does not open with its lastmodified date (altered)'],
+        [talhelper.text.replace(/lastmodified: "(\d{4})/, (_, year: string) => `lastmodified: "${Number(year) + 1}`), 'has a MAC that does not open with its lastmodified date (altered)']
+      ]
+      for (const [text, why] of tampered) {
+        assert.notEqual(text, talhelper.text)
+        refused(await firstTalosconfig({ 'secrets-bundle': text, 'age-key': talhelper.ageKey }), `Input 'secrets-bundle' is a SOPS file that ${why}; nothing from it is used.`)
+        assert.equal(github.secrets.size, 0)
+      }
       refused(
         await firstTalosconfig({ 'secrets-bundle': talhelper.text, 'age-key': identity.keyFile }),
         "The SOPS data key in input 'secrets-bundle' could not be decrypted: none of the identities in input 'age-key' opens it; check that it was encrypted to your key."

@@ -27,7 +27,9 @@ const survived: Array<[string, Fault[]]> = [
   ['a 429 with retry-after once', [{ method: 'GET', path: KEY, status: 429, message: 'Too Many Requests', headers: { 'retry-after': '1' }, times: 1 }]],
   ['a secondary rate limit (403 with retry-after) once', [{ method: 'PUT', path: PUT, status: 403, message: 'You have exceeded a secondary rate limit', headers: { 'retry-after': '1' }, times: 1 }]],
   ['a rate limit (x-ratelimit-remaining 0) once', [{ method: 'GET', path: KEY, status: 403, message: 'API rate limit exceeded', headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 1) }, times: 1 }]],
-  ['a rotated public key (422) once', [{ kind: 'rotate-key', method: 'PUT', path: PUT, times: 1 }]]
+  ['a rotated public key (422) once', [{ kind: 'rotate-key', method: 'PUT', path: PUT, times: 1 }]],
+  // The attempt timeout is 15 s: this case waits it out once.
+  ['a request that never answers, once', [{ kind: 'stall', method: 'GET', path: KEY, times: 1 }]]
 ]
 
 describe('GitHub faults, survived', () => {
