@@ -68,6 +68,7 @@ export async function main(config: Config, deps: Deps): Promise<RunResult> {
   for (const secret of [...config.ageKeys.identities, config.ageKeys.passphrase ?? '']) if (secret) deps.mask(secret)
   const talos = readTalos(config, deps, now)
   const kube = readKube(config, deps, now, talos.contextName)
+  const reports = [...talos.contexts, ...(kube?.report ? [kube.report] : [])]
   const result: RunResult = {
     mode: config.mode,
     modeReason: config.modeReason,
@@ -76,17 +77,19 @@ export async function main(config: Config, deps: Deps): Promise<RunResult> {
     decision: talos.decision,
     secretName: config.secretName,
     kube: kube && { context: kube.contextName, report: kube.report, decision: kube.decision, secretName: config.kube.secretName },
-    failed: false
+    failed: config.mode === 'check' && reports.some((report) => reachesFailOn(report.decision.status, config.failOn))
   }
-  const reports = [...talos.contexts, ...(kube?.report ? [kube.report] : [])]
-  result.failed = config.mode === 'check' && reports.some((report) => reachesFailOn(report.decision.status, config.failOn))
   const dueTalos = config.mode === 'renew' && talos.decision.renew
   const dueKube = config.mode === 'renew' && kube !== undefined && config.kube.secretName !== undefined && kube.decision.renew
   if (dueTalos || dueKube) {
     const source = config.caSource?.input === 'talos-api' ? undefined : await openSource(config, deps)
     const prepared: Prepared[] = []
-    if (dueTalos) prepared.push(await prepareTalosconfig(config, deps, source, talos, now))
-    if (dueTalos) result.renewal = prepared[0]?.renewal
+    if (dueTalos) {
+      const talosPrepared = await prepareTalosconfig(config, deps, source, talos, now)
+      prepared.push(talosPrepared)
+      result.renewal = talosPrepared.renewal
+    }
+    // No source means the Talos API, which readConfig never pairs with a kubeconfig renewal.
     if (dueKube && kube && result.kube && source) {
       const kubePrepared = await prepareKubeconfig(config, deps, source, kube, now)
       prepared.push(kubePrepared)
