@@ -113,6 +113,17 @@ export function parsePem(text: string): PemBlock[] {
   return blocks
 }
 
+/** The PEM text a base64 value holds (as Talos and kubectl store certificates and keys), or undefined. */
+export function base64Pem(value: unknown): string | undefined {
+  const text = typeof value === 'string' ? decodeBase64(value)?.toString('utf8') : undefined
+  return text?.includes('-----BEGIN ') ? text : undefined
+}
+
+/** A secret base64 value and each line of the PEM it holds, for masking: either could be echoed somewhere. */
+export function secretForms(value: string): string[] {
+  return [value, ...pemBodyLines(base64Pem(value) ?? '')]
+}
+
 /** PEM text with 64-character lines and a trailing newline, as Go's encoding/pem writes it. */
 export function encodePem(label: string, der: Uint8Array): string {
   const body = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '')

@@ -1,5 +1,5 @@
 import { Document, isMap, isSeq, type YAMLMap } from 'yaml'
-import { decodeBase64, parseYaml, pemBodyLines, readTextInput } from './encoding.js'
+import { base64Pem, parseYaml, readTextInput, secretForms } from './encoding.js'
 import { UserError } from './errors.js'
 import type { Credential } from './pki/issue.js'
 
@@ -45,8 +45,8 @@ function sub(map: YAMLMap | undefined, key: string): YAMLMap | undefined {
 function pemField(map: YAMLMap | undefined, field: string, where: string): string | undefined {
   const value = map?.get(field)
   if (value === undefined || value === null || value === '') return undefined
-  const pem = typeof value === 'string' ? decodeBase64(value)?.toString('utf8') : undefined
-  if (!pem?.includes('-----BEGIN ')) throw new UserError(`${where}.${field} in input '${INPUT}' is not base64 of PEM text, as kubectl writes it.`, INPUT)
+  const pem = base64Pem(value)
+  if (!pem) throw new UserError(`${where}.${field} in input '${INPUT}' is not base64 of PEM text, as kubectl writes it.`, INPUT)
   return pem
 }
 
@@ -78,7 +78,7 @@ export function sensitiveValues(config: Kubeconfig): string[] {
     const user = isMap(item) ? sub(item, 'user') : undefined
     return ['client-certificate-data', 'client-key-data', 'token'].flatMap((field) => {
       const value = user?.get(field)
-      return typeof value === 'string' && value !== '' ? [value, ...pemBodyLines(decodeBase64(value)?.toString('utf8') ?? '')] : []
+      return typeof value === 'string' && value !== '' ? secretForms(value) : []
     })
   })
 }

@@ -1,5 +1,5 @@
 import { Document, isMap, isScalar, isSeq, type Node } from 'yaml'
-import { decodeBase64, parseYaml, pemBodyLines, readTextInput } from './encoding.js'
+import { base64Pem, parseYaml, readTextInput, secretForms } from './encoding.js'
 import { UserError } from './errors.js'
 import type { Credential } from './pki/issue.js'
 
@@ -55,8 +55,8 @@ export function readContext(config: Talosconfig, name: string): TalosContext {
   const pem = (field: 'ca' | 'crt' | 'key'): string | undefined => {
     const value = node.get(field)
     if (value === undefined || value === null || value === '') return undefined
-    const text = typeof value === 'string' ? decodeBase64(value)?.toString('utf8') : undefined
-    if (!text?.includes('-----BEGIN ')) {
+    const text = base64Pem(value)
+    if (!text) {
       throw new UserError(
         `contexts.${name}.${field} in input '${INPUT}' is not base64 of PEM text, as talosctl writes it.`,
         INPUT
@@ -82,7 +82,7 @@ export function sensitiveValues(config: Talosconfig): string[] {
     for (const field of ['crt', 'key']) {
       const value = config.doc.getIn(['contexts', name, field])
       if (typeof value !== 'string' || value === '') continue
-      values.push(value, ...pemBodyLines(decodeBase64(value)?.toString('utf8') ?? ''))
+      values.push(...secretForms(value))
     }
   }
   return values

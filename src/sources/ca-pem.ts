@@ -1,5 +1,5 @@
 import type { Document } from 'yaml'
-import { decodeBase64 } from '../encoding.js'
+import { base64Pem } from '../encoding.js'
 import { UserError } from '../errors.js'
 
 /** A CA as Talos keeps it: PEM text of the certificate and of its private key. */
@@ -17,8 +17,8 @@ export function readCaPem(doc: Document, path: string[], input: string, missing:
     const name = [...path, leaf].join('.')
     const value = doc.getIn([...path, leaf])
     if (typeof value !== 'string' || value === '') throw new UserError(missing(name), input)
-    const pem = decodeBase64(value)?.toString('utf8')
-    if (!pem?.includes('-----BEGIN ')) {
+    const pem = base64Pem(value)
+    if (!pem) {
       throw new UserError(`${name} in input '${input}' is not base64 of PEM text, as Talos writes it.`, input)
     }
     return pem

@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, type Document } from 'yaml'
-import { decodeBase64, pemBodyLines } from '../encoding.js'
+import { secretForms } from '../encoding.js'
 
 /** Every string value of a document: what an age file decrypted. */
 export function stringValues(doc: Document): string[] {
@@ -30,8 +30,7 @@ export function secretValues(doc: Document): string[] {
     } else if (isSeq(node)) {
       for (const item of node.items) visit(item, secret)
     } else if (secret && isScalar(node) && typeof node.value === 'string') {
-      const pem = decodeBase64(node.value)?.toString('utf8') ?? ''
-      values.push(node.value, ...(pem.includes('-----BEGIN ') ? pemBodyLines(pem) : []))
+      values.push(...secretForms(node.value))
     }
   }
   visit(doc.contents, false)
