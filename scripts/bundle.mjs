@@ -1,8 +1,9 @@
 // Builds dist/ from src/. The action runs straight from dist/, so this output is committed
 // and CI checks that it is exactly what the sources build.
 import { build } from 'esbuild'
-import { rm } from 'node:fs/promises'
+import { rm, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
+import { licensesText } from './licenses.mjs'
 
 /**
  * @actions/core imports its OIDC client, and with it an HTTP stack (undici) that costs about
@@ -29,10 +30,12 @@ const lazyOidcClient = {
   }
 }
 
-await rm('dist', { recursive: true, force: true })
-await build({
+/** The build of dist/ into `outdir`; returns esbuild's metafile (what went where). */
+export async function bundle(outdir) {
+  const result = await build({
   entryPoints: { index: 'src/index.ts' },
-  outdir: 'dist',
+  outdir,
+  metafile: true,
   bundle: true,
   // Splitting keeps heavy modules (x509 issuing, libsodium, the GitHub client) in chunks
   // that are loaded only on the path that needs them.
@@ -55,4 +58,13 @@ await build({
   // build (the package's default export) needs neither and parses the same.
   alias: { yaml: './node_modules/yaml/browser/index.js' },
   logLevel: 'warning'
-})
+  })
+  return result.metafile
+}
+
+// Run as a script (npm run bundle): build dist/ afresh, with the licences of what it holds.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await rm('dist', { recursive: true, force: true })
+  const metafile = await bundle('dist')
+  await writeFile('dist/licenses.txt', licensesText(metafile))
+}

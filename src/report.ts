@@ -100,11 +100,12 @@ export function outputsOf(result: RunResult): Record<string, string> {
   }
 }
 
+/** Empty, all four, when no kubeconfig is involved: `false` would claim one was looked at. */
 function kubeOutputs(kube: KubeResult | undefined): Record<string, string> {
   return {
     'kubeconfig-status': kube?.decision.status ?? '',
     'kubeconfig-expires-at': kube?.report?.certificate?.notAfter.toISOString() ?? '',
-    'kubeconfig-renewed': String(kube?.renewal !== undefined),
+    'kubeconfig-renewed': kube ? String(kube.renewal !== undefined) : '',
     'kubeconfig-path': kube?.renewal?.path ?? ''
   }
 }

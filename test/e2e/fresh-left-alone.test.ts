@@ -28,7 +28,7 @@ for (const runtime of RUNTIMES) {
         report: run.outputs.report,
         'kubeconfig-status': '',
         'kubeconfig-expires-at': '',
-        'kubeconfig-renewed': 'false',
+        'kubeconfig-renewed': '',
         'kubeconfig-path': ''
       })
       assert.equal(run.outputs['ca-expires-at'], new Date(new X509Certificate(s.cluster.caCrtPem).validTo).toISOString())

@@ -1,9 +1,9 @@
-// The real files in ../shared/fixtures, made by other tools (see its README for their origin).
+// The real files in test/fixtures, made by other tools (its README names their origin and licence).
 import { readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const SOPS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures/sops')
+const SOPS = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/sops')
 
 export const sopsFixture = (name: string): string => readFileSync(join(SOPS, name), 'utf8')
 

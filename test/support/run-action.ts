@@ -28,13 +28,21 @@ export interface ActionRun {
   runnerTemp: string
 }
 
-/** GITHUB_OUTPUT holds `name<<DELIMITER`, the value, and the delimiter, per output. */
+/**
+ * GITHUB_OUTPUT holds, per output, `name<<DELIMITER`, the value and the delimiter (as the
+ * toolkit writes it), or `name=value` on one line (as shell steps write it).
+ */
 export function parseOutputFile(text: string): Record<string, string> {
   const outputs: Record<string, string> = {}
   const lines = text.split('\n')
   for (let i = 0; i < lines.length; i++) {
-    const match = /^([^<]+)<<(.+)$/.exec(lines[i] as string)
-    if (!match) continue
+    const line = lines[i] as string
+    const match = /^([^<=]+)<<(.+)$/.exec(line)
+    if (!match) {
+      const single = /^([^<=]+)=(.*)$/.exec(line)
+      if (single) outputs[single[1] as string] = single[2] as string
+      continue
+    }
     const end = lines.indexOf(match[2] as string, i + 1)
     outputs[match[1] as string] = lines.slice(i + 1, end).join('\n')
     i = end

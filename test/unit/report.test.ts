@@ -83,7 +83,7 @@ describe('report', () => {
       report: undefined,
       'kubeconfig-status': '',
       'kubeconfig-expires-at': '',
-      'kubeconfig-renewed': 'false',
+      'kubeconfig-renewed': '',
       'kubeconfig-path': ''
     })
     assert.deepEqual(JSON.parse(outputs.report as string), [

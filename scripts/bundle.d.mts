@@ -1,0 +1,2 @@
+import type { Metafile } from 'esbuild'
+export function bundle(outdir: string): Promise<Metafile>

@@ -1,0 +1,3 @@
+import type { Metafile } from 'esbuild'
+export function bundledPackageRoots(metafile: Metafile): string[]
+export function licensesText(metafile: Metafile): string
