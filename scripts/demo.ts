@@ -12,7 +12,7 @@ const section = (title: string): void => console.log(`\n=== ${title} ${'='.repea
 
 const cluster = makeCluster()
 const current = cluster.clientCertificate({ notBefore: daysFromNow(-353), notAfter: daysFromNow(12.5) })
-const talosconfig = talosconfigYaml('demo', { demo: { endpoints: ['10.5.0.2'], nodes: ['10.5.0.2'], caPem: cluster.caCrtPem, client: current } })
+const talosconfig = talosconfigYaml('demo', { demo: { endpoints: ['127.0.0.1:9'], nodes: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: current } })
 const github = await startGitHubStandIn()
 const runtime = RUNTIMES[0] as { name: string; node: string }
 try {

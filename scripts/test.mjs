@@ -1,5 +1,6 @@
 // Runs every test file under test/ with Node's test runner (TypeScript through tsx), on the
-// machine's own Node; the end-to-end tests run the bundle under Node 24 as well.
+// machine's own Node, with the loopback guard preloaded; the end-to-end tests run the bundle
+// under Node 24 as well.
 // `npm test -- e2e` runs only the files whose path contains 'e2e'.
 import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
@@ -12,5 +13,7 @@ const files = readdirSync('test', { recursive: true })
   .filter((file) => file.endsWith('.test.ts') && (filters.length === 0 || filters.some((filter) => file.includes(filter))))
   .map((file) => join('test', file))
   .sort()
-const result = spawnSync(machineNode(), ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit' })
+// The loopback guard runs in every test process too: no test may reach past loopback.
+const guard = ['--import', './test/support/loopback-guard.mjs']
+const result = spawnSync(machineNode(), [...guard, '--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit' })
 process.exit(result.status ?? 1)

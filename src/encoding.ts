@@ -119,8 +119,13 @@ export function base64Pem(value: unknown): string | undefined {
   return text?.includes('-----BEGIN ') ? text : undefined
 }
 
-/** A secret base64 value and each line of the PEM it holds, for masking: either could be echoed somewhere. */
+/**
+ * The forms of a secret value to mask, as either could be echoed somewhere: a base64 value
+ * and each line of the PEM it holds; or, for PEM text (Talos 1.14 documents), each of its
+ * lines, never the multi-line whole.
+ */
 export function secretForms(value: string): string[] {
+  if (value.includes('-----BEGIN ')) return pemBodyLines(value)
   return [value, ...pemBodyLines(base64Pem(value) ?? '')]
 }
 

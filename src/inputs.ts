@@ -1,47 +1,15 @@
 import { parseRenewBefore, requirePositiveDuration, type RenewBefore } from './duration.js'
 import { UserError } from './errors.js'
+import type { Repository, SecretTarget } from './github/target.js'
+import type { RenewThrough } from './issuers/index.js'
+import type { Mode } from './plan.js'
+import { TALOS_ROLES } from './pki/profile.js'
+import type { FailOn } from './report.js'
 import { readIdentities, type AgeKeys } from './sources/age.js'
 import type { CaSourceInput } from './sources/index.js'
 
-export const TALOS_ROLES = [
-  'os:admin',
-  'os:operator',
-  'os:reader',
-  'os:etcd:backup',
-  'os:image:verifier',
-  'os:meta:writer',
-  'os:impersonator'
-] as const
-
-/** check reads and reports only; renew also renews what is due. */
-export type Mode = 'check' | 'renew'
-
-/** The status at which a check fails the step. */
-export type FailOn = 'expiring' | 'expired' | 'never'
-
 /** Events whose runs only check under mode auto: pull requests (forks get no secrets). */
 const CHECK_EVENTS = ['pull_request', 'pull_request_target', 'merge_group']
-
-export interface Repository {
-  owner: string
-  repo: string
-}
-
-/** Which repositories of an organization may use an organization secret. */
-export type Visibility = 'all' | 'private' | 'selected'
-
-/** Where the secret is written. */
-export type SecretTarget =
-  | { kind: 'repository'; repository: Repository }
-  | { kind: 'environment'; repository: Repository; environment: string }
-  | {
-      kind: 'organization'
-      organization: string
-      /** Undefined: keep the existing secret's, or private for a new one. */
-      visibility: Visibility | undefined
-      /** Names of repositories of the organization, for visibility selected. */
-      selectedRepositories: string[]
-    }
 
 /** Every input of the action, read and validated once. Nothing else reads the environment. */
 export interface Config {
@@ -49,11 +17,10 @@ export interface Config {
   /** How the mode was chosen, for the log: "mode auto on pull_request". */
   modeReason: string
   failOn: FailOn
-  /**
-   * Where new certificates come from: a CA in a bundle or machine configuration, or the
-   * cluster's own Talos API (the talosconfig alone). Needed to renew; a check never reads it.
-   */
-  caSource: { input: CaSourceInput; value: string } | { input: 'talos-api' } | undefined
+  /** How a due credential is renewed: the cluster's API, the CA key, or the API first. */
+  renewThrough: RenewThrough
+  /** The CA key's source, when given: read only if the CA key is used. */
+  caSource: { input: CaSourceInput; value: string } | undefined
   /** age identities (input age-key, else SOPS_AGE_KEY) and passphrase for encrypted sources. */
   ageKeys: AgeKeys
   talosconfig: string | undefined
@@ -85,6 +52,8 @@ export interface KubeConfig {
   endpoint: string | undefined
   clusterName: string | undefined
   ttlMs: number
+  /** Whether 'kubeconfig-ttl' was set: the Talos API cannot honour it, and says so. */
+  ttlGiven: boolean
 }
 
 export type GetInput = (name: string) => string
@@ -106,7 +75,7 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
     mode,
     modeReason,
     failOn: oneOf(input('fail-on', 'expiring'), 'fail-on', ['expiring', 'expired', 'never'] as const),
-    caSource: caSource(mode, input('secrets-bundle'), input('machine-config'), talosconfig, input('kubeconfig-secret-name')),
+    ...renewalSource(mode, input('renew-through', 'auto'), input('secrets-bundle'), input('machine-config'), talosconfig),
     ageKeys: ageKeys(input('age-key'), input('age-passphrase'), env.SOPS_AGE_KEY ?? ''),
     talosconfig,
     context,
@@ -127,26 +96,31 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
   }
 }
 
-function caSource(mode: Mode, bundle: string, machineConfig: string, talosconfig: string | undefined, kubeconfigSecret: string): Config['caSource'] {
+/**
+ * How to renew, and from which CA source. The API needs a talosconfig to call it with; the CA
+ * key needs secrets-bundle or machine-config. Which applies to a due credential is decided
+ * when it is issued (src/issuers): here only combinations that can never work are refused.
+ */
+function renewalSource(mode: Mode, how: string, bundle: string, machineConfig: string, talosconfig: string | undefined): Pick<Config, 'renewThrough' | 'caSource'> {
+  const renewThrough = oneOf(how, 'renew-through', ['auto', 'talos-api', 'ca-key'] as const)
   if (bundle && machineConfig) {
     throw new UserError("Inputs 'secrets-bundle' and 'machine-config' are both set; give one of them, the CA is read from just one source.", 'machine-config')
   }
-  if (bundle) return { input: 'secrets-bundle', value: bundle }
-  if (machineConfig) return { input: 'machine-config', value: machineConfig }
-  if (mode === 'renew' && talosconfig) {
-    if (kubeconfigSecret) {
-      throw new UserError("Input 'kubeconfig-secret-name' needs the Kubernetes CA, which the Talos API does not hand out: give 'secrets-bundle' or 'machine-config' too, or renew the kubeconfig elsewhere.", 'kubeconfig-secret-name')
-    }
-    // Neither CA is given: renew through the cluster's own API, with the talosconfig itself.
-    return { input: 'talos-api' }
+  const given: CaSourceInput | undefined = bundle ? 'secrets-bundle' : machineConfig ? 'machine-config' : undefined
+  const caSource = given && { input: given, value: bundle || machineConfig }
+  if (renewThrough === 'talos-api' && given) {
+    throw new UserError(`Input '${given}' is set, but 'renew-through' is talos-api, which never uses a CA key: leave '${given}' empty, or set 'renew-through' to auto to keep it for when the API cannot be used.`, given)
   }
-  if (mode === 'renew') {
+  if (mode === 'renew' && renewThrough === 'ca-key' && !given) {
+    throw new UserError("Input 'renew-through' is ca-key, which signs with the CA key: give 'secrets-bundle' (the secrets.yaml from talosctl gen secrets) or 'machine-config' (controlplane.yaml).", 'secrets-bundle')
+  }
+  if (mode === 'renew' && !given && !talosconfig) {
     throw new UserError(
-      "Input 'secrets-bundle' is required to renew: the Talos secrets bundle (secrets.yaml from talosctl gen secrets) as YAML, base64, SOPS or age; or give 'machine-config', a controlplane configuration.",
+      "Input 'secrets-bundle' is required to make a first talosconfig: the Talos secrets bundle (secrets.yaml from talosctl gen secrets) as YAML, base64, SOPS or age; or give 'machine-config', a controlplane configuration. Without a talosconfig there is no certificate to call the Talos API with.",
       'secrets-bundle'
     )
   }
-  return undefined
+  return { renewThrough, caSource }
 }
 
 /** age identities as an age key file holds them; SOPS_AGE_KEY is how sops users pass them. */
@@ -249,7 +223,8 @@ function kubeConfig(input: (name: string, fallback?: string) => string): KubeCon
     secretName: secret ? secretName(secret, 'kubeconfig-secret-name') : undefined,
     endpoint: endpoint || undefined,
     clusterName: clusterName || undefined,
-    ttlMs: requirePositiveDuration(input('kubeconfig-ttl', '8760h'), 'kubeconfig-ttl')
+    ttlMs: requirePositiveDuration(input('kubeconfig-ttl', '8760h'), 'kubeconfig-ttl'),
+    ttlGiven: input('kubeconfig-ttl') !== ''
   }
 }
 

@@ -85,27 +85,39 @@ export function sensitiveValues(config: Kubeconfig): string[] {
 
 export interface KubeUpdate {
   clusterName: string
+  /** The API server; set in an existing kubeconfig only when `serverGiven`. */
   server: string
+  serverGiven: boolean
   credential: Credential
+  /** The kubeconfig the issuer made (the node's, through the Talos API), used when there is none yet. */
+  document?: string
 }
 
 const b64 = (pem: string): string => Buffer.from(pem).toString('base64')
 
 /**
- * Writes the new admin certificate and key into the kubeconfig, changing only that user's
- * client-certificate-data and client-key-data (and the server when the input names one).
- * Without a kubeconfig it makes the one Talos makes: cluster, user and context
- * admin@<cluster>, namespace default.
+ * Writes the new admin certificate, key and CA into the kubeconfig, changing only that user's
+ * client-certificate-data and client-key-data and its cluster's certificate-authority-data
+ * (and the server when the input names one). Without a kubeconfig it takes the one the
+ * issuer made, or makes the one Talos makes: cluster, user and context admin@<cluster>,
+ * namespace default.
  */
-export function renderKubeconfig(existing: Kubeconfig | undefined, context: KubeContext | undefined, update: KubeUpdate, serverGiven: boolean): string {
+export function renderKubeconfig(existing: Kubeconfig | undefined, context: KubeContext | undefined, update: KubeUpdate): string {
   if (existing && context) {
     const doc = existing.doc.clone()
     const user = sub(entry(doc, 'users', context.userName), 'user')
     if (!user) throw new UserError(`User '${context.userName}' of input '${INPUT}' has no 'user' section to renew.`, INPUT)
     user.set('client-certificate-data', b64(update.credential.crtPem))
     user.set('client-key-data', b64(update.credential.keyPem))
-    if (serverGiven) sub(entry(doc, 'clusters', context.clusterName), 'cluster')?.set('server', update.server)
+    const cluster = sub(entry(doc, 'clusters', context.clusterName), 'cluster')
+    cluster?.set('certificate-authority-data', b64(update.credential.caPem))
+    if (update.serverGiven) cluster?.set('server', update.server)
     return doc.toString({ lineWidth: 0 })
+  }
+  if (update.document) {
+    const made = readKubeconfig(update.document)
+    const current = made.currentContext && readKubeContext(made, made.currentContext)
+    return current ? renderKubeconfig(made, current, update) : update.document
   }
   const admin = `admin@${update.clusterName}`
   return new Document({

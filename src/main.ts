@@ -1,18 +1,16 @@
-import { X509Certificate } from 'node:crypto'
 import { kubeChecked, reportContext, reportContexts, type ContextReport } from './contexts.js'
 import { pemBodyLines } from './encoding.js'
 import { UserError } from './errors.js'
 import type { SecretStore } from './github/secrets.js'
 import type { Config } from './inputs.js'
+import type { CredentialKind, Issued, Issuer } from './issuers/issuer.js'
 import { readKubeconfig, readKubeContext, renderKubeconfig, sensitiveValues as kubeSecrets, type KubeContext, type Kubeconfig } from './kubeconfig.js'
-import { loadLocalCa } from './pki/ca.js'
-import { inspectCertificate, issuedBy, sameCertificate } from './pki/inspect.js'
-import { localCaIssuer, type Credential } from './pki/issue.js'
+import { inspectCertificate } from './pki/inspect.js'
+import type { Credential } from './pki/issue.js'
 import { kubernetesAdminProfile, talosClientProfile, type CertificateProfile } from './pki/profile.js'
 import { verifyCredential } from './pki/verify.js'
-import { plan, type Decision } from './plan.js'
+import { plan, renewalWindowMs, type Decision } from './plan.js'
 import { annotationsOf, headline, outputsOf, reachesFailOn, summaryOf, type Renewal, type RunResult } from './report.js'
-import type { OpenedSource, SourceCa } from './sources/index.js'
 import { readContext, readTalosconfig, renderTalosconfig, sensitiveValues, type TalosContext, type Talosconfig } from './talosconfig.js'
 
 /** Everything main needs from the outside world; tests pass their own. */
@@ -21,6 +19,7 @@ export interface Deps {
   /** Registers a value the runner must mask in every later log line. */
   mask(value: string): void
   info(message: string): void
+  notice(message: string): void
   warning(message: string): void
   /** An error annotation that does not by itself end the run. */
   error(message: string): void
@@ -45,13 +44,26 @@ interface KubeState {
   kubeconfig: Kubeconfig | undefined
   context: KubeContext | undefined
   contextName: string
-  clusterName: string
   report: ContextReport | undefined
   decision: Decision
 }
 
+/**
+ * One credential file to renew: what to ask the issuer for, and how to write the answer into
+ * the file. main runs the same pass for each, whichever issuer answers.
+ */
+interface CredentialPass {
+  kind: CredentialKind
+  secretName: string
+  profile: CertificateProfile
+  ttl: { ms: number; input: string; given: boolean }
+  current: { name: string; caPem?: string; crtPem?: string } | undefined
+  render(issued: Issued): string
+}
+
 /** A credential issued, verified and rendered, waiting to be written. */
 interface Prepared {
+  kind: CredentialKind
   secretName: string
   text: string
   renewal: Renewal
@@ -60,8 +72,9 @@ interface Prepared {
 /**
  * One pass: read and report every context of the talosconfig (and the kubeconfig); in renew
  * mode issue, verify and render each credential that is due, then write them; then annotate
- * and report. The CA source is read only when something is due: a check stays as cheap as
- * reading the configs. Nothing is written before everything due is issued and verified.
+ * and report. The issuer reads its CA source or calls the cluster only when something is
+ * due: a check stays as cheap as reading the configs. Nothing is written before everything
+ * due is issued and verified.
  */
 export async function main(config: Config, deps: Deps): Promise<RunResult> {
   const now = deps.now()
@@ -79,23 +92,29 @@ export async function main(config: Config, deps: Deps): Promise<RunResult> {
     kube: kube && { context: kube.contextName, report: kube.report, decision: kube.decision, secretName: config.kube.secretName },
     failed: config.mode === 'check' && reports.some((report) => reachesFailOn(report.decision.status, config.failOn))
   }
-  const dueTalos = config.mode === 'renew' && talos.decision.renew
-  const dueKube = config.mode === 'renew' && kube !== undefined && config.kube.secretName !== undefined && kube.decision.renew
-  if (dueTalos || dueKube) {
-    const source = config.caSource?.input === 'talos-api' ? undefined : await openSource(config, deps)
+  const passes: CredentialPass[] = []
+  const current = talos.talosconfig && readContext(talos.talosconfig, talos.contextName)
+  if (config.mode === 'renew' && talos.decision.renew) passes.push(talosconfigPass(config, talos, current))
+  if (config.mode === 'renew' && kube && config.kube.secretName && kube.decision.renew) passes.push(kubeconfigPass(config, kube, config.kube.secretName, talos.contextName))
+  if (passes.length > 0) {
+    // Loaded here: issuing is renewal work; a check or a run with nothing due never needs it.
+    const { chooseIssuer } = await import('./issuers/index.js')
+    const issuer = chooseIssuer({
+      renewThrough: config.renewThrough,
+      caSource: config.caSource,
+      ageKeys: config.ageKeys,
+      apiContext: current && { ...current, endpoints: config.endpoints.length > 0 ? config.endpoints : current.endpoints },
+      now,
+      mask: (value) => deps.mask(value),
+      info: (message) => deps.info(message)
+    })
     const prepared: Prepared[] = []
-    if (dueTalos) {
-      const talosPrepared = await prepareTalosconfig(config, deps, source, talos, now)
-      prepared.push(talosPrepared)
-      result.renewal = talosPrepared.renewal
-    }
-    // No source means the Talos API, which readConfig never pairs with a kubeconfig renewal.
-    if (dueKube && kube && result.kube && source) {
-      const kubePrepared = await prepareKubeconfig(config, deps, source, kube, now)
-      prepared.push(kubePrepared)
-      result.kube.renewal = kubePrepared.renewal
-    }
+    for (const pass of passes) prepared.push(await prepare(pass, issuer, config, deps, now))
     await writeSecrets(config, deps, prepared)
+    for (const { kind, renewal } of prepared) {
+      if (kind === 'talosconfig') result.renewal = renewal
+      else if (result.kube) result.kube.renewal = renewal
+    }
   }
   await publish(result, config, deps)
   return result
@@ -120,147 +139,74 @@ function readKube(config: Config, deps: Deps, now: Date, talosContext: string): 
   const named = kube.clusterName && `admin@${kube.clusterName}`
   const contextName = (kubeconfig && (kubeconfig.currentContext ?? named)) || named || `admin@${talosContext}`
   const context = kubeconfig && readKubeContext(kubeconfig, contextName)
-  const clusterName = kube.clusterName ?? context?.clusterName ?? talosContext
   const rule = { renewBefore: config.renewBefore, force: config.force, ttlMs: kube.ttlMs }
   const report = context ? reportContext(kubeChecked(context), true, rule, now) : undefined
-  return { kubeconfig, context, contextName, clusterName, report, decision: report?.decision ?? plan(undefined, config, now) }
+  return { kubeconfig, context, contextName, report, decision: report?.decision ?? plan(undefined, config, now) }
 }
 
-async function openSource(config: Config, deps: Deps): Promise<OpenedSource> {
-  if (!config.caSource || config.caSource.input === 'talos-api') throw new Error('no CA source to open: readConfig should have refused')
-  const { input, value } = config.caSource
-  // Loaded here: reading and decrypting sources is renewal work, a check never needs it.
-  const { openCaSource } = await import('./sources/index.js')
-  const source = await openCaSource(input, value, config.ageKeys, (secret) => deps.mask(secret))
-  deps.info(`Read the CA source from input '${input}' (${source.form}).`)
-  return source
-}
-
-async function prepareTalosconfig(config: Config, deps: Deps, source: OpenedSource | undefined, talos: TalosState, now: Date): Promise<Prepared> {
-  const current = talos.talosconfig && readContext(talos.talosconfig, talos.contextName)
+function talosconfigPass(config: Config, talos: TalosState, current: TalosContext | undefined): CredentialPass {
   if (current?.hasAuth && !current.crtPem) {
     throw new UserError(
       `Context '${current.name}' of input 'talosconfig' signs in through Omni (its auth section), not with a client certificate: there is nothing to renew. Set 'context' to a context with a client certificate.`,
       'context'
     )
   }
-  const profile = talosClientProfile(config.roles)
-  const lifetime = { ttlMs: config.ttlMs, ttlInput: 'ttl', caName: 'Talos API CA' }
-  let issued: Issued
-  if (source) {
-    if (current) warnAboutCa(current, source.os, deps)
-    issued = await issueVerified(source.os, profile, lifetime, deps, now)
-  } else {
-    issued = await issueThroughApi(config, current, profile, lifetime, deps, now)
-  }
-  const text = renderTalosconfig(talos.talosconfig, { name: talos.contextName, endpoints: config.endpoints, nodes: config.nodes, credential: issued.credential })
-  const path = await deps.saveFile('talosconfig', text)
-  return { secretName: config.secretName, text, renewal: { ...issued.renewal, path } }
-}
-
-async function prepareKubeconfig(config: Config, deps: Deps, source: OpenedSource, kube: KubeState, now: Date): Promise<Prepared> {
-  const server = config.kube.endpoint ?? kube.context?.server ?? source.kubernetesEndpoint
-  if (!server) {
-    throw new UserError(
-      "Input 'kubernetes-endpoint' is required to make a kubeconfig: the API server URL, such as https://10.5.0.2:6443 (neither a kubeconfig nor a machine configuration gave one).",
-      'kubernetes-endpoint'
-    )
-  }
-  const k8s = source.k8s()
-  const issued = await issueVerified(k8s, kubernetesAdminProfile(), { ttlMs: config.kube.ttlMs, ttlInput: 'kubeconfig-ttl', caName: 'Kubernetes CA' }, deps, now)
-  const text = renderKubeconfig(kube.kubeconfig, kube.context, { clusterName: kube.clusterName, server, credential: issued.credential }, config.kube.endpoint !== undefined)
-  const path = await deps.saveFile('kubeconfig', text)
-  return { secretName: config.kube.secretName as string, text, renewal: { ...issued.renewal, path } }
-}
-
-/** A talosconfig that does not belong to the source's cluster is worth saying plainly. */
-function warnAboutCa(context: TalosContext, os: SourceCa, deps: Deps): void {
-  const { input, path } = os.origin
-  if (context.caPem && !sameCertificate(context.caPem, os.ca.crtPem)) {
-    deps.warning(
-      `The ca of talosconfig context '${context.name}' is not the Talos API CA of input '${input}' (${path}.crt); a renewed talosconfig carries the CA of '${input}'.`
-    )
-  }
-  if (context.crtPem && !issuedBy(context.crtPem, os.ca.crtPem)) {
-    deps.warning(
-      `The client certificate of talosconfig context '${context.name}' was not issued by the CA of input '${input}': check that '${input}' belongs to this cluster.`
-    )
+  return {
+    kind: 'talosconfig',
+    secretName: config.secretName,
+    profile: talosClientProfile(config.roles),
+    ttl: { ms: config.ttlMs, input: 'ttl', given: true },
+    current: current && { name: current.name, caPem: current.caPem, crtPem: current.crtPem },
+    render: ({ credential }) =>
+      renderTalosconfig(talos.talosconfig, { name: talos.contextName, endpoints: config.endpoints, nodes: config.nodes, credential })
   }
 }
 
-interface Lifetime {
-  ttlMs: number
-  ttlInput: string
-  caName: string
-}
-
-interface Issued {
-  credential: Credential
-  renewal: Omit<Renewal, 'path'>
-}
-
-/** The time a new certificate would expire, refused when it outlives its CA. */
-function plannedNotAfter(lifetime: Lifetime, caNotAfter: Date, now: Date): Date {
-  const notAfter = new Date(now.getTime() + lifetime.ttlMs)
-  if (notAfter > caNotAfter) {
-    throw new UserError(
-      `Input '${lifetime.ttlInput}' asks for a certificate valid until ${notAfter.toISOString()}, but the ${lifetime.caName} expires on ${caNotAfter.toISOString()}; a certificate that outlives its CA is not issued. Shorten '${lifetime.ttlInput}' or rotate the CA.`,
-      lifetime.ttlInput
-    )
+function kubeconfigPass(config: Config, kube: KubeState, secretName: string, talosContext: string): CredentialPass {
+  const { endpoint, clusterName } = config.kube
+  return {
+    kind: 'kubeconfig',
+    secretName,
+    profile: kubernetesAdminProfile(),
+    ttl: { ms: config.kube.ttlMs, input: 'kubeconfig-ttl', given: config.kube.ttlGiven },
+    current: kube.context && { name: kube.context.name, caPem: kube.context.caPem, crtPem: kube.context.crtPem },
+    render(issued) {
+      const server = endpoint ?? kube.context?.server ?? issued.server
+      if (!server && !issued.document) {
+        throw new UserError(
+          "Input 'kubernetes-endpoint' is required to make a kubeconfig: the API server URL, such as https://10.5.0.2:6443 (neither a kubeconfig nor a machine configuration gave one).",
+          'kubernetes-endpoint'
+        )
+      }
+      return renderKubeconfig(kube.kubeconfig, kube.context, {
+        clusterName: clusterName ?? kube.context?.clusterName ?? issued.clusterName ?? talosContext,
+        server: server ?? '',
+        serverGiven: endpoint !== undefined,
+        credential: issued.credential,
+        document: issued.document
+      })
+    }
   }
-  return notAfter
 }
 
-/** Masks a new credential and verifies it before anything can leave the process. */
-function verified(credential: Credential, profile: CertificateProfile, notAfter: Date, caNotAfter: Date, deps: Deps, now: Date, skewToleranceMs?: number): Issued {
-  maskCredential(credential, deps)
-  const problems = verifyCredential(credential, { profile, notAfter, now, skewToleranceMs })
-  if (problems.length > 0) throw new Error(`the new client certificate failed verification: ${problems.join('; ')}`)
-  const issued = inspectCertificate(credential.crtPem)
-  if (!issued) throw new Error('the new client certificate does not parse')
-  return { credential, renewal: { roles: profile.organizations, notAfter: issued.notAfter, caNotAfter, scope: '', secretUpdated: false } }
-}
-
-/** Issues a credential from a source CA. */
-async function issueVerified(source: SourceCa, profile: CertificateProfile, lifetime: Lifetime, deps: Deps, now: Date): Promise<Issued> {
-  const issuer = localCaIssuer(loadLocalCa(source.ca.crtPem, source.ca.keyPem, source.origin, now), source.origin)
-  const notAfter = plannedNotAfter(lifetime, issuer.caNotAfter, now)
-  const credential = await issuer.issue({ profile, ttlMs: lifetime.ttlMs, now })
-  return verified(credential, profile, notAfter, issuer.caNotAfter, deps, now)
-}
-
-/**
- * Asks the cluster for the credential with the talosconfig's own certificate, as `talosctl
- * config new` does: the CA key never leaves the cluster. The node's clock, not the runner's,
- * sets the validity, so it is verified with a few minutes' tolerance.
- */
-async function issueThroughApi(config: Config, current: TalosContext | undefined, profile: CertificateProfile, lifetime: Lifetime, deps: Deps, now: Date): Promise<Issued> {
-  const name = current?.name ?? config.context ?? ''
-  if (!current?.crtPem || !current.keyPem || !current.caPem) {
-    throw new UserError(`Talosconfig context '${name}' has no client certificate, key and ca to call the Talos API with. Give 'secrets-bundle' or 'machine-config' to issue one.`, 'talosconfig')
+/** Issue, verify and render one credential, and leave the file for later steps. */
+async function prepare(pass: CredentialPass, issuer: Issuer, config: Config, deps: Deps, now: Date): Promise<Prepared> {
+  const issued = await issuer.issue({ kind: pass.kind, profile: pass.profile, ttlMs: pass.ttl.ms, ttlInput: pass.ttl.input, ttlGiven: pass.ttl.given, now, current: pass.current })
+  maskCredential(issued.credential, deps)
+  for (const note of issued.notes) deps[note.level](note.message)
+  const problems = verifyCredential(issued.credential, { profile: pass.profile, notAfter: issued.expectedNotAfter, now, skewToleranceMs: issued.clockToleranceMs })
+  if (problems.length > 0) throw new Error(`the new ${pass.kind} certificate failed verification: ${problems.join('; ')}`)
+  const certificate = inspectCertificate(issued.credential.crtPem)
+  if (!certificate) throw new Error(`the new ${pass.kind} certificate does not parse`)
+  // A lifetime the issuer chose (the cluster's, through its API) may be shorter than the window.
+  if (certificate.notAfter.getTime() - renewalWindowMs(certificate, config.renewBefore) <= now.getTime()) {
+    deps.warning(`The new ${pass.kind} certificate expires on ${certificate.notAfter.toISOString()}, already inside 'renew-before'; the next run will find it due again. Lengthen its lifetime or shorten 'renew-before'.`)
   }
-  const info = inspectCertificate(current.crtPem)
-  const caNotAfter = new Date(new X509Certificate(current.caPem).validTo)
-  if (info && info.notAfter <= now) {
-    throw new UserError(
-      `The client certificate of talosconfig context '${name}' expired on ${info.notAfter.toISOString()}: it cannot authenticate to the Talos API any more. Renew once with 'secrets-bundle' or 'machine-config', then keep renewing well inside its lifetime.`,
-      'talosconfig'
-    )
-  }
-  const endpoints = config.endpoints.length > 0 ? config.endpoints : current.endpoints
-  if (endpoints.length === 0) throw new UserError(`Talosconfig context '${name}' has no endpoints to call; set 'endpoints' to controlplane addresses.`, 'endpoints')
-  const notAfter = plannedNotAfter(lifetime, caNotAfter, now)
-  const { generateClientConfiguration } = await import('./talos-api/client.js')
-  deps.info(`Asking the Talos API at ${endpoints.join(', ')} for a new client certificate.`)
-  const answer = await generateClientConfiguration(
-    { context: name, endpoints, caPem: current.caPem, crtPem: current.crtPem, keyPem: current.keyPem },
-    { roles: profile.organizations, crtTtlSeconds: Math.round(lifetime.ttlMs / 1000) }
-  )
-  return verified({ caPem: current.caPem, ...answer }, profile, notAfter, caNotAfter, deps, now, API_CLOCK_TOLERANCE_MS)
+  const text = pass.render(issued)
+  const path = await deps.saveFile(pass.kind, text)
+  const renewal: Renewal = { through: issued.through, roles: pass.profile.organizations, notAfter: certificate.notAfter, caNotAfter: issued.caNotAfter, path, scope: '', secretUpdated: false }
+  return { kind: pass.kind, secretName: pass.secretName, text, renewal }
 }
-
-/** How far a node's clock may be off the runner's for a certificate it issued. */
-const API_CLOCK_TOLERANCE_MS = 5 * 60_000
 
 /** The new certificate and key, base64 as the configs hold them, and the key's PEM lines. */
 function maskCredential(credential: Credential, deps: Deps): void {

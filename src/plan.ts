@@ -1,5 +1,8 @@
 import type { RenewBefore } from './duration.js'
 
+/** check reads and reports only; renew also renews what is due. */
+export type Mode = 'check' | 'renew'
+
 /** The state of the current certificate before the run. */
 export type Status = 'valid' | 'expiring' | 'expired' | 'missing'
 

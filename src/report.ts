@@ -1,9 +1,14 @@
 import type { ContextReport } from './contexts.js'
-import type { FailOn, Mode } from './inputs.js'
-import type { Decision, Status } from './plan.js'
+import type { RenewedThrough } from './issuers/issuer.js'
+import type { Decision, Mode, Status } from './plan.js'
+
+/** The status at which a check fails the step. */
+export type FailOn = 'expiring' | 'expired' | 'never'
 
 /** A certificate issued and stored (or, in a dry run, only issued) by this run. */
 export interface Renewal {
+  /** How it was renewed: through the cluster's Talos API, or with the CA key of an input. */
+  through: RenewedThrough
   roles: string[]
   notAfter: Date
   caNotAfter: Date
@@ -91,11 +96,12 @@ export function outputsOf(result: RunResult): Record<string, string> {
     'expires-at': selected?.certificate?.notAfter.toISOString() ?? '',
     'days-remaining': result.decision.daysRemaining?.toString() ?? '',
     renewed: String(result.renewal !== undefined),
+    'renewed-through': result.renewal?.through ?? '',
     'new-expires-at': result.renewal?.notAfter.toISOString() ?? '',
     'secret-updated': String(result.renewal?.secretUpdated ?? false),
     'talosconfig-path': result.renewal?.path ?? '',
     'ca-expires-at': caNotAfter?.toISOString() ?? '',
-    report: JSON.stringify(allReports(result).map(reportEntry)),
+    report: JSON.stringify(allReports(result).map((report) => reportEntry(result, report))),
     ...kubeOutputs(result.kube)
   }
 }
@@ -106,11 +112,12 @@ function kubeOutputs(kube: KubeResult | undefined): Record<string, string> {
     'kubeconfig-status': kube?.decision.status ?? '',
     'kubeconfig-expires-at': kube?.report?.certificate?.notAfter.toISOString() ?? '',
     'kubeconfig-renewed': kube ? String(kube.renewal !== undefined) : '',
+    'kubeconfig-renewed-through': kube?.renewal?.through ?? '',
     'kubeconfig-path': kube?.renewal?.path ?? ''
   }
 }
 
-function reportEntry(report: ContextReport): Record<string, unknown> {
+function reportEntry(result: RunResult, report: ContextReport): Record<string, unknown> {
   return {
     kind: report.kind,
     context: report.name,
@@ -118,7 +125,8 @@ function reportEntry(report: ContextReport): Record<string, unknown> {
     'expires-at': report.certificate?.notAfter.toISOString() ?? null,
     'days-remaining': report.decision.daysRemaining ?? null,
     status: report.decision.status,
-    'ca-expires-at': report.caNotAfter?.toISOString() ?? null
+    'ca-expires-at': report.caNotAfter?.toISOString() ?? null,
+    'renewed-through': renewalOf(result, report)?.through ?? null
   }
 }
 
@@ -164,7 +172,7 @@ function kubeLine(result: RunResult, kube: KubeResult): string {
     if (result.mode === 'check' || !kube.secretName) return 'Kubeconfig: checked only.'
     return `Kubeconfig: nothing renewed, ${context} is not due (${kube.decision.reason}).`
   }
-  const issued = `Kubeconfig: renewed ${context} (${kube.decision.reason}); the new certificate expires ${renewal.notAfter.toISOString().replace('.000Z', 'Z')}`
+  const issued = `Kubeconfig: renewed ${context} (${kube.decision.reason}) ${throughWords(renewal)}; the new certificate expires ${renewal.notAfter.toISOString().replace('.000Z', 'Z')}`
   return renewal.secretUpdated
     ? `${issued}; written to secret \`${kube.secretName}\` in ${renewal.scope}.`
     : `${issued}; dry run, nothing written (it would go to secret \`${kube.secretName}\` in ${renewal.scope}).`
@@ -176,8 +184,13 @@ function renewalLine(result: RunResult): string {
   if (!renewal) {
     return result.mode === 'check' ? 'Nothing renewed: this run only checks.' : `Nothing renewed: ${context} is not due (${result.decision.reason}).`
   }
-  const issued = `Renewed ${context} (${result.decision.reason}): the new certificate for ${renewal.roles.map((role) => `\`${role}\``).join(', ')} expires ${renewal.notAfter.toISOString().replace('.000Z', 'Z')}`
+  const issued = `Renewed ${context} (${result.decision.reason}) ${throughWords(renewal)}: the new certificate for ${renewal.roles.map((role) => `\`${role}\``).join(', ')} expires ${renewal.notAfter.toISOString().replace('.000Z', 'Z')}`
   return renewal.secretUpdated
     ? `${issued}; written to secret \`${result.secretName}\` in ${renewal.scope}.`
     : `${issued}; dry run, nothing written (it would go to secret \`${result.secretName}\` in ${renewal.scope}).`
+}
+
+/** "through the Talos API", "with the CA key of `secrets-bundle`". */
+function throughWords(renewal: Renewal): string {
+  return renewal.through === 'talos-api' ? 'through the Talos API' : `with the CA key of \`${renewal.through}\``
 }

@@ -13,6 +13,7 @@ function runnerDeps(config: Config): Deps {
     now: () => new Date(),
     mask: (value) => core.setSecret(value),
     info: (message) => core.info(message),
+    notice: (message) => core.notice(message),
     warning: (message) => core.warning(message),
     error: (message) => core.error(message),
     setOutput: (name, value) => core.setOutput(name, value),

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js'
-import type { SecretTarget, Visibility } from '../inputs.js'
+import type { SecretTarget, Visibility } from './target.js'
 import { ApiError, makeClient, type Client, type ClientOptions, type ScopeHints } from './client.js'
 import { sealSecret } from './seal.js'
 

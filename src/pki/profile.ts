@@ -1,5 +1,16 @@
 import type { KeyAlgorithm } from './keys.js'
 
+/** The roles Talos knows; apid reads them from a client certificate's O. */
+export const TALOS_ROLES = [
+  'os:admin',
+  'os:operator',
+  'os:reader',
+  'os:etcd:backup',
+  'os:image:verifier',
+  'os:meta:writer',
+  'os:impersonator'
+] as const
+
 /**
  * What a client certificate looks like, as plain values: the subject and usages a CA puts
  * into it. Talos and Kubernetes each have their own profile.

@@ -6,7 +6,8 @@ import type { CertificateProfile } from './profile.js'
 
 export interface Expectation {
   profile: CertificateProfile
-  notAfter: Date
+  /** The notAfter asked for; undefined when the issuer chose it (it must then lie ahead). */
+  notAfter: Date | undefined
   now: Date
   /** How far the issuer's clock may be off (a node issuing through the Talos API); 1 s by default. */
   skewToleranceMs?: number
@@ -31,9 +32,10 @@ export function verifyCredential(credential: Credential, expected: Expectation):
   // X.509 times have whole seconds.
   const tolerance = expected.skewToleranceMs ?? 1000
   if (info.notBefore.getTime() > expected.now.getTime() + tolerance) problems.push(`it is not valid before ${info.notBefore.toISOString()}`)
-  if (Math.abs(info.notAfter.getTime() - expected.notAfter.getTime()) >= tolerance) {
+  if (expected.notAfter && Math.abs(info.notAfter.getTime() - expected.notAfter.getTime()) >= tolerance) {
     problems.push(`it expires at ${info.notAfter.toISOString()}, not ${expected.notAfter.toISOString()}`)
   }
+  if (!expected.notAfter && info.notAfter <= expected.now) problems.push(`it expired at ${info.notAfter.toISOString()}`)
   if (info.notAfter > new Date(ca.validTo)) problems.push('it outlives its CA')
   if (info.extendedKeyUsages.join() !== OID_CLIENT_AUTH) problems.push('its extended key usage is not exactly clientAuth')
   if (info.organizations.join() !== expected.profile.organizations.join()) problems.push('its roles are not the ones asked for')

@@ -1,13 +1,26 @@
 import { isMap, type Document } from 'yaml'
 import { UserError } from '../errors.js'
+import { readCaPem, type CaPem } from './ca-pem.js'
 
 const INPUT = 'secrets-bundle'
 
-/** Where a secrets bundle (`talosctl gen secrets`) keeps its CAs. Unknown keys are ignored, as Talos ignores them. */
-export const BUNDLE_PATHS = { os: ['certs', 'os'], k8s: ['certs', 'k8s'] }
+/** The CAs of a secrets bundle (`talosctl gen secrets`). Unknown keys are ignored, as Talos ignores them. */
+export interface BundleCas {
+  os: CaPem
+  k8s(): { ca: CaPem; path: string; acceptedPems: string[] }
+}
+
+export function readBundle(docs: Document[]): BundleCas {
+  const doc = bundleDocument(docs)
+  const missing = (what: string) => (field: string) => `Input '${INPUT}' has no ${field}; a Talos secrets bundle carries the ${what} there.`
+  return {
+    os: readCaPem(doc, ['certs', 'os'], INPUT, missing('Talos API CA')),
+    k8s: () => ({ ca: readCaPem(doc, ['certs', 'k8s'], INPUT, missing('Kubernetes CA')), path: 'certs.k8s', acceptedPems: [] })
+  }
+}
 
 /** The one document of a secrets bundle. */
-export function bundleDocument(docs: Document[]): Document {
+function bundleDocument(docs: Document[]): Document {
   const [doc] = docs
   if (docs.length !== 1 || !doc || !isMap(doc.contents) || !doc.has('certs')) {
     throw new UserError(

@@ -1,13 +1,15 @@
-// GenerateClientConfiguration through a controlplane node's apid (what `talosctl config new`
-// does), over mutual TLS with the talosconfig's own certificate. @grpc/grpc-js is loaded only
-// here, on this path.
+// Calls to a controlplane node's apid, as talosctl makes them, over mutual TLS with the
+// talosconfig's own certificate: GenerateClientConfiguration (`talosctl config new`) and
+// Kubeconfig (`talosctl kubeconfig`). @grpc/grpc-js is loaded only here, on this path.
 import * as grpc from '@grpc/grpc-js'
 import { UserError } from '../errors.js'
 import { readPrivateKeyPem } from '../pki/keys.js'
-import { decodeResponse, encodeRequest, type GenerateRequest } from './codec.js'
+import { decodeData, decodeResponse, encodeRequest, type GenerateRequest } from './codec.js'
+import { Unreachable } from './errors.js'
+import { fileFromTarGz } from './tar.js'
 
 export const APID_PORT = 50000
-const METHOD = '/machine.MachineService/GenerateClientConfiguration'
+const SERVICE = '/machine.MachineService/'
 
 export interface ApiCredentials {
   context: string
@@ -34,11 +36,68 @@ export function grpcTarget(endpoint: string): string {
   return /:\d+$/.test(plain) ? plain : `${plain}:${APID_PORT}`
 }
 
+/** The node's answer to GenerateClientConfiguration: PEM, with the cluster's current CA. */
+export interface GeneratedCredential {
+  caPem: string
+  crtPem: string
+  keyPem: string
+}
+
+/** Asks the endpoints, in order, for a new client certificate. */
+export function generateClientConfiguration(credentials: ApiCredentials, request: GenerateRequest, bounds = DEFAULT_BOUNDS): Promise<GeneratedCredential> {
+  return callEndpoints(credentials, 'GenerateClientConfiguration', bounds, (client, deadline) => {
+    return new Promise((resolve, reject) => {
+      client.makeUnaryRequest(SERVICE + 'GenerateClientConfiguration', encodeRequest, decodeResponse, request, new grpc.Metadata(), { deadline }, (error, response) => {
+        if (error) return reject(error)
+        const [message] = response ?? []
+        if (!message || message.error) return reject(nodeError(message?.error || 'the node answered with no configuration'))
+        resolve({ caPem: message.ca.toString('utf8'), crtPem: message.crt.toString('utf8'), keyPem: message.key.toString('utf8') })
+      })
+    })
+  })
+}
+
+/** A kubeconfig is a few KiB; anything far larger is not what apid sends. */
+const MAX_KUBECONFIG_BYTES = 1024 * 1024
+
 /**
- * Asks the endpoints, in order, for a new client certificate; returns its PEM certificate
- * and key. Endpoints that do not answer are skipped within the bounds; a refusal is final.
+ * Asks the endpoints, in order, for the admin kubeconfig: a stream of common.Data whose bytes
+ * together are a gzip tar holding the file `kubeconfig`. Returns its text.
  */
-export async function generateClientConfiguration(credentials: ApiCredentials, request: GenerateRequest, bounds = DEFAULT_BOUNDS): Promise<{ crtPem: string; keyPem: string }> {
+export function kubeconfig(credentials: ApiCredentials, bounds = DEFAULT_BOUNDS): Promise<string> {
+  return callEndpoints(credentials, 'Kubeconfig', bounds, (client, deadline) => {
+    return new Promise((resolve, reject) => {
+      const pieces: Buffer[] = []
+      let size = 0
+      const stream = client.makeServerStreamRequest(SERVICE + 'Kubeconfig', () => Buffer.alloc(0), decodeData, {}, new grpc.Metadata(), { deadline })
+      stream.on('data', (message: ReturnType<typeof decodeData>) => {
+        if (message.error) return reject(nodeError(message.error))
+        size += message.bytes.length
+        if (size > MAX_KUBECONFIG_BYTES) return stream.cancel()
+        pieces.push(message.bytes)
+      })
+      stream.on('error', reject)
+      stream.on('end', () => {
+        try {
+          const file = fileFromTarGz(Buffer.concat(pieces), 'kubeconfig', MAX_KUBECONFIG_BYTES)
+          if (!file) return reject(nodeError('the archive it sent holds no kubeconfig'))
+          resolve(file.toString('utf8'))
+        } catch {
+          reject(nodeError('what it sent is not the gzip tar Talos sends'))
+        }
+      })
+    })
+  })
+}
+
+/** An error the node reported in its answer rather than as a gRPC status. */
+const nodeError = (details: string) => Object.assign(new Error(details), { code: grpc.status.INTERNAL, details })
+
+/**
+ * Tries each endpoint in turn within the bounds. An endpoint that cannot be reached is skipped;
+ * any answer that refuses is final. When none answered, the error is Unreachable.
+ */
+async function callEndpoints<T>(credentials: ApiCredentials, method: string, bounds: Bounds, call: (client: grpc.Client, deadline: Date) => Promise<T>): Promise<T> {
   const key = readPrivateKeyPem(credentials.keyPem)
   if (!key) throw new UserError(`contexts.${credentials.context}.key in input 'talosconfig' is not a private key Talos writes.`, 'talosconfig')
   const tls = grpc.credentials.createSsl(Buffer.from(credentials.caPem), Buffer.from(key.export({ format: 'pem', type: 'pkcs8' })), Buffer.from(credentials.crtPem))
@@ -48,55 +107,66 @@ export async function generateClientConfiguration(credentials: ApiCredentials, r
     const left = bounds.totalMs - (Date.now() - started)
     if (left <= 0) break
     const target = grpcTarget(endpoint)
+    const timeoutMs = Math.min(bounds.attemptMs, left)
+    const client = new grpc.Client(target, tls)
     try {
-      return await call(target, tls, request, Math.min(bounds.attemptMs, left))
+      return await call(client, new Date(Date.now() + timeoutMs))
     } catch (error) {
       const status = error as grpc.ServiceError
-      if (status.code !== grpc.status.UNAVAILABLE && status.code !== grpc.status.DEADLINE_EXCEEDED) throw refusal(status, target, credentials.context)
-      failures.push(`${target} (${status.code === grpc.status.DEADLINE_EXCEEDED ? `no answer within ${Math.round(Math.min(bounds.attemptMs, left) / 1000)} s` : (status.details || 'unavailable')})`)
+      if (!unreachable(status)) throw refusal(status, target, credentials.context, method)
+      failures.push(`${target} (${status.code === grpc.status.DEADLINE_EXCEEDED ? `no answer within ${Math.round(timeoutMs / 1000)} s` : unavailableReason(status)})`)
+    } finally {
+      client.close()
     }
   }
-  throw new UserError(
-    `No endpoint of talosconfig context '${credentials.context}' answered GenerateClientConfiguration: ${failures.join('; ') || 'none tried within the time limit'}. The runner must reach a controlplane node on port ${APID_PORT} (self-hosted runner or VPN), or renew with 'secrets-bundle' or 'machine-config'.`,
-    'endpoints'
+  throw new Unreachable(
+    `No endpoint of talosconfig context '${credentials.context}' answered ${method}: ${failures.join('; ') || 'none tried within the time limit'}. The runner must reach a controlplane node on port ${APID_PORT} (self-hosted runner or VPN), or renew with 'secrets-bundle' or 'machine-config'.`,
+    failures
   )
 }
 
-function call(target: string, tls: grpc.ChannelCredentials, request: GenerateRequest, timeoutMs: number): Promise<{ crtPem: string; keyPem: string }> {
-  const client = new grpc.Client(target, tls)
-  return new Promise((resolve, reject) => {
-    client.makeUnaryRequest(
-      METHOD,
-      (value: GenerateRequest) => encodeRequest(value),
-      (buffer: Buffer) => decodeResponse(buffer),
-      request,
-      new grpc.Metadata(),
-      { deadline: new Date(Date.now() + timeoutMs) },
-      (error, response) => {
-        client.close()
-        if (error) return reject(error)
-        const [message] = response ?? []
-        if (!message || message.error) {
-          return reject(Object.assign(new Error(message?.error || 'empty answer'), { code: grpc.status.INTERNAL, details: message?.error || 'the node answered with no configuration' }))
-        }
-        resolve({ crtPem: message.crt.toString('utf8'), keyPem: message.key.toString('utf8') })
-      }
-    )
-  })
+/**
+ * Whether a failure means the node was not reached. gRPC reports a TLS handshake the node
+ * broke off as UNAVAILABLE too; one about certificates is the node refusing this
+ * talosconfig's certificate (or the runner refusing the node's), not a node out of reach.
+ */
+function unreachable(error: grpc.ServiceError): boolean {
+  if (error.code === grpc.status.DEADLINE_EXCEEDED) return true
+  return error.code === grpc.status.UNAVAILABLE && !certificateProblem(error)
+}
+
+const certificateProblem = (error: grpc.ServiceError): boolean => /certificate|handshake|alert|self.signed|unable to verify|ssl/i.test(error.details ?? '')
+
+/** The connection failure in a few words, without the library's internals. */
+function unavailableReason(error: grpc.ServiceError): string {
+  const details = error.details ?? ''
+  const code = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN)\b/.exec(details)?.[1]
+  const words: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    ECONNRESET: 'connection reset',
+    ETIMEDOUT: 'connection timed out',
+    EHOSTUNREACH: 'host unreachable',
+    ENETUNREACH: 'network unreachable',
+    ENOTFOUND: 'name not found',
+    EAI_AGAIN: 'name lookup failed'
+  }
+  return code ? (words[code] as string) : 'unavailable'
 }
 
 /** A final answer from apid, in words that say what to do. */
-function refusal(error: grpc.ServiceError, target: string, context: string): UserError {
-  const prefix = `${target} refused GenerateClientConfiguration for talosconfig context '${context}'`
+function refusal(error: grpc.ServiceError, target: string, context: string, method: string): UserError {
+  const prefix = `${target} refused ${method} for talosconfig context '${context}'`
   switch (error.code) {
     case grpc.status.PERMISSION_DENIED:
-      return new UserError(`${prefix}: permission denied. Issuing client configurations needs a certificate with the os:admin role; this talosconfig's has not got it. Use an os:admin talosconfig, or 'secrets-bundle' or 'machine-config'.`, 'talosconfig')
+      return new UserError(`${prefix}: permission denied. ${method} needs a certificate with the os:admin role; this talosconfig's has not got it. Use an os:admin talosconfig, or 'secrets-bundle' or 'machine-config'.`, 'talosconfig')
     case grpc.status.FAILED_PRECONDITION:
-      return new UserError(`${prefix}: ${error.details}. Only controlplane nodes issue client configurations: list a controlplane node first in 'endpoints'.`, 'endpoints')
+      return new UserError(`${prefix}: ${error.details}. Only controlplane nodes answer ${method}: list a controlplane node first in 'endpoints'.`, 'endpoints')
     case grpc.status.INVALID_ARGUMENT:
       return new UserError(`${prefix}: ${error.details}. Check 'ttl' and 'roles'.`, 'ttl')
     case grpc.status.UNAUTHENTICATED:
       return new UserError(`${prefix}: the client certificate was not accepted. Renew with 'secrets-bundle' or 'machine-config'.`, 'talosconfig')
+    case grpc.status.UNAVAILABLE:
+      return new UserError(`${prefix}: the TLS handshake failed over a certificate (${error.details}). Check that the talosconfig's ca, crt and key belong to this cluster; after a CA rotation, renew with 'secrets-bundle' or 'machine-config'.`, 'talosconfig')
     default:
       return new UserError(`${prefix}: ${grpc.status[error.code] ?? error.code} (${error.details}).`, 'talosconfig')
   }

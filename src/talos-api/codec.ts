@@ -1,5 +1,5 @@
-// Protocol buffer encoding of the two messages of GenerateClientConfiguration (machine.proto
-// beside this file), by hand: the whole protobuf runtime is not worth loading for them.
+// Protocol buffer encoding of the messages renewal exchanges with apid (machine.proto beside
+// this file), by hand: the whole protobuf runtime is not worth loading for a handful of fields.
 
 export interface GenerateRequest {
   roles: string[]
@@ -67,6 +67,33 @@ function* fields(buffer: Buffer): Generator<{ number: number; bytes?: Buffer }> 
   }
 }
 
+/** common.Metadata: who answered, and the error a node reports in place of an answer. */
+function decodeMetadata(bytes: Buffer): { hostname: string; error: string } {
+  const metadata = { hostname: '', error: '' }
+  for (const meta of fields(bytes)) {
+    if (meta.number === 1 && meta.bytes) metadata.hostname = meta.bytes.toString('utf8')
+    if (meta.number === 2 && meta.bytes) metadata.error = meta.bytes.toString('utf8')
+  }
+  return metadata
+}
+
+/** One message of a `stream common.Data` (Kubeconfig): metadata, and a piece of the bytes. */
+export interface DataMessage {
+  hostname: string
+  error: string
+  bytes: Buffer
+}
+
+export function decodeData(buffer: Buffer): DataMessage {
+  const message: DataMessage = { hostname: '', error: '', bytes: Buffer.alloc(0) }
+  for (const { number, bytes } of fields(buffer)) {
+    if (!bytes) continue
+    if (number === 1) Object.assign(message, decodeMetadata(bytes))
+    if (number === 2) message.bytes = Buffer.from(bytes)
+  }
+  return message
+}
+
 export function decodeResponse(buffer: Buffer): GeneratedConfiguration[] {
   const messages: GeneratedConfiguration[] = []
   for (const message of fields(buffer)) {
@@ -74,12 +101,7 @@ export function decodeResponse(buffer: Buffer): GeneratedConfiguration[] {
     const out: GeneratedConfiguration = { hostname: '', error: '', ca: Buffer.alloc(0), crt: Buffer.alloc(0), key: Buffer.alloc(0) }
     for (const { number, bytes } of fields(message.bytes)) {
       if (!bytes) continue
-      if (number === 1) {
-        for (const meta of fields(bytes)) {
-          if (meta.number === 1 && meta.bytes) out.hostname = meta.bytes.toString('utf8')
-          if (meta.number === 2 && meta.bytes) out.error = meta.bytes.toString('utf8')
-        }
-      }
+      if (number === 1) Object.assign(out, decodeMetadata(bytes))
       if (number === 2) out.ca = Buffer.from(bytes)
       if (number === 3) out.crt = Buffer.from(bytes)
       if (number === 4) out.key = Buffer.from(bytes)

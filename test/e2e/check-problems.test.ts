@@ -10,7 +10,7 @@ const day = (date: Date) => date.toISOString().slice(0, 10)
 const caDay = (cluster: Cluster) => day(new Date(new X509Certificate(cluster.caCrtPem).validTo))
 
 async function warningsFor(node: string, cluster: Cluster, client: ClientCertificate, caPem = cluster.caCrtPem): Promise<string[]> {
-  const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['10.5.0.2'], caPem, client } })
+  const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['127.0.0.1:9'], caPem, client } })
   const run = await runAction({ talosconfig, mode: 'check', 'fail-on': 'never' }, { node })
   assert.equal(run.code, 0, visibleLog(run))
   return run.stdout.split('\n').filter((line) => line.startsWith('::warning'))

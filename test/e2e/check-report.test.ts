@@ -13,9 +13,9 @@ const prod = cluster.clientCertificate({ notBefore: daysFromNow(-355), notAfter:
 const staging = cluster.clientCertificate({ roles: ['os:reader', 'os:etcd:backup'], notBefore: daysFromNow(-367), notAfter: daysFromNow(-1.5) })
 const reader = cluster.clientCertificate({ roles: ['os:reader'], notBefore: daysFromNow(-100), notAfter: daysFromNow(200.5) })
 const talosconfig = talosconfigYaml('prod', {
-  prod: { endpoints: ['10.5.0.2'], caPem: cluster.caCrtPem, client: prod },
-  staging: { endpoints: ['10.6.0.2'], caPem: cluster.caCrtPem, client: staging },
-  reader: { endpoints: ['10.5.0.2'], caPem: cluster.caCrtPem, client: reader },
+  prod: { endpoints: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: prod },
+  staging: { endpoints: ['127.0.0.3:9'], caPem: cluster.caCrtPem, client: staging },
+  reader: { endpoints: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: reader },
   omni: { endpoints: ['https://omni.example:443'], caPem: cluster.caCrtPem, extra: { auth: { siderov1: { identity: 'ops@example.com' } } } }
 })
 const day = (date: Date) => date.toISOString().slice(0, 10)
@@ -62,7 +62,7 @@ for (const runtime of RUNTIMES) {
       // The selected context is fresh, but the others still count.
       assert.equal(run.code, 1)
       const fresh = talosconfigYaml('reader', {
-        reader: { endpoints: ['10.5.0.2'], caPem: cluster.caCrtPem, client: reader },
+        reader: { endpoints: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: reader },
         omni: { endpoints: ['https://omni.example:443'], caPem: cluster.caCrtPem, extra: { auth: { siderov1: { identity: 'ops@example.com' } } } }
       })
       const clean = await check({ talosconfig: fresh })
@@ -94,10 +94,10 @@ for (const runtime of RUNTIMES) {
       )
       const ca = notAfter(cluster.caCrtPem).toISOString()
       assert.deepEqual(JSON.parse(run.outputs.report as string), [
-        { kind: 'talosconfig', context: 'prod', roles: ['os:admin'], 'expires-at': notAfter(prod.crtPem).toISOString(), 'days-remaining': 10, status: 'expiring', 'ca-expires-at': ca },
-        { kind: 'talosconfig', context: 'staging', roles: ['os:reader', 'os:etcd:backup'], 'expires-at': notAfter(staging.crtPem).toISOString(), 'days-remaining': -2, status: 'expired', 'ca-expires-at': ca },
-        { kind: 'talosconfig', context: 'reader', roles: ['os:reader'], 'expires-at': notAfter(reader.crtPem).toISOString(), 'days-remaining': 200, status: 'valid', 'ca-expires-at': ca },
-        { kind: 'talosconfig', context: 'omni', roles: [], 'expires-at': null, 'days-remaining': null, status: 'missing', 'ca-expires-at': ca }
+        { kind: 'talosconfig', context: 'prod', roles: ['os:admin'], 'expires-at': notAfter(prod.crtPem).toISOString(), 'days-remaining': 10, status: 'expiring', 'ca-expires-at': ca, 'renewed-through': null },
+        { kind: 'talosconfig', context: 'staging', roles: ['os:reader', 'os:etcd:backup'], 'expires-at': notAfter(staging.crtPem).toISOString(), 'days-remaining': -2, status: 'expired', 'ca-expires-at': ca, 'renewed-through': null },
+        { kind: 'talosconfig', context: 'reader', roles: ['os:reader'], 'expires-at': notAfter(reader.crtPem).toISOString(), 'days-remaining': 200, status: 'valid', 'ca-expires-at': ca, 'renewed-through': null },
+        { kind: 'talosconfig', context: 'omni', roles: [], 'expires-at': null, 'days-remaining': null, status: 'missing', 'ca-expires-at': ca, 'renewed-through': null }
       ])
       assert.equal(run.outputs.status, 'expiring')
       assert.equal(run.outputs['days-remaining'], '10')

@@ -29,7 +29,7 @@ for (const runtime of RUNTIMES) {
     after(() => github.close())
     const firstTalosconfig = (source: Record<string, string>, env: Record<string, string> = {}) =>
       runAction(
-        { ...source, context: 'home', endpoints: '10.5.0.2', 'github-token': github.token, 'github-api-url': github.url, repository: 'acme/cluster-ops' },
+        { ...source, context: 'home', endpoints: '127.0.0.1:9', 'github-token': github.token, 'github-api-url': github.url, repository: 'acme/cluster-ops' },
         { node: runtime.node, env }
       )
     const storedCa = () => Buffer.from(parse(github.secrets.get('acme/cluster-ops/TALOSCONFIG')?.value ?? '').contexts.home.ca, 'base64').toString()

@@ -17,8 +17,8 @@ for (const runtime of RUNTIMES) {
         s.inputs({
           talosconfig: '',
           context: 'homelab',
-          endpoints: '10.5.0.2, 10.5.0.3',
-          nodes: '10.5.0.2\n10.5.0.4',
+          endpoints: '127.0.0.1:9, 127.0.0.2:9',
+          nodes: '127.0.0.1:9\n127.0.0.5:9',
           roles: 'os:reader',
           ttl: '720h',
           'secret-name': 'HOMELAB_TALOSCONFIG'
@@ -36,8 +36,8 @@ for (const runtime of RUNTIMES) {
       assert.match(stored.value, /^context: homelab\ncontexts:\n {4}homelab:\n {8}endpoints:\n/)
       const written = parse(stored.value)
       assert.deepEqual(Object.keys(written.contexts.homelab), ['endpoints', 'nodes', 'ca', 'crt', 'key'])
-      assert.deepEqual(written.contexts.homelab.endpoints, ['10.5.0.2', '10.5.0.3'])
-      assert.deepEqual(written.contexts.homelab.nodes, ['10.5.0.2', '10.5.0.4'])
+      assert.deepEqual(written.contexts.homelab.endpoints, ['127.0.0.1:9', '127.0.0.2:9'])
+      assert.deepEqual(written.contexts.homelab.nodes, ['127.0.0.1:9', '127.0.0.5:9'])
       const crtPem = Buffer.from(written.contexts.homelab.crt, 'base64').toString()
       const keyPem = Buffer.from(written.contexts.homelab.key, 'base64').toString()
       assert.ok(opensslVerifyClient(s.cluster.caCrtPem, crtPem).ok)

@@ -21,6 +21,7 @@ for (const runtime of RUNTIMES) {
         'expires-at': run.outputs['expires-at'],
         'days-remaining': '199',
         renewed: 'false',
+        'renewed-through': '',
         'new-expires-at': '',
         'secret-updated': 'false',
         'talosconfig-path': '',
@@ -29,11 +30,12 @@ for (const runtime of RUNTIMES) {
         'kubeconfig-status': '',
         'kubeconfig-expires-at': '',
         'kubeconfig-renewed': '',
+        'kubeconfig-renewed-through': '',
         'kubeconfig-path': ''
       })
       assert.equal(run.outputs['ca-expires-at'], new Date(new X509Certificate(s.cluster.caCrtPem).validTo).toISOString())
       assert.deepEqual(JSON.parse(run.outputs.report as string), [
-        { kind: 'talosconfig', context: 'prod', roles: ['os:admin'], 'expires-at': run.outputs['expires-at'], 'days-remaining': 199, status: 'valid', 'ca-expires-at': run.outputs['ca-expires-at'] }
+        { kind: 'talosconfig', context: 'prod', roles: ['os:admin'], 'expires-at': run.outputs['expires-at'], 'days-remaining': 199, status: 'valid', 'ca-expires-at': run.outputs['ca-expires-at'], 'renewed-through': null }
       ])
       assert.equal(new Date(run.outputs['expires-at'] as string).toISOString(), run.outputs['expires-at'])
       assert.match(visibleLog(run), /Nothing to do for talosconfig context 'prod': 199 days left, outside renew-before\./)

@@ -13,9 +13,9 @@ import { keyLines } from '../support/scenario.js'
 
 const cluster = makeCluster()
 const talos = (daysLeft: number) =>
-  talosconfigYaml('demo', { demo: { endpoints: ['10.5.0.2'], caPem: cluster.caCrtPem, client: cluster.clientCertificate({ notBefore: daysFromNow(daysLeft - 365), notAfter: daysFromNow(daysLeft + 0.5) }) } })
+  talosconfigYaml('demo', { demo: { endpoints: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: cluster.clientCertificate({ notBefore: daysFromNow(daysLeft - 365), notAfter: daysFromNow(daysLeft + 0.5) }) } })
 const kubeClient = (daysLeft: number) => cluster.kubeAdminCertificate({ notBefore: daysFromNow(daysLeft - 365), notAfter: daysFromNow(daysLeft + 0.5) })
-const kube = (daysLeft: number) => kubeconfigYaml('demo', 'https://10.5.0.2:6443', cluster.k8sCaPem, kubeClient(daysLeft))
+const kube = (daysLeft: number) => kubeconfigYaml('demo', 'https://127.0.0.1:9', cluster.k8sCaPem, kubeClient(daysLeft))
 const fromB64 = (value: string) => Buffer.from(value, 'base64').toString()
 
 for (const runtime of RUNTIMES) {
@@ -71,7 +71,7 @@ for (const runtime of RUNTIMES) {
       assert.equal(result.outputs['kubeconfig-renewed'], 'true')
       assert.equal(new Date(new X509Certificate(crtPem).validTo).getTime() - Date.now() > 364 * 86_400_000, true)
       assert.ok(result.outputs['kubeconfig-path']?.startsWith(result.runnerTemp))
-      assert.match(result.summary, /\nKubeconfig: renewed `admin@demo` \(5 days left, inside renew-before\); the new certificate expires .+; written to secret `KUBECONFIG` in repository acme\/cluster-ops\.\n/)
+      assert.match(result.summary, /\nKubeconfig: renewed `admin@demo` \(5 days left, inside renew-before\) with the CA key of `secrets-bundle`; the new certificate expires .+; written to secret `KUBECONFIG` in repository acme\/cluster-ops\.\n/)
       for (const line of keyLines(keyPem)) assert.ok(!visibleLog(result).includes(line))
       assert.deepEqual(github.violations, [])
     })
@@ -91,7 +91,7 @@ for (const runtime of RUNTIMES) {
       const written = github.secrets.get('acme/cluster-ops/KUBECONFIG')?.value ?? ''
       const view = JSON.parse(kubectl(written, ['config', 'view', '--raw', '-o', 'json']))
       assert.equal(view['current-context'], 'admin@demo')
-      assert.equal(view.clusters[0].cluster.server, 'https://10.5.0.2:6443')
+      assert.equal(view.clusters[0].cluster.server, 'https://127.0.0.1:9')
       assert.equal(fromB64(view.clusters[0].cluster['certificate-authority-data']), cluster.k8sCaPem)
       assert.ok(opensslVerifyClient(cluster.k8sCaPem, fromB64(view.users[0].user['client-certificate-data'])).ok)
       assert.equal(result.outputs['kubeconfig-status'], 'missing')

@@ -23,8 +23,8 @@ for (const runtime of RUNTIMES) {
       const old = cluster.clientCertificate({ notBefore: daysFromNow(-355), notAfter: daysFromNow(10) })
       oldKeyPem = old.keyPem
       talosconfig = talosconfigYaml('prod', {
-        prod: { endpoints: ['10.5.0.2', '10.5.0.3'], nodes: ['10.5.0.2'], caPem: cluster.caCrtPem, client: old, extra: { cluster: 'prod' } },
-        staging: { endpoints: ['10.6.0.2'], caPem: cluster.caCrtPem, client: old }
+        prod: { endpoints: ['127.0.0.1:9', '127.0.0.2:9'], nodes: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: old, extra: { cluster: 'prod' } },
+        staging: { endpoints: ['127.0.0.3:9'], caPem: cluster.caCrtPem, client: old }
       })
       github = await startGitHubStandIn()
     })
@@ -59,8 +59,8 @@ for (const runtime of RUNTIMES) {
       // Only the renewed context's crt and key changed.
       assert.equal(written.context, 'prod')
       assert.deepEqual(written.contexts.staging, original.contexts.staging)
-      assert.deepEqual(written.contexts.prod.endpoints, ['10.5.0.2', '10.5.0.3'])
-      assert.deepEqual(written.contexts.prod.nodes, ['10.5.0.2'])
+      assert.deepEqual(written.contexts.prod.endpoints, ['127.0.0.1:9', '127.0.0.2:9'])
+      assert.deepEqual(written.contexts.prod.nodes, ['127.0.0.1:9'])
       assert.equal(written.contexts.prod.cluster, 'prod')
       assert.equal(b64decode(written.contexts.prod.ca), cluster.caCrtPem)
       assert.notEqual(written.contexts.prod.crt, original.contexts.prod.crt)

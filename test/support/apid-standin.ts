@@ -1,12 +1,19 @@
-// A loopback stand-in for a Talos node's apid, serving GenerateClientConfiguration from the
-// proto subset in src/talos-api/machine.proto (through proto-loader, independently of the
-// action's own codec). Like apid it requires client certificates and verifies them against
-// the OS CA, reads the caller's roles from the certificate's O, refuses anything without
-// os:admin, refuses on a worker, and issues the certificate the way Talos does.
+// A loopback stand-in for a Talos node's apid, serving GenerateClientConfiguration and
+// Kubeconfig from the proto subset in src/talos-api/machine.proto (through proto-loader,
+// independently of the action's own codec). Like apid it requires client certificates and
+// verifies them against the OS CA, reads the caller's roles from the certificate's O, refuses
+// anything without os:admin, refuses on a worker, and issues as Talos does: talosconfig
+// certificates from the OS CA, and the admin kubeconfig (signed by openssl with the Kubernetes
+// CA, CN=admin, O=system:masters, notBefore 10 s back) as a gzip tar, sent as Talos sends it.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
 import * as grpc from '@grpc/grpc-js'
 import { loadSync } from '@grpc/proto-loader'
+import { stringify } from 'yaml'
 import { loadLocalCa } from '../../src/pki/ca.js'
 import { localCaIssuer } from '../../src/pki/issue.js'
 import { talosClientProfile } from '../../src/pki/profile.js'
@@ -22,33 +29,88 @@ export interface ReceivedCall {
   callerRoles: string[]
 }
 
+export interface KubeconfigOptions {
+  /** cluster.adminKubeconfig.certLifetime; a year by default. */
+  lifetimeMs?: number
+  /** Accepted Kubernetes CAs beside the issuing one (a CA rotation under way). */
+  acceptedCaPems?: string[]
+  clusterName?: string
+  server?: string
+  /** 'go': as Server.Kubeconfig writes it (header and file, tar never closed); 'gnu': GNU tar's own output. */
+  archive?: 'go' | 'gnu'
+  /** Split the archive over messages of this many bytes; one message by default, as Talos sends it. */
+  chunkBytes?: number
+}
+
+export interface ApidOptions {
+  worker?: boolean
+  /** Refuse every call with PermissionDenied, even an os:admin caller's (roles revoked, say). */
+  denyAll?: boolean
+  /** The CA the node answers GenerateClientConfiguration with, when not the one it signs with. */
+  answerCaPem?: string
+  kubeconfig?: KubeconfigOptions
+}
+
 export interface ApidStandIn {
   endpoint: string
   calls: ReceivedCall[]
+  /** The roles of each Kubeconfig caller. */
+  kubeconfigCalls: string[][]
+  /** Every certificate it issued, talosconfig and kubeconfig alike, in PEM. */
+  issued: string[]
   close(): Promise<void>
 }
 
-export async function startApid(cluster: Cluster, options: { worker?: boolean } = {}): Promise<ApidStandIn> {
+type Status = { code: grpc.status; details: string }
+
+export async function startApid(cluster: Cluster, options: ApidOptions = {}): Promise<ApidStandIn> {
   const definition = loadSync(PROTO, { keepCase: true, longs: Number, defaults: true })
   const machine = grpc.loadPackageDefinition(definition).machine as unknown as { MachineService: grpc.ServiceClientConstructor }
   const calls: ReceivedCall[] = []
+  const kubeconfigCalls: string[][] = []
+  const issued: string[] = []
+  const rolesOf = (call: Pick<grpc.ServerWritableStream<unknown, unknown>, 'getAuthContext'>) => {
+    const peer = call.getAuthContext()?.sslPeerCertificate
+    return peer ? [peer.subject.O].flat().filter((role): role is string => typeof role === 'string') : []
+  }
+  /** What apid answers before it does anything: the role check, then the controlplane check. */
+  const refusal = (callerRoles: string[], what: string): Status | undefined => {
+    if (options.denyAll || !callerRoles.includes('os:admin')) return { code: grpc.status.PERMISSION_DENIED, details: 'not authorized' }
+    if (options.worker) return { code: grpc.status.FAILED_PRECONDITION, details: `${what} can only be generated on a control plane node` }
+    return undefined
+  }
   const server = new grpc.Server()
   server.addService(machine.MachineService.service, {
     GenerateClientConfiguration: (call: grpc.ServerUnaryCall<{ roles: string[]; crt_ttl?: { seconds: number } }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       void (async () => {
-        const peer = call.getAuthContext()?.sslPeerCertificate
-        const callerRoles = peer ? [peer.subject.O].flat().filter((role): role is string => typeof role === 'string') : []
+        const callerRoles = rolesOf(call)
         calls.push({ roles: call.request.roles, crtTtlSeconds: call.request.crt_ttl?.seconds ?? 0, callerRoles })
-        if (!callerRoles.includes('os:admin')) return callback({ code: grpc.status.PERMISSION_DENIED, details: 'not authorized' })
-        if (options.worker) return callback({ code: grpc.status.FAILED_PRECONDITION, details: 'client configuration (talosconfig) can only be generated on a control plane node' })
+        const refused = refusal(callerRoles, 'client configuration (talosconfig)')
+        if (refused) return callback(refused)
         const ttlSeconds = call.request.crt_ttl?.seconds ?? 0
         if (ttlSeconds <= 0) return callback({ code: grpc.status.INVALID_ARGUMENT, details: 'crt_ttl should be positive' })
         const now = new Date()
         const origin = { input: 'apid', path: 'os' }
         const ca = loadLocalCa(cluster.caCrtPem, cluster.caKeyPem, origin, now)
-        const issued = await localCaIssuer(ca, origin).issue({ profile: talosClientProfile(call.request.roles), ttlMs: ttlSeconds * 1000, now })
-        callback(null, { messages: [{ metadata: { hostname: 'cp-1' }, ca: Buffer.from(cluster.caCrtPem), crt: Buffer.from(issued.crtPem), key: Buffer.from(issued.keyPem), talosconfig: Buffer.from(`context: ${call.request.roles[0]}@demo\n`) }] })
+        const credential = await localCaIssuer(ca, origin).issue({ profile: talosClientProfile(call.request.roles), ttlMs: ttlSeconds * 1000, now })
+        issued.push(credential.crtPem)
+        const answerCa = options.answerCaPem ?? cluster.caCrtPem
+        callback(null, { messages: [{ metadata: { hostname: 'cp-1' }, ca: Buffer.from(answerCa), crt: Buffer.from(credential.crtPem), key: Buffer.from(credential.keyPem), talosconfig: Buffer.from(`context: ${call.request.roles[0]}@demo\n`) }] })
       })().catch((error: Error) => callback({ code: grpc.status.INTERNAL, details: error.message }))
+    },
+    Kubeconfig: (call: grpc.ServerWritableStream<unknown, unknown>) => {
+      const callerRoles = rolesOf(call)
+      kubeconfigCalls.push(callerRoles)
+      const refused = refusal(callerRoles, 'kubeconfig')
+      if (refused) return call.emit('error', refused)
+      try {
+        const archive = kubeconfigArchive(cluster, options.kubeconfig ?? {}, (crtPem) => issued.push(crtPem))
+        const size = options.kubeconfig?.chunkBytes ?? archive.length
+        for (let at = 0; at < archive.length; at += size) call.write({ metadata: { hostname: 'cp-1' }, bytes: archive.subarray(at, at + size) })
+        call.end()
+      } catch (error) {
+        call.emit('error', { code: grpc.status.INTERNAL, details: (error as Error).message })
+      }
     }
   })
   const serverCertificate = cluster.serverCertificate()
@@ -57,6 +119,55 @@ export async function startApid(cluster: Cluster, options: { worker?: boolean } 
   return {
     endpoint: `127.0.0.1:${port}`,
     calls,
+    kubeconfigCalls,
+    issued,
     close: () => new Promise((done) => server.tryShutdown(() => done()))
   }
+}
+
+/** GenerateAdmin's kubeconfig, in the archive Server.Kubeconfig wraps it in. */
+function kubeconfigArchive(cluster: Cluster, options: KubeconfigOptions, record: (crtPem: string) => void): Buffer {
+  const now = Date.now()
+  const client = cluster.kubeAdminCertificate({ notBefore: new Date(now - 10_000), notAfter: new Date(now + (options.lifetimeMs ?? 365 * 86_400_000)) })
+  record(client.crtPem)
+  const name = options.clusterName ?? 'demo'
+  const b64 = (text: string) => Buffer.from(text).toString('base64')
+  const text = stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name, cluster: { server: options.server ?? 'https://127.0.0.1:9', 'certificate-authority-data': b64([cluster.k8sCaPem, ...(options.acceptedCaPems ?? [])].join('')) } }],
+    users: [{ name: `admin@${name}`, user: { 'client-certificate-data': b64(client.crtPem), 'client-key-data': b64(client.keyPem) } }],
+    contexts: [{ name: `admin@${name}`, context: { cluster: name, namespace: 'default', user: `admin@${name}` } }],
+    'current-context': `admin@${name}`
+  })
+  if (options.archive === 'gnu') {
+    const dir = mkdtempSync(join(tmpdir(), 'kubeconfig-'))
+    writeFileSync(join(dir, 'kubeconfig'), text, { mode: 0o600 })
+    return execFileSync('tar', ['-czf', '-', '-C', dir, 'kubeconfig'])
+  }
+  return gzipSync(Buffer.concat([goTarHeader('kubeconfig', Buffer.byteLength(text)), Buffer.from(text)]))
+}
+
+/**
+ * A USTAR header as Go's archive/tar writes one for a regular file. Server.Kubeconfig closes
+ * only the gzip writer, never the tar writer: no padding and no end-of-archive blocks follow.
+ */
+function goTarHeader(name: string, size: number): Buffer {
+  const header = Buffer.alloc(512)
+  const put = (offset: number, length: number, value: string) => header.write(value, offset, length, 'latin1')
+  const octal = (value: number, length: number) => value.toString(8).padStart(length - 1, '0') + '\0'
+  put(0, 100, name)
+  put(100, 8, octal(0o600, 8))
+  put(108, 8, octal(0, 8))
+  put(116, 8, octal(0, 8))
+  put(124, 12, octal(size, 12))
+  put(136, 12, octal(Math.floor(Date.now() / 1000), 12))
+  put(148, 8, '        ')
+  put(156, 1, '0')
+  put(257, 6, 'ustar\0')
+  put(263, 2, '00')
+  let sum = 0
+  for (const byte of header) sum += byte
+  put(148, 8, sum.toString(8).padStart(6, '0') + '\0 ')
+  return header
 }

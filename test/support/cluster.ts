@@ -91,8 +91,15 @@ export interface Cluster {
    * `multiDocument` adds the separate documents newer Talos writes around the v1alpha1 one.
    */
   machineConfigYaml(type: 'controlplane' | 'worker', multiDocument?: boolean): string
-  /** The Kubernetes CA certificate (certs.k8s). */
+  /** The Kubernetes CA certificate (certs.k8s) and its key. */
   k8sCaPem: string
+  k8sCaKeyPem: string
+  /**
+   * A controlplane configuration as Talos 1.14 writes it: machine.ca in the v1alpha1 document,
+   * the Kubernetes CA in a KubeAPIServerCAConfig document (PEM text, with `acceptedCAs`) and
+   * the cluster's name and endpoint in a KubeClusterConfig document.
+   */
+  machineConfigTalos114Yaml(options: { acceptedCaPems?: string[]; clusterName: string; endpoint: string }): string
   /** An admin client certificate from the Kubernetes CA, as GenerateAdmin makes it. */
   kubeAdminCertificate(options: { notBefore: Date; notAfter: Date }): ClientCertificate
   /** A server certificate for 127.0.0.1 from the Kubernetes CA, as the API server presents one. */
@@ -153,6 +160,22 @@ export function makeCluster(options: { algorithm?: CaAlgorithm; caDays?: number;
       return sign('server', '/O=talos/CN=127.0.0.1', new Date(Date.now() - DAY_MS), new Date(Date.now() + DAY_MS))
     },
     k8sCaPem: read('k8s.crt'),
+    k8sCaKeyPem: read('k8s.key'),
+    machineConfigTalos114Yaml({ acceptedCaPems = [], clusterName, endpoint }) {
+      const config = {
+        version: 'v1alpha1',
+        machine: { type: 'controlplane', token: 'abcdef.0123456789abcdef', ca: { crt: b64(caCrtPem), key: b64(caKeyPem) } },
+        cluster: { id: 'c2t0Zy1pZC0wMTIzNDU2Nzg5YWJjZGVm', secret: 'Y2x1c3Rlci1zZWNyZXQtMDEyMzQ1Njc4OWFiY2RlZg==', token: 'ghijkl.0123456789ghijkl' }
+      }
+      const caConfig = {
+        apiVersion: 'v1alpha1',
+        kind: 'KubeAPIServerCAConfig',
+        issuingCA: { cert: read('k8s.crt').trimEnd(), key: read('k8s.key').trimEnd() },
+        acceptedCAs: acceptedCaPems.map((pem) => pem.trimEnd())
+      }
+      const clusterConfig = { apiVersion: 'v1alpha1', kind: 'KubeClusterConfig', clusterName, endpoint }
+      return [config, caConfig, clusterConfig].map((doc) => stringify(doc, { indent: 4, lineWidth: 0 })).join('---\n')
+    },
     kubeAdminCertificate({ notBefore, notAfter }) {
       return sign('kube_client', '/O=system:masters/CN=admin', notBefore, notAfter, 'k8s')
     },
@@ -176,7 +199,7 @@ export function makeCluster(options: { algorithm?: CaAlgorithm; caDays?: number;
           cluster: {
             id: 'c2t0Zy1pZC0wMTIzNDU2Nzg5YWJjZGVm',
             secret: 'Y2x1c3Rlci1zZWNyZXQtMDEyMzQ1Njc4OWFiY2RlZg==',
-            controlPlane: { endpoint: 'https://10.5.0.2:6443' },
+            controlPlane: { endpoint: 'https://127.0.0.1:9' },
             clusterName: 'demo',
             token: 'ghijkl.0123456789ghijkl',
             ca: others.k8s

@@ -4,11 +4,17 @@ import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { machineNode } from '../../scripts/machine-node.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 export const ACTION_ENTRY = join(root, 'dist', 'index.js')
+
+/**
+ * How every test, the demo and the bench start the bundle: with the loopback guard preloaded,
+ * so that no run can reach past 127.0.0.0/8 and ::1 whatever its fixture names.
+ */
+export const GUARDED_ENTRY = ['--import', pathToFileURL(join(root, 'test', 'support', 'loopback-guard.mjs')).href, ACTION_ENTRY]
 
 
 const runtime = (node: string) => ({ name: `node ${execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()}`, node })
@@ -26,6 +32,8 @@ export interface ActionRun {
   outputs: Record<string, string>
   summary: string
   runnerTemp: string
+  /** What the loopback guard refused: `connect HOST:PORT` or `lookup NAME`, in order. */
+  refused: string[]
 }
 
 /**
@@ -58,6 +66,8 @@ export async function runAction(
   const outputFile = join(work, 'output')
   const summaryFile = join(work, 'summary')
   const runnerTemp = mkdtempSync(join(work, 'temp-'))
+  const guardLog = join(work, 'refused')
+  writeFileSync(guardLog, '')
   writeFileSync(outputFile, '')
   writeFileSync(summaryFile, '')
   const env: Record<string, string> = {
@@ -70,11 +80,12 @@ export async function runAction(
     GITHUB_EVENT_NAME: 'schedule',
     GITHUB_REPOSITORY: 'acme/cluster-ops',
     ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])),
-    ...options.env
+    ...options.env,
+    LOOPBACK_GUARD_LOG: guardLog
   }
   const node = options.node ?? (RUNTIMES[0] as { node: string }).node
   if (!existsSync(node)) throw new Error(`no Node binary at ${node}; run npm ci`)
-  const child = spawn(node, [ACTION_ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(node, GUARDED_ENTRY, { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
@@ -88,7 +99,8 @@ export async function runAction(
     stderr,
     outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
     summary: readFileSync(summaryFile, 'utf8'),
-    runnerTemp
+    runnerTemp,
+    refused: readFileSync(guardLog, 'utf8').split('\n').filter(Boolean)
   }
 }
 

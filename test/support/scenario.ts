@@ -17,7 +17,7 @@ export interface Scenario {
 export async function scenario(options: { daysLeft: number; fault?: Fault; token?: string; standIn?: StandInOptions }): Promise<Scenario> {
   const cluster = makeCluster()
   const current = cluster.clientCertificate({ notBefore: daysFromNow(options.daysLeft - 365), notAfter: daysFromNow(options.daysLeft) })
-  const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['10.5.0.2'], nodes: ['10.5.0.2'], caPem: cluster.caCrtPem, client: current } })
+  const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['127.0.0.1:9'], nodes: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: current } })
   const github = await startGitHubStandIn({ ...options.standIn, fault: options.fault })
   return {
     cluster,

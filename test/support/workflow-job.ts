@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { ACTION_ENTRY, parseOutputFile, RUNTIMES } from './run-action.js'
+import { GUARDED_ENTRY, parseOutputFile, RUNTIMES } from './run-action.js'
 
 interface Step {
   id?: string
@@ -71,7 +71,7 @@ export function runWorkflowJob(workflowPath: string, jobName: string, github: Gi
       const inputs: Record<string, string> = {}
       for (const [name, spec] of Object.entries(action.inputs)) if (spec.default !== undefined) inputs[name] = evaluate(String(spec.default))
       for (const [name, value] of Object.entries(step.with ?? {})) inputs[name] = evaluate(String(value))
-      result = runStep(label, [(RUNTIMES[0] as { node: string }).node, ACTION_ENTRY], github, { ...inputEnv(inputs), ...evaluateAll(job.env, evaluate) })
+      result = runStep(label, [(RUNTIMES[0] as { node: string }).node, ...GUARDED_ENTRY], github, { ...inputEnv(inputs), ...evaluateAll(job.env, evaluate) })
     } else if (step.run !== undefined) {
       const script = join(mkdtempSync(join(tmpdir(), 'workflow-step-')), 'step.sh')
       writeFileSync(script, step.run)

@@ -13,7 +13,7 @@ const read = async (text: string) => (await openCaSource('secrets-bundle', text,
 describe('the CAs of a secrets bundle', () => {
   it('takes certs.os, and certs.k8s when asked, from a bundle as talosctl writes it', async () => {
     const source = await openCaSource('secrets-bundle', cluster.bundleYaml, noKeys, () => undefined)
-    assert.deepEqual(source.os, { ca: { crtPem: cluster.caCrtPem, keyPem: cluster.caKeyPem }, origin: { input: 'secrets-bundle', path: 'certs.os' } })
+    assert.deepEqual(source.os, { ca: { crtPem: cluster.caCrtPem, keyPem: cluster.caKeyPem }, origin: { input: 'secrets-bundle', path: 'certs.os' }, acceptedPems: [] })
     assert.deepEqual(source.k8s().origin, { input: 'secrets-bundle', path: 'certs.k8s' })
     assert.match(source.k8s().ca.crtPem, /^-----BEGIN CERTIFICATE-----/)
     assert.equal(source.kubernetesEndpoint, undefined)

@@ -101,15 +101,26 @@ describe('readConfig', () => {
     assert.deepEqual(read({}).caSource, { input: 'secrets-bundle', value: 'certs: {}' })
     assert.deepEqual(read({ 'secrets-bundle': '', 'machine-config': 'machine: {}' }).caSource, { input: 'machine-config', value: 'machine: {}' })
     assert.equal(failure({ 'machine-config': 'machine: {}' }).input, 'machine-config')
-    assert.match(failure({ 'secrets-bundle': '', talosconfig: '', context: 'x', endpoints: '10.0.0.1' }).message, /^Input 'secrets-bundle' is required to renew: .+; or give 'machine-config', a controlplane configuration\.$/)
+    assert.match(failure({ 'secrets-bundle': '', talosconfig: '', context: 'x', endpoints: '10.0.0.1' }).message, /^Input 'secrets-bundle' is required to make a first talosconfig: .+; or give 'machine-config', a controlplane configuration\. Without a talosconfig there is no certificate to call the Talos API with\.$/)
   })
 
-  it('renews through the Talos API when a talosconfig comes without a CA source, but not a kubeconfig', () => {
-    assert.deepEqual(read({ 'secrets-bundle': '' }).caSource, { input: 'talos-api' })
-    assert.equal(read({ mode: 'check', 'secrets-bundle': '' }).caSource, undefined)
-    const kube = failure({ 'secrets-bundle': '', 'kubeconfig-secret-name': 'KUBECONFIG' })
-    assert.equal(kube.input, 'kubeconfig-secret-name')
-    assert.match(kube.message, /needs the Kubernetes CA, which the Talos API does not hand out/)
+  it('renews through the API first by default, and refuses renew-through combinations that can never work', () => {
+    assert.equal(read({}).renewThrough, 'auto')
+    // A talosconfig alone renews through the API, the kubeconfig too.
+    const apiOnly = read({ 'secrets-bundle': '', 'kubeconfig-secret-name': 'KUBECONFIG' })
+    assert.deepEqual([apiOnly.renewThrough, apiOnly.caSource, apiOnly.kube.secretName], ['auto', undefined, 'KUBECONFIG'])
+    assert.equal(read({ 'secrets-bundle': '', 'renew-through': 'talos-api' }).renewThrough, 'talos-api')
+    assert.equal(read({ 'renew-through': 'ca-key' }).renewThrough, 'ca-key')
+    const withKey = failure({ 'renew-through': 'talos-api' })
+    assert.equal(withKey.input, 'secrets-bundle')
+    assert.equal(withKey.message, "Input 'secrets-bundle' is set, but 'renew-through' is talos-api, which never uses a CA key: leave 'secrets-bundle' empty, or set 'renew-through' to auto to keep it for when the API cannot be used.")
+    assert.equal(failure({ 'renew-through': 'talos-api', 'secrets-bundle': '', 'machine-config': 'machine: {}' }).input, 'machine-config')
+    const noKey = failure({ 'renew-through': 'ca-key', 'secrets-bundle': '' })
+    assert.equal(noKey.input, 'secrets-bundle')
+    assert.match(noKey.message, /^Input 'renew-through' is ca-key, which signs with the CA key: give 'secrets-bundle'/)
+    // A check never renews, so it asks for neither.
+    assert.equal(read({ mode: 'check', 'renew-through': 'ca-key', 'secrets-bundle': '' }).caSource, undefined)
+    assert.equal(failure({ 'renew-through': 'api' }).message, "Input 'renew-through' must be one of auto, talos-api, ca-key; got 'api'.")
   })
 
   it('reads age identities from age-key, else from SOPS_AGE_KEY, and refuses anything else in them', () => {

@@ -10,7 +10,7 @@ import { daysFromNow, kubeconfigYaml, makeCluster } from '../support/cluster.js'
 
 const cluster = makeCluster()
 const client = cluster.kubeAdminCertificate({ notBefore: daysFromNow(-1), notAfter: daysFromNow(100) })
-const text = kubeconfigYaml('demo', 'https://10.5.0.2:6443', cluster.k8sCaPem, client)
+const text = kubeconfigYaml('demo', 'https://127.0.0.1:9', cluster.k8sCaPem, client)
 const b64 = (pem: string) => Buffer.from(pem).toString('base64')
 
 describe('kubeconfig', () => {
@@ -21,7 +21,7 @@ describe('kubeconfig', () => {
       name: 'admin@demo',
       clusterName: 'demo',
       userName: 'admin@demo',
-      server: 'https://10.5.0.2:6443',
+      server: 'https://127.0.0.1:9',
       caPem: cluster.k8sCaPem,
       crtPem: client.crtPem,
       keyPem: client.keyPem
@@ -46,24 +46,27 @@ describe('kubeconfig', () => {
     assert.deepEqual(verifyCredential(credential, { profile: kubernetesAdminProfile(), notAfter: new Date(now.getTime() + 86_400_000), now }), [])
   })
 
-  it('renders a renewal that replaces only the admin user certificate and key', () => {
+  it('renders a renewal that replaces only the admin user certificate and key, and its cluster\'s CA', () => {
     const config = readKubeconfig(text)
     const context = readKubeContext(config, 'admin@demo')
-    const credential = { caPem: 'unused', crtPem: '-----BEGIN CERTIFICATE-----\nTkVX\n-----END CERTIFICATE-----\n', keyPem: '-----BEGIN EC PRIVATE KEY-----\nTkVX\n-----END EC PRIVATE KEY-----\n' }
-    const rendered = parse(renderKubeconfig(config, context, { clusterName: 'demo', server: 'https://10.5.0.2:6443', credential }, false))
+    const other = makeCluster()
+    const credential = { caPem: other.k8sCaPem, crtPem: '-----BEGIN CERTIFICATE-----\nTkVX\n-----END CERTIFICATE-----\n', keyPem: '-----BEGIN EC PRIVATE KEY-----\nTkVX\n-----END EC PRIVATE KEY-----\n' }
+    const rendered = parse(renderKubeconfig(config, context, { clusterName: 'demo', server: 'https://127.0.0.1:9', serverGiven: false, credential }))
     const original = parse(text)
     assert.deepEqual(rendered.users[0].user, { 'client-certificate-data': b64(credential.crtPem), 'client-key-data': b64(credential.keyPem) })
+    assert.equal(rendered.clusters[0].cluster['certificate-authority-data'], b64(other.k8sCaPem))
+    rendered.clusters[0].cluster['certificate-authority-data'] = original.clusters[0].cluster['certificate-authority-data']
     assert.deepEqual({ ...rendered, users: [] }, { ...original, users: [] })
     assert.deepEqual(rendered.users[1], original.users[1])
   })
 
   it('makes a new kubeconfig as Talos lays it out', () => {
     const credential = { caPem: cluster.k8sCaPem, crtPem: client.crtPem, keyPem: client.keyPem }
-    const made = parse(renderKubeconfig(undefined, undefined, { clusterName: 'home', server: 'https://10.9.0.1:6443', credential }, true))
+    const made = parse(renderKubeconfig(undefined, undefined, { clusterName: 'home', server: 'https://127.0.0.2:9', serverGiven: true, credential }))
     assert.deepEqual(made, {
       apiVersion: 'v1',
       kind: 'Config',
-      clusters: [{ name: 'home', cluster: { server: 'https://10.9.0.1:6443', 'certificate-authority-data': b64(cluster.k8sCaPem) } }],
+      clusters: [{ name: 'home', cluster: { server: 'https://127.0.0.2:9', 'certificate-authority-data': b64(cluster.k8sCaPem) } }],
       users: [{ name: 'admin@home', user: { 'client-certificate-data': b64(client.crtPem), 'client-key-data': b64(client.keyPem) } }],
       contexts: [{ context: { cluster: 'home', namespace: 'default', user: 'admin@home' }, name: 'admin@home' }],
       'current-context': 'admin@home'

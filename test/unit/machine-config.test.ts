@@ -17,7 +17,7 @@ describe('the CAs of a machine configuration', () => {
   it('finds the v1alpha1 document among the documents newer Talos writes, with the Kubernetes CA and endpoint', async () => {
     const source = await openCaSource('machine-config', cluster.machineConfigYaml('controlplane', true), noKeys, () => undefined)
     assert.deepEqual(source.os.ca, { crtPem: cluster.caCrtPem, keyPem: cluster.caKeyPem })
-    assert.equal(source.kubernetesEndpoint, 'https://10.5.0.2:6443')
+    assert.equal(source.kubernetesEndpoint, 'https://127.0.0.1:9')
     assert.deepEqual(source.k8s().origin, { input: 'machine-config', path: 'cluster.ca' })
   })
 
@@ -36,6 +36,6 @@ describe('the CAs of a machine configuration', () => {
     const values = secretValues(config)
     for (const secret of ['abcdef.0123456789abcdef', 'ghijkl.0123456789ghijkl', Buffer.from(cluster.caKeyPem).toString('base64')]) assert.ok(values.includes(secret))
     assert.ok(!values.includes(Buffer.from(cluster.caCrtPem).toString('base64')))
-    assert.ok(!values.some((value) => value.includes('controlplane') || value.includes('10.5.0.2')))
+    assert.ok(!values.some((value) => value.includes('controlplane') || value.includes('127.0.0.1:9')))
   })
 })

@@ -13,7 +13,8 @@ const other = makeCluster()
 const now = new Date(Date.now() + 10_000)
 
 function config(inputs: Record<string, string>): Config {
-  const all: Record<string, string> = { 'secrets-bundle': cluster.bundleYaml, 'github-token': 't', repository: 'acme/ops', ...inputs }
+  // The CA key only: these tests are about main's pass, not about choosing an issuer.
+  const all: Record<string, string> = { 'secrets-bundle': cluster.bundleYaml, 'renew-through': 'ca-key', 'github-token': 't', repository: 'acme/ops', ...inputs }
   return readConfig((name) => all[name] ?? '', {})
 }
 
@@ -24,6 +25,7 @@ function recorder() {
     now: () => now,
     mask: () => events.push('mask'),
     info: (message) => events.push(`info: ${message}`),
+    notice: (message) => events.push(`notice: ${message}`),
     warning: (message) => events.push(`warning: ${message}`),
     error: (message) => events.push(`error: ${message}`),
     setOutput: (name, value) => events.push(`output ${name}=${value}`),
@@ -42,7 +44,7 @@ const expiring = cluster.clientCertificate({ notBefore: daysFromNow(-360), notAf
 describe('main', () => {
   it('masks all secrets before it logs or writes anything, and writes last', async () => {
     const { deps, events, puts } = recorder()
-    const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['10.5.0.2'], caPem: cluster.caCrtPem, client: expiring } })
+    const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: expiring } })
     const result = await main(config({ talosconfig }), deps)
     assert.equal(result.decision.status, 'expiring')
     assert.equal(puts.length, 1)
@@ -60,7 +62,7 @@ describe('main', () => {
   it('warns when the talosconfig belongs to another CA, and still renews from the bundle', async () => {
     const { deps, events, puts } = recorder()
     const foreign = other.clientCertificate({ notBefore: daysFromNow(-360), notAfter: daysFromNow(5) })
-    const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['10.5.0.2'], caPem: other.caCrtPem, client: foreign } })
+    const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['127.0.0.1:9'], caPem: other.caCrtPem, client: foreign } })
     await main(config({ talosconfig }), deps)
     assert.deepEqual(events.filter((event) => event.startsWith('warning')), [
       "warning: The ca of talosconfig context 'prod' is not the Talos API CA of input 'secrets-bundle' (certs.os.crt); a renewed talosconfig carries the CA of 'secrets-bundle'.",
@@ -72,7 +74,7 @@ describe('main', () => {
 
   it('issues a certificate for a context that has none (status missing)', async () => {
     const { deps, puts } = recorder()
-    const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['10.5.0.2'], caPem: cluster.caCrtPem } })
+    const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['127.0.0.1:9'], caPem: cluster.caCrtPem } })
     const result = await main(config({ talosconfig }), deps)
     assert.equal(result.decision.status, 'missing')
     assert.ok(parse(puts[0]?.value ?? '').contexts.prod.crt)
@@ -80,7 +82,7 @@ describe('main', () => {
 
   it('refuses a ttl that outlives the CA, before issuing or writing anything', async () => {
     const { deps, events, puts } = recorder()
-    const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['10.5.0.2'], caPem: cluster.caCrtPem, client: expiring } })
+    const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: expiring } })
     await assert.rejects(main(config({ talosconfig, ttl: '3651d' }), deps), (error: UserError) => {
       assert.equal(error.input, 'ttl')
       assert.match(error.message, /^Input 'ttl' asks for a certificate valid until .+, but the Talos API CA expires on .+; a certificate that outlives its CA is not issued\. Shorten 'ttl' or rotate the CA\.$/)
@@ -92,7 +94,7 @@ describe('main', () => {
 
   it('needs a context when the talosconfig selects none', async () => {
     const { deps } = recorder()
-    const talosconfig = talosconfigYaml('', { prod: { endpoints: ['10.5.0.2'], caPem: cluster.caCrtPem, client: expiring } })
+    const talosconfig = talosconfigYaml('', { prod: { endpoints: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: expiring } })
     await assert.rejects(main(config({ talosconfig }), deps), /^UserError: Input 'talosconfig' selects no context/)
     const result = await main(config({ talosconfig, context: 'prod' }), deps)
     assert.equal(result.context, 'prod')
@@ -100,14 +102,14 @@ describe('main', () => {
 
   it('refuses a crt that is not a certificate', async () => {
     const { deps } = recorder()
-    const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['10.5.0.2'], caPem: cluster.caCrtPem, client: { crtPem: expiring.keyPem, keyPem: expiring.keyPem } } })
+    const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: { crtPem: expiring.keyPem, keyPem: expiring.keyPem } } })
     await assert.rejects(main(config({ talosconfig }), deps), /^UserError: contexts\.prod\.crt in input 'talosconfig' is not a PEM certificate\.$/)
   })
 
   it('in check mode reads no bundle and opens no store, even when the certificate is due', async () => {
     const { deps, events, puts } = recorder()
     deps.openSecretStore = () => assert.fail('a check opened the secret store')
-    const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['10.5.0.2'], caPem: cluster.caCrtPem, client: expiring } })
+    const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: expiring } })
     const result = await main(config({ talosconfig, mode: 'check', 'secrets-bundle': 'not: a bundle' }), deps)
     assert.equal(result.renewal, undefined)
     assert.equal(result.failed, true)
@@ -124,7 +126,7 @@ describe('main', () => {
 
   it('passes dry-run to the store', async () => {
     const { deps, puts } = recorder()
-    const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['10.5.0.2'], caPem: cluster.caCrtPem, client: expiring } })
+    const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: expiring } })
     const result = await main(config({ talosconfig, 'dry-run': 'true' }), deps)
     assert.equal(puts[0]?.dryRun, true)
     assert.equal(result.renewal?.secretUpdated, false)

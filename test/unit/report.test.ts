@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { ContextReport } from '../../src/contexts.js'
-import { annotationsOf, headline, outputsOf, reachesFailOn, summaryOf, type RunResult } from '../../src/report.js'
+import { annotationsOf, headline, outputsOf, reachesFailOn, summaryOf, type Renewal, type RunResult } from '../../src/report.js'
 
 const prodCertificate = {
   organizations: ['os:admin'],
@@ -45,7 +45,8 @@ const checked: RunResult = {
   secretName: 'TALOSCONFIG',
   failed: true
 }
-const renewal = {
+const renewal: Renewal = {
+  through: 'secrets-bundle',
   roles: ['os:admin'],
   notAfter: new Date('2027-11-28T10:00:00Z'),
   caNotAfter: new Date('2036-11-25T10:00:00Z'),
@@ -76,6 +77,7 @@ describe('report', () => {
       'expires-at': '2026-12-07T10:00:00.000Z',
       'days-remaining': '9',
       renewed: 'true',
+      'renewed-through': 'secrets-bundle',
       'new-expires-at': '2027-11-28T10:00:00.000Z',
       'secret-updated': 'true',
       'talosconfig-path': '/runner/temp/talos-renew-x/talosconfig',
@@ -84,12 +86,13 @@ describe('report', () => {
       'kubeconfig-status': '',
       'kubeconfig-expires-at': '',
       'kubeconfig-renewed': '',
+      'kubeconfig-renewed-through': '',
       'kubeconfig-path': ''
     })
     assert.deepEqual(JSON.parse(outputs.report as string), [
-      { kind: 'talosconfig', context: 'prod', roles: ['os:admin'], 'expires-at': '2026-12-07T10:00:00.000Z', 'days-remaining': 9, status: 'expiring', 'ca-expires-at': '2036-11-25T10:00:00.000Z' },
-      { kind: 'talosconfig', context: 'staging', roles: ['os:reader', 'os:etcd:backup'], 'expires-at': '2026-11-25T10:00:00.000Z', 'days-remaining': -3, status: 'expired', 'ca-expires-at': '2036-11-25T10:00:00.000Z' },
-      { kind: 'talosconfig', context: 'omni', roles: [], 'expires-at': null, 'days-remaining': null, status: 'missing', 'ca-expires-at': null }
+      { kind: 'talosconfig', context: 'prod', roles: ['os:admin'], 'expires-at': '2026-12-07T10:00:00.000Z', 'days-remaining': 9, status: 'expiring', 'ca-expires-at': '2036-11-25T10:00:00.000Z', 'renewed-through': 'secrets-bundle' },
+      { kind: 'talosconfig', context: 'staging', roles: ['os:reader', 'os:etcd:backup'], 'expires-at': '2026-11-25T10:00:00.000Z', 'days-remaining': -3, status: 'expired', 'ca-expires-at': '2036-11-25T10:00:00.000Z', 'renewed-through': null },
+      { kind: 'talosconfig', context: 'omni', roles: [], 'expires-at': null, 'days-remaining': null, status: 'missing', 'ca-expires-at': null, 'renewed-through': null }
     ])
   })
 
@@ -130,7 +133,7 @@ describe('report', () => {
         '| `staging` | `os:reader`, `os:etcd:backup` | 2026-11-25 | -3 | expired | 2036-11-25 |',
         '| `omni` | — | — | — | no client certificate, nothing to renew | — |',
         '',
-        'Renewed `prod` (9 days left, inside renew-before): the new certificate for `os:admin` expires 2027-11-28T10:00:00Z; written to secret `TALOSCONFIG` in repository acme/cluster-ops.',
+        'Renewed `prod` (9 days left, inside renew-before) with the CA key of `secrets-bundle`: the new certificate for `os:admin` expires 2027-11-28T10:00:00Z; written to secret `TALOSCONFIG` in repository acme/cluster-ops.',
         ''
       ].join('\n')
     )

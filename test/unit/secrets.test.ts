@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { afterEach, describe, it } from 'node:test'
 import { secretStore } from '../../src/github/secrets.js'
-import type { SecretTarget } from '../../src/inputs.js'
+import type { SecretTarget } from '../../src/github/target.js'
 import { startGitHubStandIn, type GitHubStandIn, type StandInOptions } from '../support/github-standin.js'
 
 let github: GitHubStandIn | undefined

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test'
 import protobuf from 'protobufjs'
 import { UserError } from '../../src/errors.js'
 import { generateClientConfiguration, grpcTarget } from '../../src/talos-api/client.js'
-import { decodeResponse, encodeRequest } from '../../src/talos-api/codec.js'
+import { decodeData, decodeResponse, encodeRequest } from '../../src/talos-api/codec.js'
 import { daysFromNow, makeCluster } from '../support/cluster.js'
 
 const proto = join(resolve(dirname(fileURLToPath(import.meta.url)), '../..'), 'src', 'talos-api', 'machine.proto')
@@ -29,6 +29,14 @@ describe('the GenerateClientConfiguration codec', () => {
     assert.deepEqual(decodeResponse(Buffer.from(bytes)), [{ hostname: 'cp-1', error: '', ca: Buffer.from('CA'), crt: Buffer.from('CRT'), key: Buffer.from('KEY') }])
     const failed = Response.encode(Response.fromObject({ messages: [{ metadata: { hostname: 'w-1', error: 'not a control plane node' } }] })).finish()
     assert.equal(decodeResponse(Buffer.from(failed))[0]?.error, 'not a control plane node')
+  })
+
+  it('decodes the common.Data messages of Kubeconfig as protobufjs writes them', () => {
+    const Data = root.lookupType('machine.Data')
+    const piece = Data.encode(Data.fromObject({ metadata: { hostname: 'cp-1' }, bytes: Buffer.from([0x1f, 0x8b, 0, 1, 2]) })).finish()
+    assert.deepEqual(decodeData(Buffer.from(piece)), { hostname: 'cp-1', error: '', bytes: Buffer.from([0x1f, 0x8b, 0, 1, 2]) })
+    const failed = Data.encode(Data.fromObject({ metadata: { hostname: 'w-1', error: 'kubeconfig can only be generated on a control plane node' } })).finish()
+    assert.deepEqual(decodeData(Buffer.from(failed)), { hostname: 'w-1', error: 'kubeconfig can only be generated on a control plane node', bytes: Buffer.alloc(0) })
   })
 
   it('refuses truncated input instead of misreading it', () => {
