@@ -4,6 +4,7 @@ import type { Repository, SecretTarget } from './github/target.js'
 import type { RenewThrough } from './issuers/index.js'
 import type { Mode } from './plan.js'
 import { TALOS_ROLES } from './pki/profile.js'
+import type { VerifyConnection } from './prove/index.js'
 import type { FailOn } from './report.js'
 import { readIdentities, type AgeKeys } from './sources/age.js'
 import type { CaSourceInput } from './sources/index.js'
@@ -31,6 +32,10 @@ export interface Config {
   ttlMs: number
   renewBefore: RenewBefore
   force: boolean
+  /** Whether a CA other than the one the current credential trusts may sign, once. */
+  allowCaChange: boolean
+  /** Whether a new credential is proven against the live cluster before it is written. */
+  verifyConnection: VerifyConnection
   dryRun: boolean
   secretName: string
   secretTarget: SecretTarget
@@ -85,6 +90,8 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
     ttlMs: requirePositiveDuration(input('ttl', '8760h'), 'ttl'),
     renewBefore: parseRenewBefore(input('renew-before', '30d'), 'renew-before'),
     force: boolean(input('force', 'false'), 'force'),
+    allowCaChange: boolean(input('allow-ca-change', 'false'), 'allow-ca-change'),
+    verifyConnection: oneOf(input('verify-connection', 'auto'), 'verify-connection', ['auto', 'always', 'never'] as const),
     dryRun: boolean(input('dry-run', 'false'), 'dry-run'),
     secretName: secretName(input('secret-name', 'TALOSCONFIG')),
     kube: kubeConfig(input),

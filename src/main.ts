@@ -1,15 +1,16 @@
 import { kubeChecked, reportContext, reportContexts, type ContextReport } from './contexts.js'
 import { pemBodyLines } from './encoding.js'
-import { UserError } from './errors.js'
-import type { SecretStore } from './github/secrets.js'
+import { describe, UserError } from './errors.js'
+import type { SealedSecret, SecretStore } from './github/secrets.js'
 import type { Config } from './inputs.js'
-import type { CredentialKind, Issued, Issuer } from './issuers/issuer.js'
+import type { CredentialKind, CurrentCredential, Issued, Issuer } from './issuers/issuer.js'
 import { readKubeconfig, readKubeContext, renderKubeconfig, sensitiveValues as kubeSecrets, type KubeContext, type Kubeconfig } from './kubeconfig.js'
 import { inspectCertificate } from './pki/inspect.js'
 import type { Credential } from './pki/issue.js'
 import { kubernetesAdminProfile, talosClientProfile, type CertificateProfile } from './pki/profile.js'
 import { verifyCredential } from './pki/verify.js'
 import { plan, renewalWindowMs, type Decision } from './plan.js'
+import type { ProofTarget } from './prove/index.js'
 import { annotationsOf, headline, outputsOf, reachesFailOn, summaryOf, type Renewal, type RunResult } from './report.js'
 import { readContext, readTalosconfig, renderTalosconfig, sensitiveValues, type TalosContext, type Talosconfig } from './talosconfig.js'
 
@@ -57,15 +58,19 @@ interface CredentialPass {
   secretName: string
   profile: CertificateProfile
   ttl: { ms: number; input: string; given: boolean }
-  current: { name: string; caPem?: string; crtPem?: string } | undefined
+  current: CurrentCredential | undefined
   render(issued: Issued): string
+  /** Where the rendered file's credential can be proven: its context's endpoints, or its server. */
+  proofTarget(text: string): ProofTarget
 }
 
-/** A credential issued, verified and rendered, waiting to be written. */
+/** A credential issued, verified and rendered, waiting to be proven and written. */
 interface Prepared {
   kind: CredentialKind
   secretName: string
   text: string
+  credential: Credential
+  proofTarget: ProofTarget
   renewal: Renewal
 }
 
@@ -110,11 +115,12 @@ export async function main(config: Config, deps: Deps): Promise<RunResult> {
     })
     const prepared: Prepared[] = []
     for (const pass of passes) prepared.push(await prepare(pass, issuer, config, deps, now))
-    await writeSecrets(config, deps, prepared)
+    for (const item of prepared) await proveOne(item, config, deps)
     for (const { kind, renewal } of prepared) {
       if (kind === 'talosconfig') result.renewal = renewal
       else if (result.kube) result.kube.renewal = renewal
     }
+    await writeSecrets(prepared, result, config, deps)
   }
   await publish(result, config, deps)
   return result
@@ -156,9 +162,10 @@ function talosconfigPass(config: Config, talos: TalosState, current: TalosContex
     secretName: config.secretName,
     profile: talosClientProfile(config.roles),
     ttl: { ms: config.ttlMs, input: 'ttl', given: true },
-    current: current && { name: current.name, caPem: current.caPem, crtPem: current.crtPem },
+    current: current && { name: `talosconfig context '${current.name}'`, caPem: current.caPem, crtPem: current.crtPem, caField: `contexts.${current.name}.ca` },
     render: ({ credential }) =>
-      renderTalosconfig(talos.talosconfig, { name: talos.contextName, endpoints: config.endpoints, nodes: config.nodes, credential })
+      renderTalosconfig(talos.talosconfig, { name: talos.contextName, endpoints: config.endpoints, nodes: config.nodes, credential }),
+    proofTarget: (text) => ({ kind: 'talosconfig', context: talos.contextName, endpoints: readContext(readTalosconfig(text), talos.contextName).endpoints })
   }
 }
 
@@ -169,7 +176,12 @@ function kubeconfigPass(config: Config, kube: KubeState, secretName: string, tal
     secretName,
     profile: kubernetesAdminProfile(),
     ttl: { ms: config.kube.ttlMs, input: 'kubeconfig-ttl', given: config.kube.ttlGiven },
-    current: kube.context && { name: kube.context.name, caPem: kube.context.caPem, crtPem: kube.context.crtPem },
+    current: kube.context && {
+      name: `kubeconfig context '${kube.context.name}'`,
+      caPem: kube.context.caPem,
+      crtPem: kube.context.crtPem,
+      caField: `clusters.${kube.context.clusterName}.cluster.certificate-authority-data`
+    },
     render(issued) {
       const server = endpoint ?? kube.context?.server ?? issued.server
       if (!server && !issued.document) {
@@ -185,13 +197,18 @@ function kubeconfigPass(config: Config, kube: KubeState, secretName: string, tal
         credential: issued.credential,
         document: issued.document
       })
+    },
+    proofTarget(text) {
+      const written = readKubeconfig(text)
+      const context = readKubeContext(written, written.currentContext ?? '')
+      return { kind: 'kubeconfig', context: context.name, server: context.server ?? '' }
     }
   }
 }
 
 /** Issue, verify and render one credential, and leave the file for later steps. */
 async function prepare(pass: CredentialPass, issuer: Issuer, config: Config, deps: Deps, now: Date): Promise<Prepared> {
-  const issued = await issuer.issue({ kind: pass.kind, profile: pass.profile, ttlMs: pass.ttl.ms, ttlInput: pass.ttl.input, ttlGiven: pass.ttl.given, now, current: pass.current })
+  const issued = await issuer.issue({ kind: pass.kind, profile: pass.profile, ttlMs: pass.ttl.ms, ttlInput: pass.ttl.input, ttlGiven: pass.ttl.given, now, current: pass.current, allowCaChange: config.allowCaChange })
   maskCredential(issued.credential, deps)
   for (const note of issued.notes) deps[note.level](note.message)
   const problems = verifyCredential(issued.credential, { profile: pass.profile, notAfter: issued.expectedNotAfter, now, skewToleranceMs: issued.clockToleranceMs })
@@ -205,7 +222,18 @@ async function prepare(pass: CredentialPass, issuer: Issuer, config: Config, dep
   const text = pass.render(issued)
   const path = await deps.saveFile(pass.kind, text)
   const renewal: Renewal = { through: issued.through, roles: pass.profile.organizations, notAfter: certificate.notAfter, caNotAfter: issued.caNotAfter, path, scope: '', secretUpdated: false }
-  return { kind: pass.kind, secretName: pass.secretName, text, renewal }
+  return { kind: pass.kind, secretName: pass.secretName, text, credential: issued.credential, proofTarget: pass.proofTarget(text), renewal }
+}
+
+/** The new credential against the live cluster, as verify-connection says; a refusal throws. */
+async function proveOne(item: Prepared, config: Config, deps: Deps): Promise<void> {
+  if (config.verifyConnection === 'never') return
+  const { prove } = await import('./prove/index.js')
+  const proof = await prove(item.proofTarget, item.credential, config.verifyConnection)
+  if (!proof) return
+  item.renewal.connectionVerified = proof.verified
+  if (proof.verified) deps.info(proof.message)
+  else deps.notice(proof.message)
 }
 
 /** The new certificate and key, base64 as the configs hold them, and the key's PEM lines. */
@@ -214,12 +242,40 @@ function maskCredential(credential: Credential, deps: Deps): void {
   pemBodyLines(credential.keyPem).forEach((line) => deps.mask(line))
 }
 
-async function writeSecrets(config: Config, deps: Deps, prepared: Prepared[]): Promise<void> {
+/**
+ * Seals every value first (sizes, the scope, its public key): a failure there changes nothing.
+ * Then writes them in turn. If a later write fails after an earlier one succeeded, the
+ * outputs and the summary still say exactly which secret changed, and so does the error.
+ */
+async function writeSecrets(prepared: Prepared[], result: RunResult, config: Config, deps: Deps): Promise<void> {
   const store = await deps.openSecretStore(config)
+  const sealed: SealedSecret[] = []
   for (const { secretName, text, renewal } of prepared) {
-    renewal.secretUpdated = await store.put(secretName, text, { dryRun: config.dryRun })
-    renewal.scope = store.scope
+    const secret = await store.seal(secretName, text)
+    renewal.scope = secret.scope
+    sealed.push(secret)
   }
+  if (config.dryRun) return
+  for (const [index, secret] of sealed.entries()) {
+    const { renewal } = prepared[index] as Prepared
+    try {
+      await store.write(secret)
+      renewal.secretUpdated = true
+    } catch (error) {
+      renewal.writeFailed = describe(error)
+      await publish(result, config, deps)
+      throw partialFailure(prepared, error)
+    }
+  }
+}
+
+/** The one error line of a failed write: which secrets changed before it, and which did not. */
+function partialFailure(prepared: Prepared[], error: unknown): unknown {
+  const written = prepared.filter(({ renewal }) => renewal.secretUpdated).map(({ secretName }) => secretName)
+  if (written.length === 0) return error
+  const notWritten = prepared.filter(({ renewal }) => !renewal.secretUpdated).map(({ secretName }) => secretName)
+  const was = (names: string[]) => `${names.join(' and ')} ${names.length === 1 ? 'was' : 'were'}`
+  return new UserError(`${was(written)} written; ${was(notWritten)} not: ${describe(error)}`, error instanceof UserError ? error.input : 'github-token', { cause: error })
 }
 
 async function publish(result: RunResult, config: Config, deps: Deps): Promise<void> {

@@ -17,6 +17,10 @@ export interface Renewal {
   /** Where the secret went, or would have gone: `repository owner/name`. */
   scope: string
   secretUpdated: boolean
+  /** Proven against the live cluster (true), not reachable (false), or not tried (undefined). */
+  connectionVerified?: boolean
+  /** Why writing its secret failed, when it did. */
+  writeFailed?: string
 }
 
 /** What one run found and did: the single source of outputs, annotations and summary. */
@@ -101,9 +105,16 @@ export function outputsOf(result: RunResult): Record<string, string> {
     'secret-updated': String(result.renewal?.secretUpdated ?? false),
     'talosconfig-path': result.renewal?.path ?? '',
     'ca-expires-at': caNotAfter?.toISOString() ?? '',
+    'connection-verified': connectionVerified(result),
     report: JSON.stringify(allReports(result).map((report) => reportEntry(result, report))),
     ...kubeOutputs(result.kube)
   }
+}
+
+/** true when every renewed credential was proven, false when one could not be, empty when none was tried. */
+function connectionVerified(result: RunResult): string {
+  const tried = [result.renewal, result.kube?.renewal].filter((renewal) => renewal?.connectionVerified !== undefined)
+  return tried.length === 0 ? '' : String(tried.every((renewal) => renewal?.connectionVerified))
 }
 
 /** Empty, all four, when no kubeconfig is involved: `false` would claim one was looked at. */
@@ -173,9 +184,7 @@ function kubeLine(result: RunResult, kube: KubeResult): string {
     return `Kubeconfig: nothing renewed, ${context} is not due (${kube.decision.reason}).`
   }
   const issued = `Kubeconfig: renewed ${context} (${kube.decision.reason}) ${throughWords(renewal)}; the new certificate expires ${renewal.notAfter.toISOString().replace('.000Z', 'Z')}`
-  return renewal.secretUpdated
-    ? `${issued}; written to secret \`${kube.secretName}\` in ${renewal.scope}.`
-    : `${issued}; dry run, nothing written (it would go to secret \`${kube.secretName}\` in ${renewal.scope}).`
+  return `${issued}${proofWords(renewal)}; ${storedWords(renewal, kube.secretName ?? '')}`
 }
 
 function renewalLine(result: RunResult): string {
@@ -185,12 +194,23 @@ function renewalLine(result: RunResult): string {
     return result.mode === 'check' ? 'Nothing renewed: this run only checks.' : `Nothing renewed: ${context} is not due (${result.decision.reason}).`
   }
   const issued = `Renewed ${context} (${result.decision.reason}) ${throughWords(renewal)}: the new certificate for ${renewal.roles.map((role) => `\`${role}\``).join(', ')} expires ${renewal.notAfter.toISOString().replace('.000Z', 'Z')}`
-  return renewal.secretUpdated
-    ? `${issued}; written to secret \`${result.secretName}\` in ${renewal.scope}.`
-    : `${issued}; dry run, nothing written (it would go to secret \`${result.secretName}\` in ${renewal.scope}).`
+  return `${issued}${proofWords(renewal)}; ${storedWords(renewal, result.secretName)}`
 }
 
 /** "through the Talos API", "with the CA key of `secrets-bundle`". */
 function throughWords(renewal: Renewal): string {
   return renewal.through === 'talos-api' ? 'through the Talos API' : `with the CA key of \`${renewal.through}\``
+}
+
+/** "; proven against the cluster", or why not. */
+function proofWords(renewal: Renewal): string {
+  if (renewal.connectionVerified === undefined) return ''
+  return renewal.connectionVerified ? '; proven against the cluster' : '; not proven (the cluster could not be reached)'
+}
+
+/** Where the secret went, or would have gone, or why it did not. */
+function storedWords(renewal: Renewal, secretName: string): string {
+  if (renewal.secretUpdated) return `written to secret \`${secretName}\` in ${renewal.scope}.`
+  if (renewal.writeFailed) return `**not written**: writing secret \`${secretName}\` in ${renewal.scope} failed (${renewal.writeFailed}).`
+  return `dry run, nothing written (it would go to secret \`${secretName}\` in ${renewal.scope}).`
 }

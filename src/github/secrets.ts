@@ -6,15 +6,31 @@ import { sealSecret } from './seal.js'
 /** GitHub refuses secret values over 48 KB. */
 export const MAX_SECRET_BYTES = 48 * 1024
 
-/** Where secrets are written: one scope, a repository, an environment or an organization. */
-export interface SecretStore {
-  /** Where the secret goes, in words, for the log and the summary. */
+/** A value sealed for one secret, ready to write: everything that can fail before a write is done. */
+export interface SealedSecret {
+  name: string
+  /** Where it goes, in words: `organization acme (visibility selected, 2 repositories)`. */
   scope: string
-  /**
-   * Seals `value` with the scope's public key and stores it; with `dryRun`, fetches the key
-   * and seals (so the token and the size are proven) but writes nothing. Returns whether it wrote.
-   */
-  put(name: string, value: string, options: { dryRun: boolean }): Promise<boolean>
+  /** The plain value, kept in memory only, to seal again if the key was rotated meanwhile. */
+  value: string
+  sealed: string
+  keyId: string
+  /** What the write needs beside the value (an organization secret's visibility). */
+  access: Access
+}
+
+/**
+ * Where secrets are written: one scope, a repository, an environment or an organization.
+ * Sealing and writing are apart so that every value is checked and sealed before the first
+ * write: a run that fails then has changed nothing.
+ */
+export interface SecretStore {
+  /** Where the secrets go, in words, for the log and the summary. */
+  scope: string
+  /** Checks the size, reads the scope's public key and seals the value; writes nothing. */
+  seal(name: string, value: string): Promise<SealedSecret>
+  /** Writes a sealed value; a key rotated since sealing is fetched again and the value resealed once. */
+  write(secret: SealedSecret): Promise<void>
 }
 
 interface PublicKey {
@@ -22,13 +38,16 @@ interface PublicKey {
   key_id: string
 }
 
+/** What an organization secret is written with; nothing for the other scopes. */
+type Access = { visibility: Visibility; repositoryIds?: number[] } | undefined
+
 /** What differs between scopes: the key and write requests, and what an organization adds. */
 interface ScopeApi {
   hints: ScopeHints
   getKey(signal: AbortSignal): Promise<PublicKey>
-  /** Work to do before sealing (an organization's visibility); returns the scope's description. */
-  prepare(name: string): Promise<string>
-  write(name: string, sealed: string, keyId: string, signal: AbortSignal): Promise<unknown>
+  /** Work to do before sealing (an organization's visibility): the access and the scope's description. */
+  prepare(name: string): Promise<{ access: Access; scope: string }>
+  write(name: string, sealed: string, keyId: string, access: Access, signal: AbortSignal): Promise<unknown>
 }
 
 const REPOSITORY_PERMISSION =
@@ -38,31 +57,28 @@ export function secretStore(target: SecretTarget, options: ClientOptions): Secre
   const hints = hintsFor(target)
   const client = makeClient(options, hints)
   const api = scopeApi(target, client, hints)
-  let scope = hints.name
+  const readKey = () => client.call(`read the Actions public key of the ${hints.name}`, (signal) => api.getKey(signal))
   return {
-    get scope() {
-      return scope
-    },
-    async put(name, value, { dryRun }) {
+    scope: hints.name,
+    async seal(name, value) {
       if (Buffer.byteLength(value) > MAX_SECRET_BYTES) {
         throw new UserError(`The new value of secret ${name} is ${Buffer.byteLength(value)} bytes; GitHub secrets hold at most ${MAX_SECRET_BYTES}.`)
       }
-      scope = await api.prepare(name)
-      const readKey = () => client.call(`read the Actions public key of the ${hints.name}`, (signal) => api.getKey(signal))
-      let key = await readKey()
-      let sealed = await sealSecret(value, key.key)
-      if (dryRun) return false
-      const write = () => client.call(`write secret ${name} to the ${hints.name}`, (signal) => api.write(name, sealed, key.key_id, signal))
+      const { access, scope } = await api.prepare(name)
+      const key = await readKey()
+      return { name, scope, value, sealed: await sealSecret(value, key.key), keyId: key.key_id, access }
+    },
+    async write(secret) {
+      const write = (sealed: string, keyId: string) =>
+        client.call(`write secret ${secret.name} to the ${hints.name}`, (signal) => api.write(secret.name, sealed, keyId, secret.access, signal))
       try {
-        await write()
+        await write(secret.sealed, secret.keyId)
       } catch (error) {
         // A 422 here means the key was rotated between reading and writing: seal again, once.
         if (!(error instanceof ApiError) || error.status !== 422) throw error
-        key = await readKey()
-        sealed = await sealSecret(value, key.key)
-        await write()
+        const key = await readKey()
+        await write(await sealSecret(secret.value, key.key), key.key_id)
       }
-      return true
     }
   }
 }
@@ -89,14 +105,15 @@ function hintsFor(target: SecretTarget): ScopeHints {
 function scopeApi(target: SecretTarget, client: Client, hints: ScopeHints): ScopeApi {
   const { octokit } = client
   const withSignal = (signal: AbortSignal) => ({ request: { signal } })
+  const plain = async () => ({ access: undefined, scope: hints.name })
   switch (target.kind) {
     case 'repository': {
       const { owner, repo } = target.repository
       return {
         hints,
-        prepare: async () => hints.name,
+        prepare: plain,
         getKey: async (signal) => (await octokit.rest.actions.getRepoPublicKey({ owner, repo, ...withSignal(signal) })).data,
-        write: (secret_name, encrypted_value, key_id, signal) =>
+        write: (secret_name, encrypted_value, key_id, _access, signal) =>
           octokit.rest.actions.createOrUpdateRepoSecret({ owner, repo, secret_name, encrypted_value, key_id, ...withSignal(signal) })
       }
     }
@@ -105,33 +122,34 @@ function scopeApi(target: SecretTarget, client: Client, hints: ScopeHints): Scop
       const environment_name = target.environment
       return {
         hints,
-        prepare: async () => hints.name,
+        prepare: plain,
         getKey: async (signal) => (await octokit.rest.actions.getEnvironmentPublicKey({ owner, repo, environment_name, ...withSignal(signal) })).data,
-        write: (secret_name, encrypted_value, key_id, signal) =>
+        write: (secret_name, encrypted_value, key_id, _access, signal) =>
           octokit.rest.actions.createOrUpdateEnvironmentSecret({ owner, repo, environment_name, secret_name, encrypted_value, key_id, ...withSignal(signal) })
       }
     }
     case 'organization': {
       const org = target.organization
-      let access: { visibility: Visibility; repositoryIds?: number[] } = { visibility: 'private' }
       return {
         hints,
         async prepare(name) {
-          access = await organizationAccess(target, name, client)
+          const access = await organizationAccess(target, name, client)
           const count = access.repositoryIds ? `, ${access.repositoryIds.length} ${access.repositoryIds.length === 1 ? 'repository' : 'repositories'}` : ''
-          return `${hints.name} (visibility ${access.visibility}${count})`
+          return { access, scope: `${hints.name} (visibility ${access.visibility}${count})` }
         },
         getKey: async (signal) => (await octokit.rest.actions.getOrgPublicKey({ org, ...withSignal(signal) })).data,
-        write: (secret_name, encrypted_value, key_id, signal) =>
-          octokit.rest.actions.createOrUpdateOrgSecret({
+        write: (secret_name, encrypted_value, key_id, access, signal) => {
+          const visibility = access?.visibility ?? 'private'
+          return octokit.rest.actions.createOrUpdateOrgSecret({
             org,
             secret_name,
             encrypted_value,
             key_id,
-            visibility: access.visibility,
-            ...(access.visibility === 'selected' ? { selected_repository_ids: access.repositoryIds ?? [] } : {}),
+            visibility,
+            ...(visibility === 'selected' ? { selected_repository_ids: access?.repositoryIds ?? [] } : {}),
             ...withSignal(signal)
           })
+        }
       }
     }
   }

@@ -17,8 +17,20 @@ export interface IssueRequest {
   ttlInput: string
   ttlGiven: boolean
   now: Date
-  /** The credential being replaced, when there is one: its name, CA and certificate. */
-  current?: { name: string; caPem?: string; crtPem?: string }
+  /** The credential being replaced, when there is one. */
+  current?: CurrentCredential
+  /** Whether a CA other than the one the current credential trusts may sign (a CA rotation). */
+  allowCaChange: boolean
+}
+
+/** What the credential being replaced trusts and carries, and where, for messages. */
+export interface CurrentCredential {
+  /** `talosconfig context 'prod'`, `kubeconfig context 'admin@lab'`. */
+  name: string
+  caPem?: string
+  crtPem?: string
+  /** Where its CA sits: `contexts.prod.ca`. */
+  caField: string
 }
 
 /** Something the person running the workflow should read: why a way was taken, what changed. */

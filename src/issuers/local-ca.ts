@@ -1,9 +1,11 @@
 // The CA key at hand, from secrets-bundle or machine-config: signs exactly as Talos does. The
 // source is read and decrypted only when this issuer is first asked for a credential.
+import { X509Certificate } from 'node:crypto'
+import { UserError } from '../errors.js'
 import { loadLocalCa } from '../pki/ca.js'
-import { issuedBy, sameCertificate } from '../pki/inspect.js'
+import { certificatesIn, describeCa, issuedBy, trusts } from '../pki/inspect.js'
 import { localCaIssuer } from '../pki/issue.js'
-import type { OpenedSource, SourceCa } from '../sources/index.js'
+import type { OpenedSource } from '../sources/index.js'
 import type { Issued, Issuer, IssueRequest, Note } from './issuer.js'
 import { plannedNotAfter } from './lifetime.js'
 
@@ -20,39 +22,54 @@ export class LocalCaIssuer implements Issuer {
     this.opened ??= this.open()
     const source = await this.opened
     const { ca, origin, acceptedPems } = request.kind === 'talosconfig' ? source.os : source.k8s()
-    const issuer = localCaIssuer(loadLocalCa(ca.crtPem, ca.keyPem, origin, request.now), origin)
+    const loaded = loadLocalCa(ca.crtPem, ca.keyPem, origin, request.now)
+    // Before anything is signed: the CA must be the one the current credential's cluster uses.
+    const trust = trustFor(request, loaded.certificate, { input: this.input, path: origin.path, caPem: [ca.crtPem, ...acceptedPems].join('') })
+    const issuer = localCaIssuer(loaded, origin)
     const notAfter = plannedNotAfter(request, issuer.caNotAfter)
     const credential = await issuer.issue({ profile: request.profile, ttlMs: request.ttlMs, now: request.now })
     return {
-      // What Talos writes: the issuing CA, then every CA the cluster still accepts.
-      credential: { ...credential, caPem: [credential.caPem, ...acceptedPems].join('') },
+      credential: { ...credential, caPem: trust.caPem },
       through: this.input,
       caNotAfter: issuer.caNotAfter,
       expectedNotAfter: notAfter,
       clockToleranceMs: 1000,
       clusterName: source.clusterName,
       server: source.kubernetesEndpoint,
-      notes: request.kind === 'talosconfig' ? caWarnings(request, source.os) : []
+      notes: trust.notes
     }
   }
 }
 
-/** A talosconfig that does not belong to the source's cluster is worth saying plainly. */
-function caWarnings({ current }: IssueRequest, os: SourceCa): Note[] {
-  if (!current) return []
-  const { input, path } = os.origin
-  const notes: Note[] = []
-  if (current.caPem && !sameCertificate(current.caPem, os.ca.crtPem)) {
-    notes.push({
-      level: 'warning',
-      message: `The ca of talosconfig context '${current.name}' is not the Talos API CA of input '${input}' (${path}.crt); a renewed talosconfig carries the CA of '${input}'.`
-    })
+/**
+ * What the new file trusts. When the current credential trusts the signing CA (any of the CAs
+ * in its `ca` or certificate-authority-data; or, with none there, the CA that issued its
+ * certificate), its trust list is kept as it is. A different CA is a bundle of another cluster
+ * or a CA rotation: refused, unless allow-ca-change lets the signing CA (and the CAs the source
+ * accepts) replace it once.
+ */
+function trustFor(request: IssueRequest, signing: X509Certificate, source: { input: string; path: string; caPem: string }): { caPem: string; notes: Note[] } {
+  const { current } = request
+  if (!current || (!current.caPem && !current.crtPem)) return { caPem: source.caPem, notes: [] }
+  const trusted = current.caPem ? certificatesIn(current.caPem) : []
+  const matches = trusted.length > 0 ? trusts(current.caPem ?? '', signing) : issuedBy(current.crtPem ?? '', signing.toString())
+  if (matches) return { caPem: current.caPem ?? source.caPem, notes: [] }
+  const theirs = trusted.length > 0 ? `${current.caField}: ${trusted.map(describeCa).join('; ')}` : `its certificate's issuer: ${issuerName(current.crtPem)}`
+  const signer = `${source.path} of input '${source.input}' (${describeCa(signing)})`
+  if (!request.allowCaChange) {
+    throw new UserError(
+      `The CA that would sign the new ${request.kind} certificate, ${signer}, is not a CA that ${current.name} trusts or was issued by (${theirs}). Either '${source.input}' belongs to another cluster, or the CA was rotated (talosctl rotate-ca) and the new CA has not reached '${source.input}' yet, or it has and this ${request.kind} is older. Nothing was written. Check which CA the cluster uses now; if the rotation is yours, set 'allow-ca-change: true' to renew once with the new CA.`,
+      'allow-ca-change'
+    )
   }
-  if (current.crtPem && !issuedBy(current.crtPem, os.ca.crtPem)) {
-    notes.push({
-      level: 'warning',
-      message: `The client certificate of talosconfig context '${current.name}' was not issued by the CA of input '${input}': check that '${input}' belongs to this cluster.`
-    })
+  const message = `allow-ca-change: the new ${request.kind} of ${current.name} trusts ${signer}, in place of ${theirs}. Clients that keep the old file work only while the cluster still accepts the old CA.`
+  return { caPem: source.caPem, notes: [{ level: 'warning', message }] }
+}
+
+function issuerName(crtPem: string | undefined): string {
+  try {
+    return new X509Certificate(crtPem ?? '').issuer.split('\n').join(', ')
+  } catch {
+    return 'unreadable'
   }
-  return notes
 }

@@ -3,7 +3,7 @@
 // The CA keys never leave the cluster. The gRPC client is loaded only when a call is made.
 import { X509Certificate } from 'node:crypto'
 import { UserError } from '../errors.js'
-import { inspectCertificate } from '../pki/inspect.js'
+import { inspectCertificate, sameCertificates } from '../pki/inspect.js'
 import { readKubeconfig, readKubeContext } from '../kubeconfig.js'
 import type { ApiCredentials } from '../talos-api/client.js'
 import { NODE_CLOCK_TOLERANCE_MS, type Issued, type Issuer, type IssueRequest, type Note } from './issuer.js'
@@ -54,7 +54,7 @@ export class TalosApiIssuer implements Issuer {
     // After a CA rotation the node's CA is the cluster's current one: carry it, or the new
     // talosconfig could not verify its nodes.
     const caPem = answer.caPem.includes('-----BEGIN CERTIFICATE-----') ? answer.caPem : credentials.caPem
-    if (caPem !== credentials.caPem && !sameCertificates(caPem, credentials.caPem)) {
+    if (!sameCertificates(caPem, credentials.caPem)) {
       notes.push({ level: 'notice', message: `The Talos API answered with a ca other than talosconfig context '${credentials.context}' holds (a CA rotation); the renewed talosconfig carries the node's.` })
     }
     return { credential: { ...answer, caPem }, through: 'talos-api', caNotAfter: caExpiry(caPem), expectedNotAfter: notAfter, clockToleranceMs: NODE_CLOCK_TOLERANCE_MS, notes }
@@ -100,13 +100,3 @@ function readNodeKubeconfig(text: string) {
 }
 
 const caExpiry = (caPem: string): Date => new Date(new X509Certificate(caPem).validTo)
-
-/** Whether two PEM texts hold the same certificates in the same order, whatever their layout. */
-function sameCertificates(a: string, b: string): boolean {
-  const ders = (pem: string) => [...pem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)].map((m) => new X509Certificate(m[0]).raw.toString('base64')).join()
-  try {
-    return ders(a) === ders(b)
-  } catch {
-    return false
-  }
-}

@@ -35,15 +35,45 @@ export function inspectCertificate(crtPem: string): CertificateInfo | undefined 
   }
 }
 
-/** Whether `caPem` issued `crtPem`: names chain and the signature verifies. */
-export function issuedBy(crtPem: string, caPem: string): boolean {
+/**
+ * Every certificate in a PEM text: a talosconfig's `ca` or a kubeconfig's
+ * certificate-authority-data may hold several (the issuing CA and the accepted ones, during a
+ * CA rotation). Blocks that do not parse are left out.
+ */
+export function certificatesIn(pem: string): X509Certificate[] {
+  return [...pem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)].flatMap((match) => {
+    try {
+      return [new X509Certificate(match[0])]
+    } catch {
+      return []
+    }
+  })
+}
+
+/** The certificate among `caPem`'s that issued `crtPem` (names chain, signature verifies). */
+export function issuerAmong(crtPem: string, caPem: string): X509Certificate | undefined {
   try {
     const certificate = new X509Certificate(crtPem)
-    const ca = new X509Certificate(caPem)
-    return certificate.checkIssued(ca) && certificate.verify(ca.publicKey)
+    return certificatesIn(caPem).find((ca) => certificate.checkIssued(ca) && certificate.verify(ca.publicKey))
   } catch {
-    return false
+    return undefined
   }
+}
+
+/** Whether any certificate of `caPem` issued `crtPem`. */
+export function issuedBy(crtPem: string, caPem: string): boolean {
+  return issuerAmong(crtPem, caPem) !== undefined
+}
+
+/** Whether the certificate is among those of a PEM text. */
+export function trusts(caPem: string, certificate: X509Certificate): boolean {
+  return certificatesIn(caPem).some((ca) => ca.raw.equals(certificate.raw))
+}
+
+/** A CA as a person can tell it apart: subject, expiry and SHA-256 fingerprint. */
+export function describeCa(ca: X509Certificate): string {
+  const subject = ca.subject.split('\n').join(', ') || '(empty subject)'
+  return `${subject}, expires ${new Date(ca.validTo).toISOString().slice(0, 10)}, SHA-256 ${ca.fingerprint256}`
 }
 
 /**
@@ -60,11 +90,9 @@ function subjectAttributes(subject: string): Array<[string, string]> {
     })
 }
 
-/** Whether two PEM texts hold the same certificate, whatever their line layout. */
-export function sameCertificate(a: string, b: string): boolean {
-  try {
-    return new X509Certificate(a).raw.equals(new X509Certificate(b).raw)
-  } catch {
-    return false
-  }
+/** Whether two PEM texts hold the same certificates in the same order, whatever their layout. */
+export function sameCertificates(a: string, b: string): boolean {
+  const ders = (pem: string) => certificatesIn(pem).map((certificate) => certificate.raw.toString('base64'))
+  const [first, second] = [ders(a), ders(b)]
+  return first.length > 0 && first.join() === second.join()
 }

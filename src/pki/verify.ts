@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto'
-import { inspectCertificate, OID_CLIENT_AUTH } from './inspect.js'
+import { inspectCertificate, issuerAmong, OID_CLIENT_AUTH } from './inspect.js'
 import { readPrivateKeyPem } from './keys.js'
 import type { Credential } from './issue.js'
 import type { CertificateProfile } from './profile.js'
@@ -14,7 +14,7 @@ export interface Expectation {
 }
 
 /**
- * Checks a new credential before it leaves the process: it chains to the CA, the key is its
+ * Checks a new credential before it leaves the process: it chains to a CA its file trusts, the key is its
  * key, it is valid now until the asked-for time, and its subject and usages are the profile's.
  * Returns the problems found, in words; an empty list means it is sound.
  */
@@ -23,8 +23,9 @@ export function verifyCredential(credential: Credential, expected: Expectation):
   const info = inspectCertificate(credential.crtPem)
   if (!info) return ['the new certificate does not parse']
   const certificate = new X509Certificate(credential.crtPem)
-  const ca = new X509Certificate(credential.caPem)
-  if (!certificate.checkIssued(ca) || !certificate.verify(ca.publicKey)) problems.push('it does not chain to the CA')
+  // The file's own trust list (one CA, or several during a rotation) must hold its issuer.
+  const ca = issuerAmong(credential.crtPem, credential.caPem)
+  if (!ca) problems.push('it does not chain to a CA its file trusts')
   const key = readPrivateKeyPem(credential.keyPem)
   if (!key || !certificate.checkPrivateKey(key)) {
     problems.push('its private key does not match it')
@@ -36,7 +37,7 @@ export function verifyCredential(credential: Credential, expected: Expectation):
     problems.push(`it expires at ${info.notAfter.toISOString()}, not ${expected.notAfter.toISOString()}`)
   }
   if (!expected.notAfter && info.notAfter <= expected.now) problems.push(`it expired at ${info.notAfter.toISOString()}`)
-  if (info.notAfter > new Date(ca.validTo)) problems.push('it outlives its CA')
+  if (ca && info.notAfter > new Date(ca.validTo)) problems.push('it outlives its CA')
   if (info.extendedKeyUsages.join() !== OID_CLIENT_AUTH) problems.push('its extended key usage is not exactly clientAuth')
   if (info.organizations.join() !== expected.profile.organizations.join()) problems.push('its roles are not the ones asked for')
   if (info.commonName !== expected.profile.commonName) problems.push('its common name is not the one asked for')

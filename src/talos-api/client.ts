@@ -4,9 +4,11 @@
 import * as grpc from '@grpc/grpc-js'
 import { UserError } from '../errors.js'
 import { readPrivateKeyPem } from '../pki/keys.js'
-import { decodeData, decodeResponse, encodeRequest, type GenerateRequest } from './codec.js'
+import { decodeData, decodeResponse, decodeVersion, encodeRequest, type GenerateRequest, type NodeVersion } from './codec.js'
+import { codeInText, unreachableReason } from '../tls-failure.js'
 import { Unreachable } from './errors.js'
 import { fileFromTarGz } from './tar.js'
+import { probeTls } from './tls-probe.js'
 
 export const APID_PORT = 50000
 const SERVICE = '/machine.MachineService/'
@@ -90,17 +92,31 @@ export function kubeconfig(credentials: ApiCredentials, bounds = DEFAULT_BOUNDS)
   })
 }
 
+/** Calls Version on the endpoints in turn, until one answers: proof that the credential works. */
+export function version(credentials: ApiCredentials, bounds: Bounds): Promise<NodeVersion & { target: string }> {
+  return callEndpoints(credentials, 'Version', bounds, (client, deadline, target) => {
+    return new Promise((resolve, reject) => {
+      client.makeUnaryRequest(SERVICE + 'Version', () => Buffer.alloc(0), decodeVersion, {}, new grpc.Metadata(), { deadline }, (error, response) => {
+        if (error) return reject(error)
+        resolve({ target, ...(response?.[0] ?? { hostname: '', tag: '' }) })
+      })
+    })
+  })
+}
+
 /** An error the node reported in its answer rather than as a gRPC status. */
 const nodeError = (details: string) => Object.assign(new Error(details), { code: grpc.status.INTERNAL, details })
 
 /**
  * Tries each endpoint in turn within the bounds. An endpoint that cannot be reached is skipped;
- * any answer that refuses is final. When none answered, the error is Unreachable.
+ * any answer that refuses is final, and so is a node that refuses the certificate. When none
+ * answered, the error is Unreachable.
  */
-async function callEndpoints<T>(credentials: ApiCredentials, method: string, bounds: Bounds, call: (client: grpc.Client, deadline: Date) => Promise<T>): Promise<T> {
+async function callEndpoints<T>(credentials: ApiCredentials, method: string, bounds: Bounds, call: (client: grpc.Client, deadline: Date, target: string) => Promise<T>): Promise<T> {
   const key = readPrivateKeyPem(credentials.keyPem)
   if (!key) throw new UserError(`contexts.${credentials.context}.key in input 'talosconfig' is not a private key Talos writes.`, 'talosconfig')
-  const tls = grpc.credentials.createSsl(Buffer.from(credentials.caPem), Buffer.from(key.export({ format: 'pem', type: 'pkcs8' })), Buffer.from(credentials.crtPem))
+  const keyPem = key.export({ format: 'pem', type: 'pkcs8' }).toString()
+  const tls = grpc.credentials.createSsl(Buffer.from(credentials.caPem), Buffer.from(keyPem), Buffer.from(credentials.crtPem))
   const started = Date.now()
   const failures: string[] = []
   for (const endpoint of credentials.endpoints) {
@@ -110,11 +126,22 @@ async function callEndpoints<T>(credentials: ApiCredentials, method: string, bou
     const timeoutMs = Math.min(bounds.attemptMs, left)
     const client = new grpc.Client(target, tls)
     try {
-      return await call(client, new Date(Date.now() + timeoutMs))
+      return await call(client, new Date(Date.now() + timeoutMs), target)
     } catch (error) {
       const status = error as grpc.ServiceError
-      if (!unreachable(status)) throw refusal(status, target, credentials.context, method)
-      failures.push(`${target} (${status.code === grpc.status.DEADLINE_EXCEEDED ? `no answer within ${Math.round(timeoutMs / 1000)} s` : unavailableReason(status)})`)
+      if (status.code === grpc.status.DEADLINE_EXCEEDED) {
+        failures.push(`${target} (no answer within ${Math.round(timeoutMs / 1000)} s)`)
+        continue
+      }
+      if (status.code !== grpc.status.UNAVAILABLE) throw refusal(status, target, credentials.context, method)
+      // gRPC says "failed to connect" alike for a node out of reach and one that refused the
+      // certificate; a bare handshake tells them apart.
+      const code = codeInText(status.details ?? '')
+      // A reset may be a node that dropped the connection over the certificate: ask the probe.
+      const reason = code === 'ECONNRESET' || code === 'EPIPE' ? undefined : unreachableReason(code)
+      const verdict = reason ? { outcome: 'unreachable' as const, reason } : await probeTls(target, { ...credentials, keyPem }, Math.max(1000, Math.min(timeoutMs, bounds.totalMs - (Date.now() - started))))
+      if (verdict.outcome === 'rejected') throw new UserError(`${target} refused ${method} for talosconfig context '${credentials.context}': ${verdict.reason}. Check that the ca, crt and key belong to the cluster's current CA (after a CA rotation, the bundle or machine configuration must hold the new one).`, 'talosconfig')
+      failures.push(`${target} (${verdict.outcome === 'unreachable' ? verdict.reason : 'unavailable'})`)
     } finally {
       client.close()
     }
@@ -123,34 +150,6 @@ async function callEndpoints<T>(credentials: ApiCredentials, method: string, bou
     `No endpoint of talosconfig context '${credentials.context}' answered ${method}: ${failures.join('; ') || 'none tried within the time limit'}. The runner must reach a controlplane node on port ${APID_PORT} (self-hosted runner or VPN), or renew with 'secrets-bundle' or 'machine-config'.`,
     failures
   )
-}
-
-/**
- * Whether a failure means the node was not reached. gRPC reports a TLS handshake the node
- * broke off as UNAVAILABLE too; one about certificates is the node refusing this
- * talosconfig's certificate (or the runner refusing the node's), not a node out of reach.
- */
-function unreachable(error: grpc.ServiceError): boolean {
-  if (error.code === grpc.status.DEADLINE_EXCEEDED) return true
-  return error.code === grpc.status.UNAVAILABLE && !certificateProblem(error)
-}
-
-const certificateProblem = (error: grpc.ServiceError): boolean => /certificate|handshake|alert|self.signed|unable to verify|ssl/i.test(error.details ?? '')
-
-/** The connection failure in a few words, without the library's internals. */
-function unavailableReason(error: grpc.ServiceError): string {
-  const details = error.details ?? ''
-  const code = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN)\b/.exec(details)?.[1]
-  const words: Record<string, string> = {
-    ECONNREFUSED: 'connection refused',
-    ECONNRESET: 'connection reset',
-    ETIMEDOUT: 'connection timed out',
-    EHOSTUNREACH: 'host unreachable',
-    ENETUNREACH: 'network unreachable',
-    ENOTFOUND: 'name not found',
-    EAI_AGAIN: 'name lookup failed'
-  }
-  return code ? (words[code] as string) : 'unavailable'
 }
 
 /** A final answer from apid, in words that say what to do. */
@@ -165,9 +164,12 @@ function refusal(error: grpc.ServiceError, target: string, context: string, meth
       return new UserError(`${prefix}: ${error.details}. Check 'ttl' and 'roles'.`, 'ttl')
     case grpc.status.UNAUTHENTICATED:
       return new UserError(`${prefix}: the client certificate was not accepted. Renew with 'secrets-bundle' or 'machine-config'.`, 'talosconfig')
-    case grpc.status.UNAVAILABLE:
-      return new UserError(`${prefix}: the TLS handshake failed over a certificate (${error.details}). Check that the talosconfig's ca, crt and key belong to this cluster; after a CA rotation, renew with 'secrets-bundle' or 'machine-config'.`, 'talosconfig')
     default:
-      return new UserError(`${prefix}: ${grpc.status[error.code] ?? error.code} (${error.details}).`, 'talosconfig')
+      return new UserError(`${prefix}: ${grpc.status[error.code] ?? error.code}${error.details ? ` (${plainDetails(error.details)})` : ''}.`, 'talosconfig')
   }
+}
+
+/** gRPC's details without the library's own framing ("Resolution note: ", "Last error: "). */
+function plainDetails(details: string): string {
+  return details.replace(/\s*Resolution note:.*$/s, '').replace(/^No connection established\. Last error: (Error: )?/, '').trim()
 }

@@ -110,3 +110,23 @@ export function decodeResponse(buffer: Buffer): GeneratedConfiguration[] {
   }
   return messages
 }
+
+/** Who answered Version, and its Talos version tag. */
+export interface NodeVersion {
+  hostname: string
+  tag: string
+}
+
+export function decodeVersion(buffer: Buffer): NodeVersion[] {
+  const versions: NodeVersion[] = []
+  for (const message of fields(buffer)) {
+    if (message.number !== 1 || !message.bytes) continue
+    const version: NodeVersion = { hostname: '', tag: '' }
+    for (const { number, bytes } of fields(message.bytes)) {
+      if (number === 1 && bytes) version.hostname = decodeMetadata(bytes).hostname
+      if (number === 2 && bytes) for (const info of fields(bytes)) if (info.number === 1 && info.bytes) version.tag = info.bytes.toString('utf8')
+    }
+    versions.push(version)
+  }
+  return versions
+}

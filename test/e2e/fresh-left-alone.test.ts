@@ -26,6 +26,7 @@ for (const runtime of RUNTIMES) {
         'secret-updated': 'false',
         'talosconfig-path': '',
         'ca-expires-at': run.outputs['ca-expires-at'],
+        'connection-verified': '',
         report: run.outputs.report,
         'kubeconfig-status': '',
         'kubeconfig-expires-at': '',

@@ -1,5 +1,5 @@
-// A loopback stand-in for a Talos node's apid, serving GenerateClientConfiguration and
-// Kubeconfig from the proto subset in src/talos-api/machine.proto (through proto-loader,
+// A loopback stand-in for a Talos node's apid, serving GenerateClientConfiguration,
+// Kubeconfig and Version from the proto subset in src/talos-api/machine.proto (through proto-loader,
 // independently of the action's own codec). Like apid it requires client certificates and
 // verifies them against the OS CA, reads the caller's roles from the certificate's O, refuses
 // anything without os:admin, refuses on a worker, and issues as Talos does: talosconfig
@@ -56,6 +56,8 @@ export interface ApidStandIn {
   calls: ReceivedCall[]
   /** The roles of each Kubeconfig caller. */
   kubeconfigCalls: string[][]
+  /** The certificate (PEM) each Version caller presented: apid accepted it from its OS CA. */
+  versionCalls: string[]
   /** Every certificate it issued, talosconfig and kubeconfig alike, in PEM. */
   issued: string[]
   close(): Promise<void>
@@ -69,6 +71,7 @@ export async function startApid(cluster: Cluster, options: ApidOptions = {}): Pr
   const calls: ReceivedCall[] = []
   const kubeconfigCalls: string[][] = []
   const issued: string[] = []
+  const versionCalls: string[] = []
   const rolesOf = (call: Pick<grpc.ServerWritableStream<unknown, unknown>, 'getAuthContext'>) => {
     const peer = call.getAuthContext()?.sslPeerCertificate
     return peer ? [peer.subject.O].flat().filter((role): role is string => typeof role === 'string') : []
@@ -98,6 +101,12 @@ export async function startApid(cluster: Cluster, options: ApidOptions = {}): Pr
         callback(null, { messages: [{ metadata: { hostname: 'cp-1' }, ca: Buffer.from(answerCa), crt: Buffer.from(credential.crtPem), key: Buffer.from(credential.keyPem), talosconfig: Buffer.from(`context: ${call.request.roles[0]}@demo\n`) }] })
       })().catch((error: Error) => callback({ code: grpc.status.INTERNAL, details: error.message }))
     },
+    // Any role may ask; mutual TLS against the OS CA has already judged the certificate.
+    Version: (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      const peer = call.getAuthContext()?.sslPeerCertificate
+      versionCalls.push(peer ? `-----BEGIN CERTIFICATE-----\n${peer.raw.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n` : '')
+      callback(null, { messages: [{ metadata: { hostname: 'cp-1' }, version: { tag: 'v1.12.0', sha: 'abc1234' } }] })
+    },
     Kubeconfig: (call: grpc.ServerWritableStream<unknown, unknown>) => {
       const callerRoles = rolesOf(call)
       kubeconfigCalls.push(callerRoles)
@@ -120,6 +129,7 @@ export async function startApid(cluster: Cluster, options: ApidOptions = {}): Pr
     endpoint: `127.0.0.1:${port}`,
     calls,
     kubeconfigCalls,
+    versionCalls,
     issued,
     close: () => new Promise((done) => server.tryShutdown(() => done()))
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { inspectCertificate, issuedBy, OID_CLIENT_AUTH, sameCertificate } from '../../src/pki/inspect.js'
+import { inspectCertificate, issuedBy, OID_CLIENT_AUTH, sameCertificates } from '../../src/pki/inspect.js'
 import { daysFromNow, makeCluster } from '../support/cluster.js'
 
 describe('inspectCertificate', () => {
@@ -32,7 +32,7 @@ describe('inspectCertificate', () => {
   })
 
   it('compares certificates by content, not layout', () => {
-    assert.equal(sameCertificate(cluster.caCrtPem, cluster.caCrtPem.replace(/\n/g, '\r\n')), true)
-    assert.equal(sameCertificate(cluster.caCrtPem, client.crtPem), false)
+    assert.equal(sameCertificates(cluster.caCrtPem, cluster.caCrtPem.replace(/\n/g, '\r\n')), true)
+    assert.equal(sameCertificates(cluster.caCrtPem, client.crtPem), false)
   })
 })

@@ -80,7 +80,7 @@ describe('issuing', () => {
     const notAfter = new Date(now.getTime() + 3_600_000)
     const good = await localCaIssuer(ca, origin).issue({ profile, ttlMs: 3_600_000, now })
     const foreign = await localCaIssuer(otherCa, origin).issue({ profile, ttlMs: 3_600_000, now })
-    assert.deepEqual(verifyCredential({ ...foreign, caPem: cluster.caCrtPem }, { profile, notAfter, now }), ['it does not chain to the CA'])
+    assert.deepEqual(verifyCredential({ ...foreign, caPem: cluster.caCrtPem }, { profile, notAfter, now }), ['it does not chain to a CA its file trusts'])
     assert.deepEqual(verifyCredential({ ...good, keyPem: foreign.keyPem }, { profile, notAfter, now }), ['its private key does not match it'])
     assert.deepEqual(verifyCredential(good, { profile: talosClientProfile(['os:reader']), notAfter, now }), ['its roles are not the ones asked for'])
     assert.deepEqual(verifyCredential(good, { profile, notAfter: new Date(notAfter.getTime() + 60_000), now }), [

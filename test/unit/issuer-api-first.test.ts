@@ -8,7 +8,7 @@ import type { Issued, IssueRequest } from '../../src/issuers/issuer.js'
 import { talosClientProfile } from '../../src/pki/profile.js'
 import { Unreachable } from '../../src/talos-api/errors.js'
 
-const request: IssueRequest = { kind: 'talosconfig', profile: talosClientProfile(['os:admin']), ttlMs: 1, ttlInput: 'ttl', ttlGiven: false, now: new Date() }
+const request: IssueRequest = { kind: 'talosconfig', profile: talosClientProfile(['os:admin']), ttlMs: 1, ttlInput: 'ttl', ttlGiven: false, now: new Date(), allowCaChange: false }
 const issued = (through: Issued['through']): Issued => ({ credential: { caPem: '', crtPem: '', keyPem: '' }, through, caNotAfter: new Date(), expectedNotAfter: undefined, clockToleranceMs: 0, notes: [] })
 
 function fakes(api: { unusable?: string; fails?: Error }) {

@@ -21,7 +21,8 @@ const request = (kind: IssueRequest['kind'], ttlMs = 30 * 86_400_000): IssueRequ
   ttlMs,
   ttlInput: kind === 'talosconfig' ? 'ttl' : 'kubeconfig-ttl',
   ttlGiven: true,
-  now
+  now,
+  allowCaChange: false
 })
 
 describe('LocalCaIssuer', () => {

@@ -24,7 +24,8 @@ const request = (kind: IssueRequest['kind']): IssueRequest => ({
   ttlMs: 86_400_000,
   ttlInput: 'ttl',
   ttlGiven: false,
-  now
+  now,
+  allowCaChange: false
 })
 
 describe('TalosApiIssuer', () => {

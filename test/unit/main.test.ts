@@ -20,7 +20,8 @@ function config(inputs: Record<string, string>): Config {
 
 function recorder() {
   const events: string[] = []
-  const puts: Array<{ name: string; value: string; dryRun: boolean }> = []
+  const puts: Array<{ name: string; value: string }> = []
+  const sealed: string[] = []
   const deps: Deps = {
     now: () => now,
     mask: () => events.push('mask'),
@@ -33,10 +34,11 @@ function recorder() {
     saveFile: async (name) => (events.push(`save ${name}`), `/tmp/${name}`),
     openSecretStore: async () => ({
       scope: 'repository acme/ops',
-      put: async (name, value, { dryRun }) => (puts.push({ name, value, dryRun }), !dryRun)
+      seal: async (name, value) => (sealed.push(name), { name, value, scope: 'repository acme/ops', sealed: 'sealed', keyId: 'k', access: undefined }),
+      write: async ({ name, value }) => void puts.push({ name, value })
     })
   }
-  return { deps, events, puts }
+  return { deps, events, puts, sealed }
 }
 
 const expiring = cluster.clientCertificate({ notBefore: daysFromNow(-360), notAfter: daysFromNow(5) })
@@ -59,17 +61,35 @@ describe('main', () => {
     assert.deepEqual(events.filter((event) => event.startsWith('warning')), [])
   })
 
-  it('warns when the talosconfig belongs to another CA, and still renews from the bundle', async () => {
+  it('refuses a bundle whose CA the talosconfig does not trust, before anything is signed or written', async () => {
     const { deps, events, puts } = recorder()
     const foreign = other.clientCertificate({ notBefore: daysFromNow(-360), notAfter: daysFromNow(5) })
     const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['127.0.0.1:9'], caPem: other.caCrtPem, client: foreign } })
-    await main(config({ talosconfig }), deps)
-    assert.deepEqual(events.filter((event) => event.startsWith('warning')), [
-      "warning: The ca of talosconfig context 'prod' is not the Talos API CA of input 'secrets-bundle' (certs.os.crt); a renewed talosconfig carries the CA of 'secrets-bundle'.",
-      "warning: The client certificate of talosconfig context 'prod' was not issued by the CA of input 'secrets-bundle': check that 'secrets-bundle' belongs to this cluster."
-    ])
+    await assert.rejects(main(config({ talosconfig }), deps), (error: UserError) => error.input === 'allow-ca-change' && /^The CA that would sign the new talosconfig certificate, certs\.os of input 'secrets-bundle' \(O=talos, expires \d{4}-\d{2}-\d{2}, SHA-256 [0-9A-F:]{95}\), is not a CA that talosconfig context 'prod' trusts or was issued by \(contexts\.prod\.ca: O=talos, expires .+, SHA-256 [0-9A-F:]{95}\)\. Either 'secrets-bundle' belongs to another cluster, or the CA was rotated/.test(error.message))
+    assert.deepEqual(puts, [])
+    assert.ok(!events.includes('save talosconfig'))
+  })
+
+  it('with allow-ca-change renews once with the new CA, which the new file then trusts, and warns', async () => {
+    const { deps, events, puts } = recorder()
+    const foreign = other.clientCertificate({ notBefore: daysFromNow(-360), notAfter: daysFromNow(5) })
+    const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['127.0.0.1:9'], caPem: other.caCrtPem, client: foreign } })
+    await main(config({ talosconfig, 'allow-ca-change': 'true' }), deps)
+    const warnings = events.filter((event) => event.startsWith('warning'))
+    assert.equal(warnings.length, 1)
+    assert.match(warnings[0] ?? '', /^warning: allow-ca-change: the new talosconfig of talosconfig context 'prod' trusts certs\.os of input 'secrets-bundle' \(O=talos, /)
     const written = parse(puts[0]?.value ?? '')
     assert.equal(Buffer.from(written.contexts.prod.ca, 'base64').toString(), cluster.caCrtPem)
+  })
+
+  it('keeps a ca of two CAs (a rotation) when either signs', async () => {
+    for (const caPem of [cluster.caCrtPem + other.caCrtPem, other.caCrtPem + cluster.caCrtPem]) {
+      const { deps, events, puts } = recorder()
+      const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['127.0.0.1:9'], caPem, client: other.clientCertificate({ notBefore: daysFromNow(-360), notAfter: daysFromNow(5) }) } })
+      await main(config({ talosconfig }), deps)
+      assert.deepEqual(events.filter((event) => event.startsWith('warning')), [])
+      assert.equal(Buffer.from(parse(puts[0]?.value ?? '').contexts.prod.ca, 'base64').toString(), caPem, 'the trust list is kept as it was')
+    }
   })
 
   it('issues a certificate for a context that has none (status missing)', async () => {
@@ -124,11 +144,11 @@ describe('main', () => {
     await assert.rejects(main(config({ talosconfig }), deps), (error: UserError) => error.input === 'context' && /signs in through Omni \(its auth section\)/.test(error.message))
   })
 
-  it('passes dry-run to the store', async () => {
-    const { deps, puts } = recorder()
+  it('in a dry run seals but writes nothing', async () => {
+    const { deps, puts, sealed } = recorder()
     const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: expiring } })
     const result = await main(config({ talosconfig, 'dry-run': 'true' }), deps)
-    assert.equal(puts[0]?.dryRun, true)
+    assert.deepEqual([sealed, puts], [['TALOSCONFIG'], []], 'sealed, to prove the key and the size, but not written')
     assert.equal(result.renewal?.secretUpdated, false)
   })
 })

@@ -82,6 +82,7 @@ describe('report', () => {
       'secret-updated': 'true',
       'talosconfig-path': '/runner/temp/talos-renew-x/talosconfig',
       'ca-expires-at': '2036-11-25T10:00:00.000Z',
+      'connection-verified': '',
       report: undefined,
       'kubeconfig-status': '',
       'kubeconfig-expires-at': '',

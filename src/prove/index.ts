@@ -1,0 +1,58 @@
+// Proof against the live cluster that a new credential works, before it replaces the old one:
+// Talos's Version for a talosconfig, Kubernetes's SelfSubjectReview for a kubeconfig. Loaded
+// only when there is something to prove; the network clients load only on their own path.
+import { UserError } from '../errors.js'
+import type { Credential } from '../pki/issue.js'
+import { NoAnswer, Rejected } from './errors.js'
+
+/** auto: prove when the cluster can be reached; always: never write unproven; never: do not try. */
+export type VerifyConnection = 'auto' | 'always' | 'never'
+
+/** Where a new credential is proven: a talosconfig context's endpoints, or a kubeconfig's server. */
+export type ProofTarget =
+  | { kind: 'talosconfig'; context: string; endpoints: string[] }
+  | { kind: 'kubeconfig'; context: string; server: string }
+
+/** 5 s an endpoint, 20 s in all: a proof must not hold up a run that cannot have one. */
+export const PROOF_BOUNDS = { attemptMs: 5_000, totalMs: 20_000 }
+
+/** What a proof found: accepted, or the cluster could not be reached (a rejection throws). */
+export interface Proof {
+  verified: boolean
+  /** For the log: who answered, or why none did. */
+  message: string
+}
+
+export async function prove(target: ProofTarget, credential: Credential, mode: VerifyConnection, bounds = PROOF_BOUNDS): Promise<Proof | undefined> {
+  if (mode === 'never') return undefined
+  const what = `the new ${target.kind} of context '${target.context}'`
+  try {
+    const message = target.kind === 'talosconfig' ? await proveTalos(target, credential, bounds) : await proveKubernetes(target, credential, bounds)
+    return { verified: true, message: `Proved ${what} against the cluster: ${message}.` }
+  } catch (error) {
+    if (error instanceof Rejected) throw new UserError(`The cluster refused ${what}, so nothing was written: ${error.message}`, 'verify-connection', { cause: error })
+    if (!(error instanceof NoAnswer)) throw error
+    if (mode === 'always') {
+      throw new UserError(`Could not prove ${what} against the cluster, and 'verify-connection' is always, so nothing was written: ${error.message}. Let the runner reach the cluster, or set 'verify-connection' to auto.`, 'verify-connection')
+    }
+    return { verified: false, message: `Could not prove ${what} against the cluster (${error.message}); written unproven, as 'verify-connection' is auto.` }
+  }
+}
+
+async function proveTalos(target: Extract<ProofTarget, { kind: 'talosconfig' }>, credential: Credential, bounds: typeof PROOF_BOUNDS): Promise<string> {
+  const { version } = await import('../talos-api/client.js')
+  const { Unreachable } = await import('../talos-api/errors.js')
+  try {
+    const answer = await version({ context: target.context, endpoints: target.endpoints, ...credential }, bounds)
+    return `${answer.target}${answer.hostname ? ` (${answer.hostname})` : ''} answered Version${answer.tag ? `, Talos ${answer.tag}` : ''}`
+  } catch (error) {
+    if (error instanceof Unreachable) throw new NoAnswer(`no endpoint answered: ${error.failures.join('; ') || 'none within the time limit'}`)
+    if (error instanceof UserError) throw new Rejected(error.message)
+    throw error
+  }
+}
+
+async function proveKubernetes(target: Extract<ProofTarget, { kind: 'kubeconfig' }>, credential: Credential, bounds: typeof PROOF_BOUNDS): Promise<string> {
+  const { whoAmI } = await import('./kubernetes.js')
+  return whoAmI(target.server, credential, bounds)
+}

@@ -1,0 +1,90 @@
+// Who am I, to the Kubernetes API server, with the new kubeconfig's certificate:
+// POST a SelfSubjectReview (authentication.k8s.io/v1, or v1beta1 on an older server) over
+// TLS that checks the server against the new certificate-authority-data.
+import { request } from 'node:https'
+import { isIP } from 'node:net'
+import type { Credential } from '../pki/issue.js'
+import { readPrivateKeyPem } from '../pki/keys.js'
+import { certificateReason, unreachableReason } from '../tls-failure.js'
+import { NoAnswer, Rejected } from './errors.js'
+
+const VERSIONS = ['v1', 'v1beta1']
+/** What Talos's admin certificate is to the API server. */
+const EXPECTED = { username: 'admin', group: 'system:masters' }
+/** A SelfSubjectReview is a few hundred bytes. */
+const MAX_ANSWER_BYTES = 64 * 1024
+
+interface Answer {
+  status: number
+  body: string
+}
+
+export async function whoAmI(server: string, credential: Credential, bounds: { attemptMs: number; totalMs: number }): Promise<string> {
+  const started = Date.now()
+  for (const version of VERSIONS) {
+    const left = bounds.totalMs - (Date.now() - started)
+    if (left <= 0) break
+    const path = `/apis/authentication.k8s.io/${version}/selfsubjectreviews`
+    const answer = await post(new URL(path, server), credential, Math.min(bounds.attemptMs, left), version)
+    if (answer.status === 404) continue
+    if (answer.status === 401 || answer.status === 403) throw new Rejected(`${server} answered ${answer.status} to a SelfSubjectReview: the certificate was not accepted`)
+    if (answer.status !== 201 && answer.status !== 200) throw new NoAnswer(`${server} answered ${answer.status} to a SelfSubjectReview`)
+    const user = userInfo(answer.body)
+    if (user.username !== EXPECTED.username || !user.groups.includes(EXPECTED.group)) {
+      throw new Rejected(`${server} knows the certificate as user '${user.username}' in groups ${user.groups.join(', ') || 'none'}, not as ${EXPECTED.username} in ${EXPECTED.group}`)
+    }
+    return `${server} knows it as ${EXPECTED.username} in ${EXPECTED.group} (SelfSubjectReview ${version})`
+  }
+  throw new NoAnswer(`${server} serves no SelfSubjectReview API (Kubernetes 1.27 or later has one)`)
+}
+
+function userInfo(body: string): { username: string; groups: string[] } {
+  try {
+    const info = JSON.parse(body)?.status?.userInfo
+    return { username: String(info?.username ?? ''), groups: Array.isArray(info?.groups) ? info.groups.map(String) : [] }
+  } catch {
+    return { username: '', groups: [] }
+  }
+}
+
+function post(url: URL, credential: Credential, timeoutMs: number, version: string): Promise<Answer> {
+  const key = readPrivateKeyPem(credential.keyPem)?.export({ format: 'pem', type: 'pkcs8' }).toString() ?? credential.keyPem
+  const host = url.hostname.replace(/^\[|\]$/g, '')
+  const body = JSON.stringify({ apiVersion: `authentication.k8s.io/${version}`, kind: 'SelfSubjectReview' })
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        // An IP address is checked against the certificate's IP SANs; only names go as SNI.
+        ...(isIP(host) ? { servername: '' } : {}),
+        ca: credential.caPem,
+        cert: credential.crtPem,
+        key,
+        agent: false,
+        timeout: timeoutMs,
+        headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': Buffer.byteLength(body) }
+      },
+      (response) => {
+        let text = ''
+        response.setEncoding('utf8')
+        response.on('data', (chunk: string) => {
+          text += chunk
+          if (text.length > MAX_ANSWER_BYTES) req.destroy(new Error('answer too large'))
+        })
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }))
+      }
+    )
+    // Under TLS 1.3 a server judges the client certificate after the client has finished its
+    // handshake: a connection dropped then, before any answer, is the server refusing it.
+    let handshook = false
+    req.on('socket', (socket) => socket.once('secureConnect', () => (handshook = true)))
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })))
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      const rejected = certificateReason(error) ?? (handshook && ['ECONNRESET', 'EPIPE'].includes(error.code ?? '') ? 'the server refused the client certificate (it dropped the connection after the TLS handshake)' : undefined)
+      if (rejected) return reject(new Rejected(`${url.origin}: ${rejected}`))
+      reject(new NoAnswer(`${url.origin} (${unreachableReason(error.code) ?? error.code ?? 'failed'})`))
+    })
+    req.end(body)
+  })
+}
