@@ -43,10 +43,29 @@ export interface Config {
   kube: KubeConfig
   githubToken: string
   githubApiUrl: string
+  /** What a run that nobody watches does besides renewing: keep its schedule, open an issue. */
+  unattended: Unattended
+  /** An Actions variable that gets a copy of the credentials without any private key. */
+  publicVariable: string | undefined
   /** The runner's temporary folder, where the new talosconfig is left for later steps. */
   runnerTemp: string
   /** The job summary file (GITHUB_STEP_SUMMARY), when the runner provides one. */
   stepSummaryPath: string | undefined
+}
+
+export interface Unattended {
+  event: string
+  keepScheduleAlive: boolean
+  openIssue: boolean
+  issueLabel: string
+  /** The token for the workflow and issues APIs (GITHUB_TOKEN by default), never the secrets token. */
+  workflowToken: string
+  /** The repository the workflow runs in (GITHUB_REPOSITORY), where the issue goes. */
+  repository: Repository | undefined
+  /** The running workflow's file name, from GITHUB_WORKFLOW_REF. */
+  workflowFile: string | undefined
+  /** A link to this run, for the issue. */
+  runUrl: string | undefined
 }
 
 export interface KubeConfig {
@@ -98,6 +117,8 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
     secretTarget: secretTarget(input, env),
     githubToken: forRenewal('github-token', 'a token that can write Actions secrets (fine-grained PAT or GitHub App token with Secrets: write)'),
     githubApiUrl: input('github-api-url', env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
+    unattended: unattended(input, env),
+    publicVariable: input('public-variable') ? secretName(input('public-variable'), 'public-variable', 'variable') : undefined,
     runnerTemp: env.RUNNER_TEMP || (env.TMPDIR ?? '/tmp'),
     stepSummaryPath: env.GITHUB_STEP_SUMMARY || undefined
   }
@@ -203,7 +224,7 @@ function boolean(value: string, name: string): boolean {
 }
 
 /** GitHub's rules for secret names, checked before any call. */
-function secretName(value: string, name = 'secret-name'): string {
+function secretName(value: string, name = 'secret-name', kind = 'secret'): string {
   const problem = !/^[A-Za-z0-9_]+$/.test(value)
     ? 'may contain only letters, digits and underscores'
     : /^[0-9]/.test(value)
@@ -211,8 +232,29 @@ function secretName(value: string, name = 'secret-name'): string {
       : /^GITHUB_/i.test(value)
         ? "may not start with 'GITHUB_'"
         : undefined
-  if (problem) throw new UserError(`Input '${name}' ('${value}') ${problem}, by GitHub's rules for secret names.`, name)
+  if (problem) throw new UserError(`Input '${name}' ('${value}') ${problem}, by GitHub's rules for ${kind} names.`, name)
   return value
+}
+
+function unattended(input: (name: string, fallback?: string) => string, env: NodeJS.ProcessEnv): Unattended {
+  const issueLabel = input('issue-label', 'talos-certificates')
+  if (issueLabel.length > 50 || /[,\n]/.test(issueLabel)) {
+    throw new UserError("Input 'issue-label' must be one label of at most 50 characters, without commas.", 'issue-label')
+  }
+  const repository = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(env.GITHUB_REPOSITORY ?? '')
+  // owner/repo/.github/workflows/renew.yml@refs/heads/main names the workflow file renew.yml.
+  const workflowFile = /\/\.github\/workflows\/([^/@]+)@/.exec(env.GITHUB_WORKFLOW_REF ?? '')?.[1]
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = env
+  return {
+    event: env.GITHUB_EVENT_NAME ?? '',
+    keepScheduleAlive: boolean(input('keep-schedule-alive', 'false'), 'keep-schedule-alive'),
+    openIssue: boolean(input('open-issue', 'false'), 'open-issue'),
+    issueLabel,
+    workflowToken: input('workflow-token'),
+    repository: repository ? { owner: repository[1] as string, repo: repository[2] as string } : undefined,
+    workflowFile,
+    runUrl: server && repo && run ? `${server.replace(/\/+$/, '')}/${repo}/actions/runs/${run}` : undefined
+  }
 }
 
 function kubeConfig(input: (name: string, fallback?: string) => string): KubeConfig {

@@ -129,3 +129,23 @@ export function renderKubeconfig(existing: Kubeconfig | undefined, context: Kube
     'current-context': admin
   }).toString({ lineWidth: 0 })
 }
+
+/**
+ * A copy of the kubeconfig with no private key, for a public Actions variable: clusters and
+ * contexts as they are, and of each user only its client certificate.
+ */
+export function publicKubeconfig(config: Kubeconfig): string {
+  const doc = config.doc.clone()
+  const users = doc.get('users', true)
+  if (isSeq(users)) {
+    for (const item of users.items) {
+      const user = isMap(item) ? sub(item, 'user') : undefined
+      if (!user) continue
+      for (const pair of [...user.items]) {
+        const key = String((pair.key as { value?: unknown })?.value ?? pair.key)
+        if (key !== 'client-certificate-data') user.delete(key)
+      }
+    }
+  }
+  return doc.toString({ lineWidth: 0 })
+}

@@ -2,9 +2,10 @@ import { kubeChecked, reportContext, reportContexts, type ContextReport } from '
 import { pemBodyLines } from './encoding.js'
 import { describe, UserError } from './errors.js'
 import type { SealedSecret, SecretStore } from './github/secrets.js'
+import type { VariableStore } from './github/variables.js'
 import type { Config } from './inputs.js'
 import type { CredentialKind, CurrentCredential, Issued, Issuer } from './issuers/issuer.js'
-import { readKubeconfig, readKubeContext, renderKubeconfig, sensitiveValues as kubeSecrets, type KubeContext, type Kubeconfig } from './kubeconfig.js'
+import { publicKubeconfig, readKubeconfig, readKubeContext, renderKubeconfig, sensitiveValues as kubeSecrets, type KubeContext, type Kubeconfig } from './kubeconfig.js'
 import { inspectCertificate } from './pki/inspect.js'
 import type { Credential } from './pki/issue.js'
 import { kubernetesAdminProfile, talosClientProfile, type CertificateProfile } from './pki/profile.js'
@@ -12,7 +13,7 @@ import { verifyCredential } from './pki/verify.js'
 import { plan, renewalWindowMs, type Decision } from './plan.js'
 import type { ProofTarget } from './prove/index.js'
 import { annotationsOf, headline, outputsOf, reachesFailOn, summaryOf, type Renewal, type RunResult } from './report.js'
-import { readContext, readTalosconfig, renderTalosconfig, sensitiveValues, type TalosContext, type Talosconfig } from './talosconfig.js'
+import { publicTalosconfig, readContext, readTalosconfig, renderTalosconfig, sensitiveValues, type TalosContext, type Talosconfig } from './talosconfig.js'
 
 /** Everything main needs from the outside world; tests pass their own. */
 export interface Deps {
@@ -30,6 +31,10 @@ export interface Deps {
   saveFile(name: string, text: string): Promise<string>
   /** Opens the secret store for the configured scope; loads the GitHub client lazily. */
   openSecretStore(config: Config): Promise<SecretStore>
+  /** Opens the variable store of the same scope, for public-variable. */
+  openVariableStore(config: Config): Promise<VariableStore>
+  /** Keeps the schedule alive and the issue up to date (src/unattended.ts); never throws. */
+  attend(config: Config, outcome: { result: RunResult }): Promise<number | undefined>
 }
 
 /** What the talosconfig holds, read and judged. */
@@ -98,6 +103,7 @@ export async function main(config: Config, deps: Deps): Promise<RunResult> {
     failed: config.mode === 'check' && reports.some((report) => reachesFailOn(report.decision.status, config.failOn))
   }
   const passes: CredentialPass[] = []
+  const written = new Map<CredentialKind, string>()
   const current = talos.talosconfig && readContext(talos.talosconfig, talos.contextName)
   if (config.mode === 'renew' && talos.decision.renew) passes.push(talosconfigPass(config, talos, current))
   if (config.mode === 'renew' && kube && config.kube.secretName && kube.decision.renew) passes.push(kubeconfigPass(config, kube, config.kube.secretName, talos.contextName))
@@ -121,7 +127,10 @@ export async function main(config: Config, deps: Deps): Promise<RunResult> {
       else if (result.kube) result.kube.renewal = renewal
     }
     await writeSecrets(prepared, result, config, deps)
+    for (const item of prepared) written.set(item.kind, item.text)
   }
+  if (config.mode === 'renew' && config.publicVariable && !config.dryRun) await storePublicCopies(config, deps, talos.talosconfig, kube?.kubeconfig, written)
+  result.issueNumber = await deps.attend(config, { result })
   await publish(result, config, deps)
   return result
 }
@@ -276,6 +285,28 @@ function partialFailure(prepared: Prepared[], error: unknown): unknown {
   const notWritten = prepared.filter(({ renewal }) => !renewal.secretUpdated).map(({ secretName }) => secretName)
   const was = (names: string[]) => `${names.join(' and ')} ${names.length === 1 ? 'was' : 'were'}`
   return new UserError(`${was(written)} written; ${was(notWritten)} not: ${describe(error)}`, error instanceof UserError ? error.input : 'github-token', { cause: error })
+}
+
+/**
+ * The copies without private keys, as Actions variables: the talosconfig under
+ * public-variable, the kubeconfig under <public-variable>_KUBECONFIG; the files as they are
+ * after this run. A refusal is a warning: the secrets are what matters.
+ */
+async function storePublicCopies(config: Config, deps: Deps, talosconfig: Talosconfig | undefined, kubeconfig: Kubeconfig | undefined, written: Map<CredentialKind, string>): Promise<void> {
+  const talosText = written.get('talosconfig')
+  const kubeText = written.get('kubeconfig')
+  const copies: Array<[string, string]> = []
+  const talos = talosText ? readTalosconfig(talosText) : talosconfig
+  if (talos) copies.push([config.publicVariable as string, publicTalosconfig(talos)])
+  const kube = kubeText ? readKubeconfig(kubeText) : kubeconfig
+  if (kube) copies.push([`${config.publicVariable}_KUBECONFIG`, publicKubeconfig(kube)])
+  if (copies.length === 0) return
+  try {
+    const store = await deps.openVariableStore(config)
+    for (const [name, value] of copies) deps.info(`Public copy ${name} (no private key): ${await store.put(name, value)}.`)
+  } catch (error) {
+    deps.warning(`The public copy in variable ${config.publicVariable} was not stored: ${describe(error)} The secrets are not affected.`)
+  }
 }
 
 async function publish(result: RunResult, config: Config, deps: Deps): Promise<void> {

@@ -38,6 +38,8 @@ export interface RunResult {
   kube?: KubeResult
   /** A check found a certificate at the fail-on level. */
   failed: boolean
+  /** The issue open-issue opened, commented on or closed in this run. */
+  issueNumber?: number
 }
 
 export interface KubeResult {
@@ -50,7 +52,7 @@ export interface KubeResult {
 }
 
 /** Every context reported: the talosconfig's, then the kubeconfig's. */
-const allReports = (result: RunResult): ContextReport[] => [...result.contexts, ...(result.kube?.report ? [result.kube.report] : [])]
+export const allReports = (result: RunResult): ContextReport[] => [...result.contexts, ...(result.kube?.report ? [result.kube.report] : [])]
 
 export interface Annotation {
   level: 'error' | 'warning'
@@ -66,7 +68,7 @@ export function reachesFailOn(status: Status, failOn: FailOn): boolean {
 }
 
 const day = (date: Date | undefined): string => date?.toISOString().slice(0, 10) ?? '—'
-const renewalOf = (result: RunResult, report: ContextReport): Renewal | undefined =>
+export const renewalOf = (result: RunResult, report: ContextReport): Renewal | undefined =>
   !report.selected ? undefined : report.kind === 'kubeconfig' ? result.kube?.renewal : result.renewal
 const renewed = (result: RunResult, report: ContextReport): boolean => renewalOf(result, report) !== undefined
 
@@ -107,6 +109,7 @@ export function outputsOf(result: RunResult): Record<string, string> {
     'ca-expires-at': caNotAfter?.toISOString() ?? '',
     'connection-verified': connectionVerified(result),
     report: JSON.stringify(allReports(result).map((report) => reportEntry(result, report))),
+    'issue-number': result.issueNumber?.toString() ?? '',
     ...kubeOutputs(result.kube)
   }
 }

@@ -6,7 +6,10 @@ import { join } from 'node:path'
 import { UserError, describe } from './errors.js'
 import { readConfig, type Config } from './inputs.js'
 import { main, type Deps } from './main.js'
+import { attend as attendUnattended, type Outcome } from './unattended.js'
 import { ACTION_NAME, VERSION } from './version.js'
+
+const USER_AGENT = `${ACTION_NAME}/${VERSION}`
 
 function runnerDeps(config: Config): Deps {
   return {
@@ -29,23 +32,37 @@ function runnerDeps(config: Config): Deps {
     },
     async openSecretStore({ githubToken, githubApiUrl, secretTarget }) {
       const { secretStore } = await import('./github/secrets.js')
-      return secretStore(secretTarget, { token: githubToken, apiUrl: githubApiUrl, userAgent: `${ACTION_NAME}/${VERSION}` })
+      return secretStore(secretTarget, { token: githubToken, apiUrl: githubApiUrl, userAgent: USER_AGENT })
+    },
+    attend: (config, outcome) => attend(config, outcome),
+    async openVariableStore({ githubToken, githubApiUrl, secretTarget }) {
+      const { variableStore } = await import('./github/variables.js')
+      return variableStore(secretTarget, { token: githubToken, apiUrl: githubApiUrl, userAgent: USER_AGENT })
     }
   }
 }
 
+/** Keep-alive and the issue; the GitHub client loads only when a run is asked to do either. */
+function attend(config: Config, outcome: Outcome): Promise<number | undefined> {
+  return attendUnattended(config, outcome, { info: (message) => core.info(message), warning: (message) => core.warning(message) })
+}
+
 export async function run(): Promise<void> {
+  let config: Config | undefined
   try {
-    const config = readConfig((name) => core.getInput(name), process.env)
+    config = readConfig((name) => core.getInput(name), process.env)
     const result = await main(config, runnerDeps(config))
     // The check's own ::error annotations have said why; no further error line is wanted.
     if (result.failed) process.exitCode = 1
   } catch (error) {
-    if (error instanceof UserError) {
-      core.setFailed(error.message)
-    } else {
-      core.setFailed(`Unexpected failure: ${describe(error)}. This is a bug in ${ACTION_NAME}; please report it.`)
+    const line =
+      error instanceof UserError ? error.message : `Unexpected failure: ${describe(error)}. This is a bug in ${ACTION_NAME}; please report it.`
+    // A failed run is what most needs a person: the issue carries its error line.
+    if (config) {
+      const issue = await attend(config, { errorLine: line })
+      core.setOutput('issue-number', issue?.toString() ?? '')
     }
+    core.setFailed(line)
     if (core.isDebug() && error instanceof Error && error.stack) core.debug(error.stack)
   }
 }

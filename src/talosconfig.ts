@@ -123,3 +123,21 @@ function detectIndent(text: string): number {
   const match = /^[^\s#][^\n]*:\s*\n( +)\S/m.exec(text)
   return match ? (match[1] as string).length : 4
 }
+
+/**
+ * A copy of the talosconfig with no private key, for a public Actions variable: the current
+ * context and, per context, only its ca, crt, endpoints and nodes. A check reads it as
+ * readily as the whole file.
+ */
+export function publicTalosconfig(config: Talosconfig): string {
+  const contexts: Record<string, Record<string, unknown>> = {}
+  for (const name of config.contextNames) {
+    const kept: Record<string, unknown> = {}
+    for (const field of ['endpoints', 'nodes', 'ca', 'crt']) {
+      const value = config.doc.getIn(['contexts', name, field])
+      if (value !== undefined && value !== null) kept[field] = (value as { toJSON?: () => unknown }).toJSON?.() ?? value
+    }
+    contexts[name] = kept
+  }
+  return new Document({ ...(config.current ? { context: config.current } : {}), contexts }).toString({ indent: config.indent, lineWidth: 0 })
+}

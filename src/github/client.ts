@@ -30,6 +30,8 @@ export interface ScopeHints {
   permission: string
   /** The inputs to check after a 404. */
   inputs: string
+  /** The input the token came from; github-token unless said. */
+  tokenInput?: string
 }
 
 export interface ClientOptions {
@@ -92,11 +94,11 @@ function explain(what: string, error: unknown, hints: ScopeHints, apiUrl: string
     const answer = status === undefined ? `no answer (${networkCause(last)})` : `status ${status}`
     message = `${what}: ${gaveUp.attempts} attempts over ${seconds(gaveUp.elapsedMs)} got ${answer}. GitHub or the network is failing; run it again later, and check 'github-api-url' (${apiUrl}).`
   } else if (status === 401) {
-    message = `${what}: GitHub answered 401, the token in 'github-token' is invalid or expired. Make a new one.`
+    message = `${what}: GitHub answered 401, the token in '${hints.tokenInput ?? 'github-token'}' is invalid or expired. Make a new one.`
   } else if (status === 403) {
-    message = `${what}: GitHub answered 403, the token in 'github-token' lacks ${hints.permission}.`
+    message = `${what}: GitHub answered 403, the token in '${hints.tokenInput ?? 'github-token'}' lacks ${hints.permission}.`
   } else if (status === 404) {
-    message = `${what}: GitHub answered 404, the ${hints.name} was not found, or the token in 'github-token' cannot see it. Check ${hints.inputs} and the token's access.`
+    message = `${what}: GitHub answered 404, the ${hints.name} was not found, or the token in '${hints.tokenInput ?? 'github-token'}' cannot see it. Check ${hints.inputs} and the token's access.`
   } else if (status === undefined) {
     message = `${what}: ${networkCause(last)}. Check 'github-api-url' (${apiUrl}) and the runner's network.`
   } else {

@@ -28,6 +28,7 @@ for (const runtime of RUNTIMES) {
         'ca-expires-at': run.outputs['ca-expires-at'],
         'connection-verified': '',
         report: run.outputs.report,
+        'issue-number': '',
         'kubeconfig-status': '',
         'kubeconfig-expires-at': '',
         'kubeconfig-renewed': '',

@@ -10,6 +10,8 @@ import { exampleResponse, validateRequest, validateResponse } from './openapi.js
 export interface RecordedRequest {
   method: string
   path: string
+  /** The query string, without its '?'. */
+  query?: string
   headers: IncomingMessage['headers']
   body: unknown
 }
@@ -22,7 +24,7 @@ export interface StoredSecret {
 }
 
 /** A fault injected into matching requests, `times` times (Infinity: every time). */
-export type Fault = { method?: 'GET' | 'PUT'; path?: RegExp; times?: number } & (
+export type Fault = { method?: 'GET' | 'PUT' | 'POST' | 'PATCH'; path?: RegExp; times?: number } & (
   | { kind?: 'status'; status: number; message: string; headers?: Record<string, string> }
   | { kind: 'reset' }
   | { kind: 'stall' }
@@ -41,6 +43,20 @@ export interface StandInOptions {
   orgSecrets?: Record<string, { visibility: string; selectedRepositoryIds?: number[] }>
   fault?: Fault
   faults?: Fault[]
+  /** A second token, as the workflow's GITHUB_TOKEN, accepted for the workflow, issues and variables APIs. */
+  workflowToken?: string
+  /** Issues that exist already. */
+  issues?: StandInIssue[]
+}
+
+/** An issue of the stand-in's repository, with its comments. */
+export interface StandInIssue {
+  number: number
+  title: string
+  body: string
+  state: 'open' | 'closed'
+  labels: string[]
+  comments: string[]
 }
 
 export interface GitHubStandIn {
@@ -51,6 +67,9 @@ export interface GitHubStandIn {
   secrets: Map<string, StoredSecret>
   /** Requests that did not conform; a test fails if any are here. */
   violations: string[]
+  /** Repository variables: "owner/repo/NAME". */
+  variables: Map<string, string>
+  issues: StandInIssue[]
   close(): Promise<void>
 }
 
@@ -72,6 +91,8 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
   const secrets = new Map<string, StoredSecret>()
   for (const [name, secret] of Object.entries(options.orgSecrets ?? {})) secrets.set(`orgs/${name}`, { value: '', keyId: '', ...secret })
   const violations: string[] = []
+  const variables = new Map<string, string>()
+  const issues: StandInIssue[] = structuredClone(options.issues ?? [])
   const faults = [...(options.faults ?? []), ...(options.fault ? [{ times: Infinity, ...options.fault }] : [])].map((fault) => ({ ...fault, left: fault.times ?? Infinity }))
 
   const reply = (req: RecordedRequest, res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void => {
@@ -100,6 +121,13 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
     reply(req, res, existed ? 204 : 201, existed ? undefined : {})
   }
 
+  /** An issue as the API shows one: GitHub's published example with this issue's fields. */
+  const issueJson = (req: RecordedRequest, issue: StandInIssue) => {
+    const example = exampleResponse('POST', `/repos/${req.path.split('/')[2]}/${req.path.split('/')[3]}/issues`, 201) as Record<string, unknown>
+    const label = (example.labels as Array<Record<string, unknown>>)[0]
+    return { ...example, number: issue.number, title: issue.title, body: issue.body, state: issue.state, comments: issue.comments.length, pull_request: undefined, labels: issue.labels.map((name) => ({ ...label, name })) }
+  }
+
   const routes: Array<[string, RegExp, (req: RecordedRequest, res: ServerResponse, m: RegExpExecArray) => void]> = [
     ['GET', /^\/repos\/([^/]+)\/([^/]+)\/actions\/secrets\/public-key$/, (req, res) => reply(req, res, 200, publicKey('repo'))],
     ['PUT', /^\/repos\/([^/]+)\/([^/]+)\/actions\/secrets\/([^/]+)$/, (req, res, m) => store(req, res, 'repo', `${m[1]}/${m[2]}/${m[3]}`)],
@@ -124,6 +152,56 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
       const body = req.body as { visibility: string; selected_repository_ids?: number[] }
       store(req, res, 'org', `orgs/${m[1]}/${m[2]}`, { visibility: body.visibility, selectedRepositoryIds: body.selected_repository_ids })
     }],
+    // The workflow API: re-enable a workflow by its file name.
+    ['PUT', /^\/repos\/([^/]+)\/([^/]+)\/actions\/workflows\/([^/]+)\/enable$/, (req, res) => reply(req, res, 204)],
+    // Repository variables.
+    ['GET', /^\/repos\/([^/]+)\/([^/]+)\/actions\/variables\/([^/]+)$/, (req, res, m) => {
+      const value = variables.get(`${m[1]}/${m[2]}/${m[3]}`)
+      if (value === undefined) return error(req, res, 404, 'Not Found')
+      reply(req, res, 200, { name: m[3], value, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z' })
+    }],
+    ['POST', /^\/repos\/([^/]+)\/([^/]+)\/actions\/variables$/, (req, res, m) => {
+      const body = req.body as { name: string; value: string }
+      if (variables.has(`${m[1]}/${m[2]}/${body.name}`)) return error(req, res, 409, 'Already exists')
+      variables.set(`${m[1]}/${m[2]}/${body.name}`, body.value)
+      reply(req, res, 201, {})
+    }],
+    ['PATCH', /^\/repos\/([^/]+)\/([^/]+)\/actions\/variables\/([^/]+)$/, (req, res, m) => {
+      if (!variables.has(`${m[1]}/${m[2]}/${m[3]}`)) return error(req, res, 404, 'Not Found')
+      variables.set(`${m[1]}/${m[2]}/${m[3]}`, (req.body as { value: string }).value)
+      reply(req, res, 204)
+    }],
+    // Issues and their comments, answered from GitHub's own examples.
+    ['GET', /^\/repos\/([^/]+)\/([^/]+)\/issues$/, (req, res) => {
+      const query = new URLSearchParams(req.query ?? '')
+      const found = issues.filter((issue) => issue.state === (query.get('state') ?? 'open') && (!query.get('labels') || issue.labels.includes(query.get('labels') as string)))
+      reply(req, res, 200, found.map((issue) => issueJson(req, issue)))
+    }],
+    ['POST', /^\/repos\/([^/]+)\/([^/]+)\/issues$/, (req, res) => {
+      const body = req.body as { title: string; body: string; labels?: string[] }
+      const issue: StandInIssue = { number: 100 + issues.length + 1, title: body.title, body: body.body, state: 'open', labels: body.labels ?? [], comments: [] }
+      issues.push(issue)
+      reply(req, res, 201, issueJson(req, issue))
+    }],
+    ['GET', /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/, (req, res, m) => {
+      const issue = issues.find((i) => i.number === Number(m[3]))
+      if (!issue) return error(req, res, 404, 'Not Found')
+      const example = exampleResponse('GET', req.path, 200) as unknown as Array<Record<string, unknown>>
+      reply(req, res, 200, issue.comments.map((body, index) => ({ ...example[0], id: index + 1, body })))
+    }],
+    ['POST', /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/, (req, res, m) => {
+      const issue = issues.find((i) => i.number === Number(m[3]))
+      if (!issue) return error(req, res, 404, 'Not Found')
+      issue.comments.push((req.body as { body: string }).body)
+      reply(req, res, 201, { ...exampleResponse('POST', req.path, 201), id: issue.comments.length, body: (req.body as { body: string }).body })
+    }],
+    ['PATCH', /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)$/, (req, res, m) => {
+      const issue = issues.find((i) => i.number === Number(m[3]))
+      if (!issue) return error(req, res, 404, 'Not Found')
+      const body = req.body as { state?: 'open' | 'closed' }
+      if (body.state) issue.state = body.state
+      reply(req, res, 200, issueJson(req, issue))
+    }],
     ['GET', /^\/repos\/([^/]+)\/([^/]+)$/, (req, res, m) => {
       const id = (options.repositories ?? {})[m[2] as string]
       if (id === undefined) return error(req, res, 404, 'Not Found')
@@ -135,7 +213,8 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
   ]
 
   const handle = (req: RecordedRequest, res: ServerResponse): void => {
-    if (req.headers.authorization !== `token ${token}` && req.headers.authorization !== `Bearer ${token}`) {
+    const accepted = [token, ...(options.workflowToken ? [options.workflowToken] : [])]
+    if (!accepted.some((t) => req.headers.authorization === `token ${t}` || req.headers.authorization === `Bearer ${t}`)) {
       return error(req, res, 401, 'Bad credentials')
     }
     if (req.headers['x-github-api-version'] !== '2022-11-28') violations.push(`${req.method} ${req.path}: no X-GitHub-Api-Version: 2022-11-28`)
@@ -163,8 +242,10 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk))
     incoming.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8')
-      const fullPath = new URL(incoming.url ?? '/', 'http://127.0.0.1').pathname
+      const url = new URL(incoming.url ?? '/', 'http://127.0.0.1')
+      const fullPath = url.pathname
       const req: RecordedRequest = {
+        query: url.search.slice(1),
         method: incoming.method ?? '',
         path: fullPath.startsWith(prefix) ? fullPath.slice(prefix.length) : `(outside ${prefix}) ${fullPath}`,
         headers: incoming.headers,
@@ -187,6 +268,8 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
     requests,
     secrets,
     violations,
+    variables,
+    issues,
     close: () => new Promise((resolve) => {
       server.closeAllConnections()
       server.close(() => resolve())

@@ -27,7 +27,9 @@ function deref(node: unknown, depth = 0): unknown {
         .reduce<unknown>((at, key) => (at as Json)[key], load())
       return deref(target, depth + 1)
     }
-    return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, deref(value, depth + 1)]))
+    // OpenAPI 3.0's nullable means something only beside a type; ajv refuses it alone.
+    const entries = Object.entries(node).filter(([key]) => key !== 'nullable' || 'type' in (node as Json))
+    return Object.fromEntries(entries.map(([key, value]) => [key, deref(value, depth + 1)]))
   }
   return node
 }

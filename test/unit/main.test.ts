@@ -36,7 +36,9 @@ function recorder() {
       scope: 'repository acme/ops',
       seal: async (name, value) => (sealed.push(name), { name, value, scope: 'repository acme/ops', sealed: 'sealed', keyId: 'k', access: undefined }),
       write: async ({ name, value }) => void puts.push({ name, value })
-    })
+    }),
+    openVariableStore: async () => assert.fail('no test here sets public-variable'),
+    attend: async () => (events.push('attend'), undefined)
   }
   return { deps, events, puts, sealed }
 }

@@ -84,6 +84,7 @@ describe('report', () => {
       'ca-expires-at': '2036-11-25T10:00:00.000Z',
       'connection-verified': '',
       report: undefined,
+      'issue-number': '',
       'kubeconfig-status': '',
       'kubeconfig-expires-at': '',
       'kubeconfig-renewed': '',

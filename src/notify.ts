@@ -1,0 +1,65 @@
+// What the issue that tells a person says: why a person is needed (a failed run, a
+// certificate expiring or expired and not renewed, a CA problem), the state of every
+// credential, and a link to the run. Pure: no API here. Never a key, a certificate, an
+// endpoint address or a token: only names, roles, dates and statuses, and the error line
+// with every address taken out.
+import { createHash } from 'node:crypto'
+import { allReports, renewalOf, type RunResult } from './report.js'
+
+export interface IssueText {
+  needsPerson: boolean
+  title: string
+  /** The body or comment, ending in the hidden markers. */
+  markdown: string
+  /** A digest of what it says, apart from the run link: a comment is added only when it changes. */
+  state: string
+}
+
+const MARK = 'talos-client-cert-renewal'
+/** The hidden line that names the credential set an issue is about. */
+export const setMarker = (set: string): string => `<!-- ${MARK} set: ${set} -->`
+const stateMarker = (state: string): string => `<!-- ${MARK} state: ${state} -->`
+
+/** The state digest an issue body or comment carries, if it is one of ours. */
+export function stateIn(text: string): string | undefined {
+  return new RegExp(`<!-- ${MARK} state: ([0-9a-f]{16}) -->`).exec(text)?.[1]
+}
+
+/** Endpoints and servers out of a message: URLs, IPv4 and bracketed IPv6 addresses, host:port (as the action writes them). */
+export function withoutAddresses(text: string): string {
+  return text
+    .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s'")]+/gi, '<address>')
+    .replace(/\[[0-9a-f:.]+\](:\d+)?/gi, '<address>')
+    .replace(/\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b/g, '<address>')
+    .replace(/\b[a-z0-9-]+(\.[a-z0-9-]+)+:\d+\b/gi, '<address>')
+}
+
+const day = (date: Date | undefined): string => date?.toISOString().slice(0, 10) ?? '—'
+
+export function issueText(result: RunResult | undefined, errorLine: string | undefined, set: string, runUrl: string | undefined): IssueText {
+  const reasons: string[] = []
+  if (errorLine) reasons.push(`The run failed: ${withoutAddresses(errorLine)}`)
+  const rows: string[] = []
+  for (const report of result ? allReports(result) : []) {
+    const renewal = renewalOf(result as RunResult, report)
+    const { certificate, decision } = report
+    if (certificate && (decision.status === 'expiring' || decision.status === 'expired') && !renewal?.secretUpdated) {
+      reasons.push(`The ${report.kind} certificate of \`${report.name}\` ${decision.status === 'expired' ? 'expired' : 'expires'} on ${day(certificate.notAfter)} and was not renewed by this run (${result?.modeReason}${renewal ? ', dry run' : ''}).`)
+    }
+    for (const problem of report.problems) if (problem.about === 'ca') reasons.push(problem.message)
+    const roles = certificate?.organizations.map((role) => `\`${role}\``).join(', ') || '—'
+    rows.push(`| ${report.kind} | \`${report.name}\` | ${roles} | ${day(certificate?.notAfter)} | ${decision.status} | ${day(report.caNotAfter)} | ${renewal?.secretUpdated ? renewal.through : '—'} |`)
+  }
+  const lines = [reasons.length > 0 ? '### A person is needed' : '### All is well again', '']
+  lines.push(...(reasons.length > 0 ? reasons.map((reason) => `- ${reason}`) : ['Every certificate is valid, or was renewed and stored by this run.']), '')
+  if (rows.length > 0) lines.push('| Credential | Context | Roles | Expires | Status before the run | CA expires | Renewed through |', '|---|---|---|---|---|---|---|', ...rows, '')
+  const said = lines.join('\n')
+  const state = createHash('sha256').update(said).digest('hex').slice(0, 16)
+  const link = runUrl ? `[The run](${runUrl}) that found this.\n\n` : ''
+  return {
+    needsPerson: reasons.length > 0,
+    title: `Talos client certificates need a person (${set})`,
+    markdown: `${said}\n${link}${setMarker(set)}\n${stateMarker(state)}\n`,
+    state
+  }
+}
