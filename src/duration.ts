@@ -13,6 +13,9 @@ const UNIT_MS: Record<string, number> = {
   d: 86_400_000
 }
 
+/** Go's time.Duration is int64 nanoseconds (2^63 - 1): about 292 years at most, as talosctl accepts. */
+export const MAX_DURATION_MS = Number(2n ** 63n - 1n) / 1e6
+
 const TERM = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h|d)/y
 
 /**
@@ -51,6 +54,7 @@ export function requirePositiveDuration(text: string, input: string): number {
   if (ms <= 0) {
     throw new UserError(`Input '${input}' must be longer than zero; got '${text}'.`, input)
   }
+  refuseOutOfRange(ms, text, input)
   return ms
 }
 
@@ -70,6 +74,7 @@ export function parseRenewBefore(text: string, input: string): RenewBefore {
     return { kind: 'share', fraction: percent / 100 }
   }
   const ms = parseDuration(text)
+  if (ms !== undefined) refuseOutOfRange(ms, text, input)
   if (ms === undefined || ms < 0) {
     throw new UserError(
       `Input '${input}' must be a duration such as 30d or 720h, or a share of the certificate's lifetime such as 33%; got '${text}'.`,
@@ -77,4 +82,9 @@ export function parseRenewBefore(text: string, input: string): RenewBefore {
     )
   }
   return { kind: 'duration', ms }
+}
+
+function refuseOutOfRange(ms: number, text: string, input: string): void {
+  if (Number.isFinite(ms) && ms <= MAX_DURATION_MS) return
+  throw new UserError(`Input '${input}' is longer than a Go duration can be (about 292 years), as talosctl would refuse it; got '${text}'.`, input)
 }

@@ -9,8 +9,11 @@ import type { FailOn } from './report.js'
 import { readIdentities, type AgeKeys } from './sources/age.js'
 import type { CaSourceInput } from './sources/index.js'
 
-/** Events whose runs only check under mode auto: pull requests (forks get no secrets). */
-const CHECK_EVENTS = ['pull_request', 'pull_request_target', 'merge_group']
+/**
+ * Events whose runs renew under mode auto: the ones a person or a schedule starts on purpose.
+ * Every other event (pull requests, workflow_run, issue_comment, reviews...) only checks.
+ */
+const RENEW_EVENTS = ['schedule', 'workflow_dispatch', 'repository_dispatch', 'workflow_call', 'push']
 
 /** Every input of the action, read and validated once. Nothing else reads the environment. */
 export interface Config {
@@ -116,7 +119,7 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
     kube: kubeConfig(input),
     secretTarget: secretTarget(input, env),
     githubToken: forRenewal('github-token', 'a token that can write Actions secrets (fine-grained PAT or GitHub App token with Secrets: write)'),
-    githubApiUrl: input('github-api-url', env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
+    githubApiUrl: apiUrl(input('github-api-url', env.GITHUB_API_URL || 'https://api.github.com')),
     unattended: unattended(input, env),
     publicVariable: input('public-variable') ? secretName(input('public-variable'), 'public-variable', 'variable') : undefined,
     runnerTemp: env.RUNNER_TEMP || (env.TMPDIR ?? '/tmp'),
@@ -164,16 +167,37 @@ function ageKeys(keyInput: string, passphrase: string, sopsAgeKey: string): AgeK
   return { identities, passphrase: passphrase || undefined, identitiesFrom }
 }
 
+/**
+ * The GitHub API's URL: absolute https, because the token travels with every request. Plain
+ * http is accepted only for a loopback address (a local stand-in). Checked before any request;
+ * the value is never quoted back (it could carry credentials).
+ */
+function apiUrl(value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new UserError("Input 'github-api-url' is not an absolute URL; give the API's https URL, such as https://api.github.com or https://HOST/api/v3.", 'github-api-url')
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, '')
+  const loopback = host === 'localhost' || /^127\./.test(host) || host === '::1'
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new UserError(`Input 'github-api-url' must be an https URL (it got ${url.protocol.replace(/:$/, '')} for a host that is not loopback): the token would travel in clear text. Give https://HOST/api/v3.`, 'github-api-url')
+  }
+  if (url.username || url.password) throw new UserError("Input 'github-api-url' carries a user name or password; give the bare API URL and the token in 'github-token'.", 'github-api-url')
+  return value.replace(/\/+$/, '')
+}
+
 function required(value: string, name: string, what: string): string {
   if (!value) throw new UserError(`Input '${name}' is required: ${what}.`, name)
   return value
 }
 
-/** mode auto checks on pull-request events and renews on every other event. */
+/** mode auto renews on the events in RENEW_EVENTS and checks on every other. */
 function resolveMode(value: string, event: string): { mode: Mode; modeReason: string } {
   const mode = oneOf(value, 'mode', ['auto', 'check', 'renew'] as const)
   if (mode !== 'auto') return { mode, modeReason: `mode ${mode}` }
-  return { mode: CHECK_EVENTS.includes(event) ? 'check' : 'renew', modeReason: `mode auto on ${event || 'an unknown event'}` }
+  return { mode: RENEW_EVENTS.includes(event) ? 'renew' : 'check', modeReason: `mode auto on ${event || 'an unknown event'}` }
 }
 
 function oneOf<T extends string>(value: string, name: string, allowed: readonly T[]): T {

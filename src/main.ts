@@ -1,4 +1,4 @@
-import { kubeChecked, reportContext, reportContexts, type ContextReport } from './contexts.js'
+import { kubeChecked, reportContext, reportContexts, talosChecked, type CheckedContext, type ContextReport } from './contexts.js'
 import { pemBodyLines } from './encoding.js'
 import { describe, UserError } from './errors.js'
 import type { SealedSecret, SecretStore } from './github/secrets.js'
@@ -122,9 +122,11 @@ export async function main(config: Config, deps: Deps): Promise<RunResult> {
     const prepared: Prepared[] = []
     for (const pass of passes) prepared.push(await prepare(pass, issuer, config, deps, now))
     for (const item of prepared) await proveOne(item, config, deps)
-    for (const { kind, renewal } of prepared) {
+    for (const { kind, renewal, text } of prepared) {
       if (kind === 'talosconfig') result.renewal = renewal
       else if (result.kube) result.kube.renewal = renewal
+      const report = kind === 'talosconfig' ? talos.contexts[0] : kube?.report
+      if (report) rejudgeCa(report, kind === 'talosconfig' ? talosChecked(readContext(readTalosconfig(text), talos.contextName)) : newKubeContext(text), config, now)
     }
     await writeSecrets(prepared, result, config, deps)
     for (const item of prepared) written.set(item.kind, item.text)
@@ -138,6 +140,12 @@ export async function main(config: Config, deps: Deps): Promise<RunResult> {
 function readTalos(config: Config, deps: Deps, now: Date): TalosState {
   const talosconfig = config.talosconfig ? readTalosconfig(config.talosconfig) : undefined
   if (talosconfig) sensitiveValues(talosconfig).forEach((value) => deps.mask(value))
+  if (talosconfig && talosconfig.contextNames.length === 0) {
+    throw new UserError(
+      "Input 'talosconfig' holds no contexts. Pass a talosconfig made by talosctl (with its contexts), or leave the input empty to make a first one from 'context' and 'endpoints' with 'secrets-bundle' or 'machine-config'.",
+      'talosconfig'
+    )
+  }
   const contextName = config.context ?? talosconfig?.current
   if (!contextName) {
     throw new UserError("Input 'talosconfig' selects no context (its 'context' is empty); set the 'context' input.", 'context')
@@ -243,6 +251,22 @@ async function proveOne(item: Prepared, config: Config, deps: Deps): Promise<voi
   item.renewal.connectionVerified = proof.verified
   if (proof.verified) deps.info(proof.message)
   else deps.notice(proof.message)
+}
+
+/**
+ * After a renewal, the CA is judged against the new certificate, not the one it replaced:
+ * whether the CA outlives the next renewal depends on the new certificate's dates.
+ */
+function rejudgeCa(report: ContextReport, renewed: CheckedContext, config: Config, now: Date): void {
+  const ttlMs = renewed.kind === 'talosconfig' ? config.ttlMs : config.kube.ttlMs
+  const judged = reportContext(renewed, true, { renewBefore: config.renewBefore, force: false, ttlMs }, now)
+  report.problems = [...report.problems.filter((problem) => problem.about !== 'ca'), ...judged.problems.filter((problem) => problem.about === 'ca')]
+  report.caNotAfter = judged.caNotAfter
+}
+
+function newKubeContext(text: string): CheckedContext {
+  const written = readKubeconfig(text)
+  return kubeChecked(readKubeContext(written, written.currentContext ?? ''))
 }
 
 /** The new certificate and key, base64 as the configs hold them, and the key's PEM lines. */

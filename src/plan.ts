@@ -18,6 +18,8 @@ export interface Decision {
   reason: string
   /** Whole days left, rounded down; negative once expired. */
   daysRemaining?: number
+  /** Once expired: whole days since, rounded down (537.6 days ago is 537 days ago). */
+  daysSinceExpiry?: number
 }
 
 export interface DueRule {
@@ -49,5 +51,6 @@ export function plan(current: Validity | undefined, rule: DueRule, now: Date): D
     valid: `${left} left, outside renew-before`
   }[status]
   if (rule.force && status === 'valid') return { status, renew: true, reason: `${reason}; renewal forced`, daysRemaining }
-  return { status, renew: status !== 'valid', reason, daysRemaining }
+  const since = status === 'expired' ? { daysSinceExpiry: Math.floor(-leftMs / DAY_MS) } : {}
+  return { status, renew: status !== 'valid', reason, daysRemaining, ...since }
 }

@@ -82,7 +82,8 @@ export function annotationsOf(result: RunResult, failOn: FailOn): Annotation[] {
     const { certificate, decision } = report
     if (certificate && SEVERITY[decision.status] > 0 && !renewed(result, report)) {
       const days = decision.daysRemaining ?? 0
-      const when = decision.status === 'expired' ? `expired on ${day(certificate.notAfter)} (${-days} days ago)` : `expires on ${day(certificate.notAfter)} (${days} days left)`
+      const ago = decision.daysSinceExpiry ?? 0
+      const when = decision.status === 'expired' ? `expired on ${day(certificate.notAfter)} (${ago} ${ago === 1 ? 'day' : 'days'} ago)` : `expires on ${day(certificate.notAfter)} (${days} days left)`
       const level = result.mode === 'check' && reachesFailOn(decision.status, failOn) ? 'error' : 'warning'
       annotations.push({ level, message: `The client certificate of ${report.kind} context '${report.name}' ${when}.` })
     }

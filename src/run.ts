@@ -7,6 +7,7 @@ import { UserError, describe } from './errors.js'
 import { readConfig, type Config } from './inputs.js'
 import { main, type Deps } from './main.js'
 import { attend as attendUnattended, type Outcome } from './unattended.js'
+import { inert } from './inert.js'
 import { ACTION_NAME, VERSION } from './version.js'
 
 const USER_AGENT = `${ACTION_NAME}/${VERSION}`
@@ -15,7 +16,8 @@ function runnerDeps(config: Config): Deps {
   return {
     now: () => new Date(),
     mask: (value) => core.setSecret(value),
-    info: (message) => core.info(message),
+    // Annotations are escaped by the toolkit; plain lines are made inert here.
+    info: (message) => core.info(inert(message)),
     notice: (message) => core.notice(message),
     warning: (message) => core.warning(message),
     error: (message) => core.error(message),
@@ -44,10 +46,15 @@ function runnerDeps(config: Config): Deps {
 
 /** Keep-alive and the issue; the GitHub client loads only when a run is asked to do either. */
 function attend(config: Config, outcome: Outcome): Promise<number | undefined> {
-  return attendUnattended(config, outcome, { info: (message) => core.info(message), warning: (message) => core.warning(message) })
+  return attendUnattended(config, outcome, { info: (message) => core.info(inert(message)), warning: (message) => core.warning(message) })
 }
 
 export async function run(): Promise<void> {
+  // The tokens first of all: no later line, whatever it quotes, may show them.
+  for (const name of ['github-token', 'workflow-token']) {
+    const token = core.getInput(name)
+    if (token) core.setSecret(token)
+  }
   let config: Config | undefined
   try {
     config = readConfig((name) => core.getInput(name), process.env)

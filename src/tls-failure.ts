@@ -33,6 +33,7 @@ export function codeInText(text: string): string | undefined {
 export function certificateReason(error: { code?: unknown; message?: unknown }): string | undefined {
   const code = typeof error.code === 'string' ? error.code : ''
   if (/^ERR_SSL_.*ALERT/.test(code)) return `the server refused the client certificate (${code.replace(/^ERR_SSL_/, '').toLowerCase().replace(/_/g, ' ')})`
-  if (SERVER_CERTIFICATE.test(code)) return `the server's certificate is not valid for the CA the new file trusts (${code})`
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `the server's certificate does not name the address it was reached at (${code})`
+  if (SERVER_CERTIFICATE.test(code)) return `the server's certificate does not verify against the CA the file trusts (${code})`
   return undefined
 }

@@ -49,17 +49,26 @@ export async function decryptAge(file: string | Uint8Array, keys: AgeKeys, what:
   try {
     return await decrypter.decrypt(bytes, 'uint8array')
   } catch (error) {
-    throw new UserError(`${what} could not be decrypted: ${ageFailure(error, keys)}.`, input, { cause: error })
+    throw new UserError(`${what} could not be decrypted: ${ageFailure(error, keys, bytes)}.`, input, { cause: error })
   }
 }
 
 /** age's own reasons, in words that name the input to fix; never its key material. */
-function ageFailure(error: unknown, keys: AgeKeys): string {
+function ageFailure(error: unknown, keys: AgeKeys, file: Uint8Array): string {
   const message = error instanceof Error ? error.message : ''
   if (/work factor is too high/.test(message)) return 'its scrypt work factor is above the limit of 2^20'
+  if (/no identity matched/i.test(message) && keys.passphrase === undefined && passphraseFile(file)) {
+    return "it is encrypted with a passphrase, not to an identity: set 'age-passphrase'"
+  }
   if (/no identity matched/i.test(message)) {
     const tried = [keys.identities.length > 0 ? `the identities in ${keys.identitiesFrom}` : '', keys.passphrase !== undefined ? "'age-passphrase'" : '']
     return `none of ${tried.filter(Boolean).join(' or ')} opens it; check that it was encrypted to your key`
   }
   return 'the file is damaged or was altered'
+}
+
+/** Whether an age file's header has a scrypt stanza: it opens with a passphrase only. */
+function passphraseFile(file: Uint8Array): boolean {
+  const header = Buffer.from(file.subarray(0, 4096)).toString('latin1').split('\n---')[0] ?? ''
+  return /^-> scrypt /m.test(header)
 }

@@ -1,4 +1,4 @@
-import { isMap, type Document } from 'yaml'
+import { isMap, isSeq, type Document } from 'yaml'
 import { UserError } from '../errors.js'
 import { readCaPem, type CaPem } from './ca-pem.js'
 
@@ -10,8 +10,8 @@ export interface BundleCas {
   k8s(): { ca: CaPem; path: string; acceptedPems: string[] }
 }
 
-export function readBundle(docs: Document[]): BundleCas {
-  const doc = bundleDocument(docs)
+export function readBundle(docs: Document[], form: string): BundleCas {
+  const doc = bundleDocument(docs, form)
   const missing = (what: string) => (field: string) => `Input '${INPUT}' has no ${field}; a Talos secrets bundle carries the ${what} there.`
   return {
     os: readCaPem(doc, ['certs', 'os'], INPUT, missing('Talos API CA')),
@@ -19,14 +19,20 @@ export function readBundle(docs: Document[]): BundleCas {
   }
 }
 
-/** The one document of a secrets bundle. */
-function bundleDocument(docs: Document[]): Document {
+/** The one document of a secrets bundle; `form` says whether it was decrypted, for the message. */
+function bundleDocument(docs: Document[], form: string): Document {
   const [doc] = docs
-  if (docs.length !== 1 || !doc || !isMap(doc.contents) || !doc.has('certs')) {
-    throw new UserError(
-      `Input '${INPUT}' is YAML but not a Talos secrets bundle (it has no 'certs' section). Pass the secrets.yaml made by 'talosctl gen secrets'.`,
-      INPUT
-    )
-  }
-  return doc
+  if (docs.length === 1 && doc && isMap(doc.contents) && doc.has('certs')) return doc
+  const what =
+    docs.length !== 1
+      ? `${docs.length} YAML documents`
+      : !doc || doc.contents === null
+        ? 'an empty document'
+        : isMap(doc.contents)
+          ? "YAML without a 'certs' section"
+          : isSeq(doc.contents)
+            ? 'a YAML list'
+            : 'a bare value, not a YAML mapping'
+  const is = form === 'YAML' ? 'is' : `decrypted (${form}) to`
+  throw new UserError(`Input '${INPUT}' ${is} ${what}, not a Talos secrets bundle. Pass the secrets.yaml made by 'talosctl gen secrets'.`, INPUT)
 }

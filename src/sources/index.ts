@@ -39,7 +39,7 @@ export async function openCaSource(input: CaSourceInput, value: string, keys: Ag
   const maskable = (secret: string) => secret.length >= 8 && mask(secret)
   opened.plaintexts.forEach(maskable)
   for (const doc of opened.docs) secretValues(doc).forEach(maskable)
-  const cas = input === 'secrets-bundle' ? { ...readBundle(opened.docs), clusterName: undefined, endpoint: undefined } : readMachineConfig(opened.docs)
+  const cas = input === 'secrets-bundle' ? { ...readBundle(opened.docs, opened.form), clusterName: undefined, endpoint: undefined } : readMachineConfig(opened.docs)
   return {
     form: opened.form,
     os: { ca: cas.os, origin: { input, path: input === 'secrets-bundle' ? 'certs.os' : 'machine.ca' }, acceptedPems: [] },

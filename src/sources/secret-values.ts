@@ -14,8 +14,12 @@ function visit(node: unknown, onScalar: (value: unknown) => unknown): void {
   else if (isScalar(node)) onScalar(node.value)
 }
 
-/** Keys whose values are secret in a Talos bundle or machine configuration. */
-const SECRET_KEY = /^key$|token|secret/i
+/**
+ * Keys whose values are secret in a Talos bundle or machine configuration: CA keys, tokens,
+ * secrets, and whatever else a configuration carries under such a name (a WireGuard
+ * `privateKey`, a registry `password` or `auth`, `credentials`), at any depth.
+ */
+const SECRET_KEY = /key|secret|token|password|auth|credential/i
 
 /**
  * Every secret value of a Talos bundle or machine configuration (keys, tokens, secrets), in

@@ -11,12 +11,15 @@ export function isSops(doc: Document.Parsed): boolean {
   return isMap(doc.contents) && isMap(doc.get('sops', true))
 }
 
+/** A key pattern of the metadata, matched as Go's regexp (RE2) matches it: anywhere, in linear time. */
+type KeyPattern = (key: string) => boolean
+
 /** Which values sops encrypted: its rules, read from the metadata. */
 interface Rules {
   unencryptedSuffix: string
   encryptedSuffix: string
-  unencryptedRegex: RegExp | undefined
-  encryptedRegex: RegExp | undefined
+  unencryptedRegex: KeyPattern | undefined
+  encryptedRegex: KeyPattern | undefined
   macOnlyEncrypted: boolean
 }
 
@@ -29,6 +32,7 @@ export interface Decrypted {
 
 /** MACOnlyEncryptedInitialization in sops: sha256("sops"), hashed first when only encrypted values count. */
 const MAC_ONLY_ENCRYPTED_INIT = createHash('sha256').update('sops').digest()
+const GCM_TAG_BYTES = 16
 const ENC = /^ENC\[AES256_GCM,data:([^,]*),iv:([^,]+),tag:([^,]+),type:([a-z0-9]+)\]$/
 
 /**
@@ -46,7 +50,7 @@ export async function decryptSops(parsed: Document.Parsed, keys: AgeKeys, input:
     const value = meta.get(key)
     return value === undefined || value === null || value === '' ? undefined : String(value)
   }
-  const rules = readRules(meta, text, fail)
+  const rules = await readRules(meta, text, fail)
   const dataKey = await unwrapDataKey(meta, keys, input, fail)
   doc.delete('sops')
   const hash = createHash('sha512')
@@ -77,22 +81,27 @@ export async function decryptSops(parsed: Document.Parsed, keys: AgeKeys, input:
   return { doc, plaintexts }
 }
 
-function readRules(meta: YAMLMap, text: (key: string) => string | undefined, fail: (why: string) => never): Rules {
+async function readRules(meta: YAMLMap, text: (key: string) => string | undefined, fail: (why: string) => never): Promise<Rules> {
   if (text('unencrypted_comment_regex') || text('encrypted_comment_regex')) fail('selects values by comments, which this action does not support')
-  const regex = (key: string): RegExp | undefined => {
-    const source = text(key)
-    if (source === undefined) return undefined
+  const sources = { unencrypted: text('unencrypted_regex'), encrypted: text('encrypted_regex') }
+  // The metadata is not authenticated until the MAC is checked, after the walk: its patterns
+  // must not be able to hang the run. RE2 (re2js), as sops's Go uses, is linear in time and
+  // has Go's syntax; it is loaded only for a file that has such a rule.
+  const { RE2JS } = sources.unencrypted || sources.encrypted ? await import('re2js') : { RE2JS: undefined }
+  const regex = (key: string, source: string | undefined): KeyPattern | undefined => {
+    if (source === undefined || !RE2JS) return undefined
     try {
-      return new RegExp(source)
+      const compiled = RE2JS.compile(source)
+      return (value) => compiled.matcher(value).find()
     } catch {
-      return fail(`has an ${key} this action cannot read`)
+      return fail(`has an ${key} that is not a regular expression sops reads`)
     }
   }
   const rules: Rules = {
     unencryptedSuffix: text('unencrypted_suffix') ?? '',
     encryptedSuffix: text('encrypted_suffix') ?? '',
-    unencryptedRegex: regex('unencrypted_regex'),
-    encryptedRegex: regex('encrypted_regex'),
+    unencryptedRegex: regex('unencrypted_regex', sources.unencrypted),
+    encryptedRegex: regex('encrypted_regex', sources.encrypted),
     macOnlyEncrypted: meta.get('mac_only_encrypted') === true
   }
   // As sops loads metadata: with no rule at all, the default unencrypted suffix applies.
@@ -144,8 +153,8 @@ function shouldBeEncrypted(path: string[], rules: Rules): boolean {
   let encrypted = true
   if (rules.unencryptedSuffix && path.some((key) => key.endsWith(rules.unencryptedSuffix))) encrypted = false
   if (rules.encryptedSuffix) encrypted = path.some((key) => key.endsWith(rules.encryptedSuffix))
-  if (rules.unencryptedRegex && path.some((key) => rules.unencryptedRegex?.test(key))) encrypted = false
-  if (rules.encryptedRegex) encrypted = path.some((key) => rules.encryptedRegex?.test(key))
+  if (rules.unencryptedRegex && path.some((key) => rules.unencryptedRegex?.(key))) encrypted = false
+  if (rules.encryptedRegex) encrypted = path.some((key) => rules.encryptedRegex?.(key))
   return encrypted
 }
 
@@ -153,9 +162,11 @@ function shouldBeEncrypted(path: string[], rules: Rules): boolean {
 function openValue(enc: string, key: Buffer, additionalData: string, where: string, fail: (why: string) => never): { value: unknown; macBytes: Buffer } {
   const match = ENC.exec(enc) ?? fail(`has a value that should be encrypted but is not, at ${where}`)
   const [data, iv, tag] = [match[1], match[2], match[3]].map((part) => decodeBase64(part ?? '') ?? fail(`has a damaged value at ${where}`))
+  // sops writes the full 16-byte tag; GCM would accept a cut one, which proves far less.
+  if ((tag as Buffer).length !== GCM_TAG_BYTES) fail(`has a value at ${where} whose authentication tag is ${(tag as Buffer).length} bytes, not the ${GCM_TAG_BYTES} sops writes (altered)`)
   let plain: Buffer
   try {
-    const decipher = createDecipheriv('aes-256-gcm', key, iv as Buffer)
+    const decipher = createDecipheriv('aes-256-gcm', key, iv as Buffer, { authTagLength: GCM_TAG_BYTES })
     decipher.setAAD(Buffer.from(additionalData))
     decipher.setAuthTag(tag as Buffer)
     plain = Buffer.concat([decipher.update(data as Buffer), decipher.final()])

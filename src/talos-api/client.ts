@@ -2,6 +2,8 @@
 // talosconfig's own certificate: GenerateClientConfiguration (`talosctl config new`) and
 // Kubeconfig (`talosctl kubeconfig`). @grpc/grpc-js is loaded only here, on this path.
 import * as grpc from '@grpc/grpc-js'
+import { isIP } from 'node:net'
+import { checkServerIdentity } from 'node:tls'
 import { UserError } from '../errors.js'
 import { readPrivateKeyPem } from '../pki/keys.js'
 import { decodeData, decodeResponse, decodeVersion, encodeRequest, type GenerateRequest, type NodeVersion } from './codec.js'
@@ -104,6 +106,21 @@ export function version(credentials: ApiCredentials, bounds: Bounds): Promise<No
   })
 }
 
+/**
+ * A channel to one endpoint whose certificate is checked against `caPem` and the endpoint's
+ * address. For an IP address gRPC would send the address as the TLS server name, which Node
+ * deprecates (DEP0123; RFC 6066 allows names only): a placeholder name goes instead, and the
+ * certificate is still checked against the real address.
+ */
+function channel(target: string, caPem: string, keyPem: string, crtPem: string): grpc.Client {
+  const host = /^\[?(.*?)\]?:\d+$/.exec(target)?.[1] ?? target
+  if (!isIP(host)) return new grpc.Client(target, grpc.credentials.createSsl(Buffer.from(caPem), Buffer.from(keyPem), Buffer.from(crtPem)))
+  const tls = grpc.credentials.createSsl(Buffer.from(caPem), Buffer.from(keyPem), Buffer.from(crtPem), {
+    checkServerIdentity: (_name, certificate) => checkServerIdentity(host, certificate)
+  })
+  return new grpc.Client(target, tls, { 'grpc.ssl_target_name_override': 'apid.talos.invalid' })
+}
+
 /** An error the node reported in its answer rather than as a gRPC status. */
 const nodeError = (details: string) => Object.assign(new Error(details), { code: grpc.status.INTERNAL, details })
 
@@ -116,7 +133,6 @@ async function callEndpoints<T>(credentials: ApiCredentials, method: string, bou
   const key = readPrivateKeyPem(credentials.keyPem)
   if (!key) throw new UserError(`contexts.${credentials.context}.key in input 'talosconfig' is not a private key Talos writes.`, 'talosconfig')
   const keyPem = key.export({ format: 'pem', type: 'pkcs8' }).toString()
-  const tls = grpc.credentials.createSsl(Buffer.from(credentials.caPem), Buffer.from(keyPem), Buffer.from(credentials.crtPem))
   const started = Date.now()
   const failures: string[] = []
   for (const endpoint of credentials.endpoints) {
@@ -124,7 +140,7 @@ async function callEndpoints<T>(credentials: ApiCredentials, method: string, bou
     if (left <= 0) break
     const target = grpcTarget(endpoint)
     const timeoutMs = Math.min(bounds.attemptMs, left)
-    const client = new grpc.Client(target, tls)
+    const client = channel(target, credentials.caPem, keyPem, credentials.crtPem)
     try {
       return await call(client, new Date(Date.now() + timeoutMs), target)
     } catch (error) {
@@ -159,9 +175,9 @@ function refusal(error: grpc.ServiceError, target: string, context: string, meth
     case grpc.status.PERMISSION_DENIED:
       return new UserError(`${prefix}: permission denied. ${method} needs a certificate with the os:admin role; this talosconfig's has not got it. Use an os:admin talosconfig, or 'secrets-bundle' or 'machine-config'.`, 'talosconfig')
     case grpc.status.FAILED_PRECONDITION:
-      return new UserError(`${prefix}: ${error.details}. Only controlplane nodes answer ${method}: list a controlplane node first in 'endpoints'.`, 'endpoints')
+      return new UserError(`${prefix}: ${plainDetails(error.details)}. Only controlplane nodes answer ${method}: list a controlplane node first in 'endpoints'.`, 'endpoints')
     case grpc.status.INVALID_ARGUMENT:
-      return new UserError(`${prefix}: ${error.details}. Check 'ttl' and 'roles'.`, 'ttl')
+      return new UserError(`${prefix}: ${plainDetails(error.details)}. Check 'ttl' and 'roles'.`, 'ttl')
     case grpc.status.UNAUTHENTICATED:
       return new UserError(`${prefix}: the client certificate was not accepted. Renew with 'secrets-bundle' or 'machine-config'.`, 'talosconfig')
     default:
@@ -170,6 +186,6 @@ function refusal(error: grpc.ServiceError, target: string, context: string, meth
 }
 
 /** gRPC's details without the library's own framing ("Resolution note: ", "Last error: "). */
-function plainDetails(details: string): string {
+export function plainDetails(details: string): string {
   return details.replace(/\s*Resolution note:.*$/s, '').replace(/^No connection established\. Last error: (Error: )?/, '').trim()
 }

@@ -23,7 +23,7 @@ const notAfter = (pem: string) => new Date(new X509Certificate(pem).validTo)
 const caDay = day(notAfter(cluster.caCrtPem))
 const warnings = (run: ActionRun) => run.stdout.split('\n').filter((line) => line.startsWith('::warning'))
 const PROD = `The client certificate of talosconfig context 'prod' expires on ${day(notAfter(prod.crtPem))} (10 days left).`
-const STAGING = `The client certificate of talosconfig context 'staging' expired on ${day(notAfter(staging.crtPem))} (2 days ago).`
+const STAGING = `The client certificate of talosconfig context 'staging' expired on ${day(notAfter(staging.crtPem))} (1 day ago).`
 
 for (const runtime of RUNTIMES) {
   describe(`check mode on a pull request (${runtime.name})`, () => {

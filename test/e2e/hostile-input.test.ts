@@ -41,7 +41,7 @@ const P = "::error::"
 const cases: Case[] = [
   // The bundle.
   { name: 'a bundle that is not YAML', inputs: { 'secrets-bundle': `certs:\n  os: [${bundle.certs.os.key}\n` }, error: /^::error::Input 'secrets-bundle' is not valid YAML at line \d+, column \d+ \(.+\)\.$/ },
-  { name: 'YAML that is not a bundle', inputs: { 'secrets-bundle': 'kind: Deployment\n' }, error: `${P}Input 'secrets-bundle' is YAML but not a Talos secrets bundle (it has no 'certs' section). Pass the secrets.yaml made by 'talosctl gen secrets'.` },
+  { name: 'YAML that is not a bundle', inputs: { 'secrets-bundle': 'kind: Deployment\n' }, error: `${P}Input 'secrets-bundle' is YAML without a 'certs' section, not a Talos secrets bundle. Pass the secrets.yaml made by 'talosctl gen secrets'.` },
   { name: 'a bundle without certs.os', inputs: { 'secrets-bundle': stringify({ ...bundle, certs: { k8s: bundle.certs.k8s } }) }, error: `${P}Input 'secrets-bundle' has no certs.os.crt; a Talos secrets bundle carries the Talos API CA there.` },
   { name: 'a crt that is not base64', inputs: { 'secrets-bundle': withOs({ crt: 'not base64!', key: bundle.certs.os.key }) }, error: `${P}certs.os.crt in input 'secrets-bundle' is not base64 of PEM text, as Talos writes it.` },
   { name: 'a crt that is not PEM', inputs: { 'secrets-bundle': withOs({ crt: b64('just text'), key: bundle.certs.os.key }) }, error: `${P}certs.os.crt in input 'secrets-bundle' is not base64 of PEM text, as Talos writes it.` },
@@ -82,6 +82,12 @@ const cases: Case[] = [
   { name: 'a talosconfig that is not YAML', inputs: { talosconfig: `context: prod\ncontexts: {prod: {key: ${b64(client.keyPem)}\n` }, error: /^::error::Input 'talosconfig' is not valid YAML at line \d+, column \d+ \(.+\)\.$/ },
   { name: 'a crt that is not a certificate', inputs: { talosconfig: talosconfig.replace(b64(client.crtPem), b64(client.keyPem)) }, error: `${P}contexts.prod.crt in input 'talosconfig' is not a PEM certificate.` },
   { name: 'a context that does not exist', inputs: { context: 'staging' }, error: `${P}Context 'staging' does not exist in input 'talosconfig' (contexts: 'prod'). Set 'context' to one of them.` },
+  { name: 'a talosconfig with no contexts', inputs: { talosconfig: 'context: ""\ncontexts: {}\n' }, error: `${P}Input 'talosconfig' holds no contexts. Pass a talosconfig made by talosctl (with its contexts), or leave the input empty to make a first one from 'context' and 'endpoints' with 'secrets-bundle' or 'machine-config'.` },
+  // Durations Go cannot hold, and an API URL that would carry the token in clear text.
+  { name: 'a lifetime past what a Go duration holds', inputs: { ttl: '9999999999d' }, error: `${P}Input 'ttl' is longer than a Go duration can be (about 292 years), as talosctl would refuse it; got '9999999999d'.` },
+  { name: 'an API URL in clear text to a host that is not loopback', inputs: { 'github-api-url': 'http://ghe.example/api/v3' }, error: `${P}Input 'github-api-url' must be an https URL (it got http for a host that is not loopback): the token would travel in clear text. Give https://HOST/api/v3.` },
+  { name: 'an API URL that is not absolute', inputs: { 'github-api-url': 'ghe.example/api/v3' }, error: `${P}Input 'github-api-url' is not an absolute URL; give the API's https URL, such as https://api.github.com or https://HOST/api/v3.` },
+  { name: 'an API URL of another scheme', inputs: { 'github-api-url': 'ftp://ghe.example/' }, error: /^::error::Input 'github-api-url' must be an https URL \(it got ftp for a host/ },
   // Keys for encrypted sources.
   { name: 'an age key that is not one', inputs: { 'age-key': 'AGE-SECRET-KEY-1-not-a-key' }, error: `${P}Input 'age-key' holds a line that is not an age identity (AGE-SECRET-KEY-1...); it may hold identities, comment lines and blank lines only.` },
   { name: 'a SOPS bundle without its key', inputs: { 'secrets-bundle': talhelperBundle().text }, error: `${P}The SOPS data key in input 'secrets-bundle' is age-encrypted, but no key was given: set the 'age-key' input (or the SOPS_AGE_KEY environment variable) to an age identity, or 'age-passphrase'.` }

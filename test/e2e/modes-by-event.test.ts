@@ -1,5 +1,5 @@
 // Scenario: one step definition serves pull requests, schedules and manual runs. mode auto
-// checks on pull-request events and renews on every other event; an explicit mode wins.
+// renews on the events started on purpose and checks on every other; an explicit mode wins.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { scenario, type Scenario } from '../support/scenario.js'
@@ -12,6 +12,10 @@ const cases: Array<{ event: string; mode: string; expected: 'check' | 'renew' }>
   { event: 'schedule', mode: 'auto', expected: 'renew' },
   { event: 'workflow_dispatch', mode: 'auto', expected: 'renew' },
   { event: 'push', mode: 'auto', expected: 'renew' },
+  { event: 'repository_dispatch', mode: 'auto', expected: 'renew' },
+  { event: 'workflow_run', mode: 'auto', expected: 'check' },
+  { event: 'issue_comment', mode: 'auto', expected: 'check' },
+  { event: 'pull_request_review', mode: 'auto', expected: 'check' },
   { event: 'schedule', mode: 'check', expected: 'check' },
   { event: 'pull_request', mode: 'renew', expected: 'renew' }
 ]

@@ -66,6 +66,8 @@ for (const runtime of RUNTIMES) {
       assert.match(opensslText(crtPem), /Subject: O = os:admin\n/)
       assert.equal(run.outputs.renewed, 'true')
       assert.match(visibleLog(run), new RegExp(`Asking the Talos API at ${dead}, ${apid.endpoint} for a new client certificate\\.`))
+      // The node's address is checked against its certificate without sending it as the TLS server name.
+      assert.doesNotMatch(run.stderr, /DEP0123|DeprecationWarning/)
       assert.deepEqual(github.violations, [])
     })
 
@@ -93,6 +95,18 @@ for (const runtime of RUNTIMES) {
       assert.deepEqual(errorLines(run), [
         `::error::${worker.endpoint} refused GenerateClientConfiguration for talosconfig context 'home': client configuration (talosconfig) can only be generated on a control plane node. Only controlplane nodes answer GenerateClientConfiguration: list a controlplane node first in 'endpoints'.`
       ])
+    })
+
+    it('a node whose certificate does not name its address is refused, not skipped', async () => {
+      const elsewhere = await startApid(cluster, { host: '127.0.0.2' })
+      try {
+        const run = await renew(talosconfigFor([elsewhere.endpoint]))
+        assert.equal(run.code, 1)
+        assert.match(errorLines(run)[0] ?? '', new RegExp(`^::error::${elsewhere.endpoint} refused GenerateClientConfiguration for talosconfig context 'home': the server's certificate does not name the address it was reached at \\(ERR_TLS_CERT_ALTNAME_INVALID\\)`))
+        assert.deepEqual(elsewhere.calls, [])
+      } finally {
+        await elsewhere.close()
+      }
     })
 
     it('an endpoint that does not answer is named, within the bound', async () => {

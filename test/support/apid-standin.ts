@@ -43,6 +43,8 @@ export interface KubeconfigOptions {
 }
 
 export interface ApidOptions {
+  /** The loopback address it listens on; its certificate names 127.0.0.1 whatever this is. */
+  host?: string
   worker?: boolean
   /** Refuse every call with PermissionDenied, even an os:admin caller's (roles revoked, say). */
   denyAll?: boolean
@@ -124,9 +126,9 @@ export async function startApid(cluster: Cluster, options: ApidOptions = {}): Pr
   })
   const serverCertificate = cluster.serverCertificate()
   const credentials = grpc.ServerCredentials.createSsl(Buffer.from(cluster.caCrtPem), [{ private_key: Buffer.from(standardKeyPem(serverCertificate.keyPem)), cert_chain: Buffer.from(serverCertificate.crtPem) }], true)
-  const port = await new Promise<number>((done, fail) => server.bindAsync('127.0.0.1:0', credentials, (error, bound) => (error ? fail(error) : done(bound))))
+  const port = await new Promise<number>((done, fail) => server.bindAsync(`${options.host ?? '127.0.0.1'}:0`, credentials, (error, bound) => (error ? fail(error) : done(bound))))
   return {
-    endpoint: `127.0.0.1:${port}`,
+    endpoint: `${options.host ?? '127.0.0.1'}:${port}`,
     calls,
     kubeconfigCalls,
     versionCalls,

@@ -2,6 +2,7 @@
 // mac_only_encrypted). It follows sops's Tree.Encrypt; the data key is wrapped by the real
 // age CLI. The decryptor is anchored by the files sops itself wrote; this only varies rules.
 import { createCipheriv, createHash, randomBytes } from 'node:crypto'
+import { RE2JS } from 're2js'
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml'
 import { ageEncrypt } from './age-cli.js'
 
@@ -26,8 +27,10 @@ function shouldBeEncrypted(path: string[], rules: SopsRules): boolean {
   const suffix = rules.unencrypted_suffix ?? (rules.encrypted_suffix || rules.unencrypted_regex || rules.encrypted_regex ? '' : '_unencrypted')
   if (suffix && path.some((k) => k.endsWith(suffix))) encrypted = false
   if (rules.encrypted_suffix) encrypted = path.some((k) => k.endsWith(rules.encrypted_suffix as string))
-  if (rules.unencrypted_regex && path.some((k) => new RegExp(rules.unencrypted_regex as string).test(k))) encrypted = false
-  if (rules.encrypted_regex) encrypted = path.some((k) => new RegExp(rules.encrypted_regex as string).test(k))
+  // Go's regexp, as sops: RE2 syntax, matched anywhere in the key.
+  const matches = (pattern: string, key: string) => RE2JS.compile(pattern).matcher(key).find()
+  if (rules.unencrypted_regex && path.some((k) => matches(rules.unencrypted_regex as string, k))) encrypted = false
+  if (rules.encrypted_regex) encrypted = path.some((k) => matches(rules.encrypted_regex as string, k))
   return encrypted
 }
 

@@ -36,6 +36,26 @@ describe('age files', () => {
     )
   })
 
+  it('says a passphrase file needs age-passphrase when only identities are given', async () => {
+    const file = ageEncryptWithPassphrase(plain, 'correct horse battery').toString('utf8')
+    await assert.rejects(
+      openInput(file, 'secrets-bundle', keys()),
+      (error: Error) => error.message === "Input 'secrets-bundle' could not be decrypted: it is encrypted with a passphrase, not to an identity: set 'age-passphrase'."
+    )
+  })
+
+  it('says what an age file decrypted to when it is not a bundle', async () => {
+    const { openCaSource } = await import('../../src/sources/index.js')
+    const cases: Array<[string, string]> = [
+      ['just a string\n', 'a bare value, not a YAML mapping'],
+      ['kind: Deployment\n', "YAML without a 'certs' section"]
+    ]
+    for (const [text, what] of cases) {
+      const armored = ageEncrypt(text, identity.recipient, true).toString('utf8')
+      await assert.rejects(openCaSource('secrets-bundle', armored, keys(), () => undefined), (error: Error) => error.message === `Input 'secrets-bundle' decrypted (age) to ${what}, not a Talos secrets bundle. Pass the secrets.yaml made by 'talosctl gen secrets'.`)
+    }
+  })
+
   it('names what to set when no key or the wrong key is given', async () => {
     const armored = ageEncrypt(plain, identity.recipient, true).toString('utf8')
     await assert.rejects(

@@ -21,8 +21,8 @@ describe('the CAs of a secrets bundle', () => {
 
   it('names what is wrong, never quoting the values', async () => {
     const cases: Array<[string, RegExp]> = [
-      ['cluster:\n    id: x\n', /^UserError: Input 'secrets-bundle' is YAML but not a Talos secrets bundle \(it has no 'certs' section\)/],
-      ['- a\n- b\n', /is YAML but not a Talos secrets bundle/],
+      ['cluster:\n    id: x\n', /^UserError: Input 'secrets-bundle' is YAML without a 'certs' section, not a Talos secrets bundle\./],
+      ['- a: 1\n- b: 2\n', /^UserError: Input 'secrets-bundle' is a YAML list, not a Talos secrets bundle\./],
       [withOs(undefined), /^UserError: Input 'secrets-bundle' has no certs\.os\.crt; a Talos secrets bundle carries the Talos API CA there\.$/],
       [withOs({ crt: parse(cluster.bundleYaml).certs.os.crt }), /has no certs\.os\.key/],
       [withOs({ crt: 'bm90IHBlbQ==', key: 'x' }), /^UserError: certs\.os\.crt in input 'secrets-bundle' is not base64 of PEM text, as Talos writes it\.$/],

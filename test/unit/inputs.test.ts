@@ -11,8 +11,9 @@ const base: Record<string, string> = {
   'github-token': 'ghs_x',
   repository: 'acme/cluster-ops'
 }
+// A scheduled run unless a test says otherwise: mode auto then renews.
 const read = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) =>
-  readConfig((name) => ({ ...base, ...inputs })[name] ?? '', env)
+  readConfig((name) => ({ ...base, ...inputs })[name] ?? '', { GITHUB_EVENT_NAME: 'schedule', ...env })
 const failure = (inputs: Record<string, string>): UserError => {
   try {
     read(inputs)
@@ -79,10 +80,10 @@ describe('readConfig', () => {
   })
 
   it('resolves mode auto from the event', () => {
-    for (const event of ['pull_request', 'pull_request_target', 'merge_group']) {
-      assert.deepEqual([read({}, { GITHUB_EVENT_NAME: event }).mode, read({}, { GITHUB_EVENT_NAME: event }).modeReason], ['check', `mode auto on ${event}`])
+    for (const event of ['pull_request', 'pull_request_target', 'merge_group', 'workflow_run', 'issue_comment', 'pull_request_review', '']) {
+      assert.deepEqual([read({}, { GITHUB_EVENT_NAME: event }).mode, read({}, { GITHUB_EVENT_NAME: event }).modeReason], ['check', `mode auto on ${event || 'an unknown event'}`])
     }
-    for (const event of ['schedule', 'workflow_dispatch', 'push', '']) assert.equal(read({}, { GITHUB_EVENT_NAME: event }).mode, 'renew')
+    for (const event of ['schedule', 'workflow_dispatch', 'repository_dispatch', 'workflow_call', 'push']) assert.equal(read({}, { GITHUB_EVENT_NAME: event }).mode, 'renew')
     assert.deepEqual([read({ mode: 'check' }, { GITHUB_EVENT_NAME: 'schedule' }).mode, read({ mode: 'check' }).modeReason], ['check', 'mode check'])
     assert.equal(read({ mode: 'renew' }, { GITHUB_EVENT_NAME: 'pull_request' }).mode, 'renew')
   })

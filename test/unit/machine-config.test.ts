@@ -30,6 +30,34 @@ describe('the CAs of a machine configuration', () => {
     await assert.rejects(read(cluster.bundleYaml), /has no v1alpha1 machine configuration document/)
   })
 
+  it('masks every value under a key that names a secret, at any depth, but nothing too short to be one', async () => {
+    const config = `${cluster.machineConfigYaml('controlplane')}---
+apiVersion: v1alpha1
+kind: WireguardConfig
+name: wg0
+privateKey: aGVsbG8td2lyZWd1YXJkLXByaXZhdGUta2V5LTAxMjM=
+peers:
+  - publicKey: cGVlci1wdWJsaWMta2V5LTAxMjM0NTY3ODlhYmNkZWY=
+---
+apiVersion: v1alpha1
+kind: RegistryAuthConfig
+name: ghcr.io
+username: robot
+password: s3cret-registry-password
+auth: cm9ib3Q6czNjcmV0LXJlZ2lzdHJ5
+identityToken: short
+credentials:
+  helper: very-long-credential-helper-value
+`
+    const masked: string[] = []
+    await openCaSource('machine-config', config, noKeys, (value) => masked.push(value))
+    for (const secret of ['aGVsbG8td2lyZWd1YXJkLXByaXZhdGUta2V5LTAxMjM=', 's3cret-registry-password', 'cm9ib3Q6czNjcmV0LXJlZ2lzdHJ5', 'very-long-credential-helper-value']) {
+      assert.ok(masked.includes(secret), secret)
+    }
+    assert.ok(!masked.includes('short'), 'too short to be a secret, and masking it would star every "short" in the log')
+    assert.ok(!masked.includes('robot') && !masked.includes('wg0'))
+  })
+
   it('masks its tokens, secrets and keys, but not its certificates or names', async () => {
     const [, config] = (await openInput(cluster.machineConfigYaml('controlplane', true), 'machine-config', noKeys)).docs
     assert.ok(config)

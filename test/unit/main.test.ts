@@ -15,7 +15,7 @@ const now = new Date(Date.now() + 10_000)
 function config(inputs: Record<string, string>): Config {
   // The CA key only: these tests are about main's pass, not about choosing an issuer.
   const all: Record<string, string> = { 'secrets-bundle': cluster.bundleYaml, 'renew-through': 'ca-key', 'github-token': 't', repository: 'acme/ops', ...inputs }
-  return readConfig((name) => all[name] ?? '', {})
+  return readConfig((name) => all[name] ?? '', { GITHUB_EVENT_NAME: 'schedule' })
 }
 
 function recorder() {
@@ -92,6 +92,19 @@ describe('main', () => {
       assert.deepEqual(events.filter((event) => event.startsWith('warning')), [])
       assert.equal(Buffer.from(parse(puts[0]?.value ?? '').contexts.prod.ca, 'base64').toString(), caPem, 'the trust list is kept as it was')
     }
+  })
+
+  it('after a forced renewal judges the CA against the new certificate, not the one it replaced', async () => {
+    const shortCa = makeCluster({ caValidity: { notBefore: daysFromNow(-10), notAfter: daysFromNow(250) } })
+    const { deps, events } = recorder()
+    const current = shortCa.clientCertificate({ notBefore: daysFromNow(-10), notAfter: daysFromNow(100) })
+    const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['127.0.0.1:9'], caPem: shortCa.caCrtPem, client: current } })
+    await main(config({ talosconfig, 'secrets-bundle': shortCa.bundleYaml, force: 'true', ttl: '200d', 'verify-connection': 'never' }), deps)
+    const day = (days: number) => new Date(now.getTime() + days * 86_400_000).toISOString().slice(0, 10)
+    const warnings = events.filter((event) => event.startsWith('warning: The Talos API CA'))
+    assert.equal(warnings.length, 1, warnings.join('\n'))
+    // The new certificate lasts 200 days, so its renewal falls due on day 170, not on day 70.
+    assert.match(warnings[0] ?? '', new RegExp(`before a certificate renewed on ${day(170)} for the configured ttl would`))
   })
 
   it('issues a certificate for a context that has none (status missing)', async () => {

@@ -20,8 +20,12 @@ describe('plan', () => {
     assert.equal(plan(cert(1.2), days30, now).reason, '1 day left, inside renew-before')
   })
   it('says expired once notAfter has passed, with negative days', () => {
-    assert.deepEqual(plan(cert(-0.5), days30, now), { status: 'expired', renew: true, reason: 'it has expired', daysRemaining: -1 })
+    assert.deepEqual(plan(cert(-0.5), days30, now), { status: 'expired', renew: true, reason: 'it has expired', daysRemaining: -1, daysSinceExpiry: 0 })
     assert.equal(plan(cert(-3), days30, now).daysRemaining, -3)
+  })
+  it('counts the days since expiry down: 537.6 days ago is 537 days ago', () => {
+    assert.deepEqual([plan(cert(-537.6), days30, now).daysRemaining, plan(cert(-537.6), days30, now).daysSinceExpiry], [-538, 537])
+    assert.equal(plan(cert(-2), days30, now).daysSinceExpiry, 2)
   })
   it('forces a renewal of a valid certificate', () => {
     assert.deepEqual(plan(cert(200), { ...days30, force: true }, now), {

@@ -33,7 +33,7 @@ const expiredStaging: ContextReport = {
   name: 'staging',
   selected: false,
   certificate: { ...prodCertificate, organizations: ['os:reader', 'os:etcd:backup'], notAfter: new Date('2026-11-25T10:00:00Z') },
-  decision: { status: 'expired', renew: true, reason: 'it has expired', daysRemaining: -3 },
+  decision: { status: 'expired', renew: true, reason: 'it has expired', daysRemaining: -3, daysSinceExpiry: 2 },
   problems: [{ about: 'ca', message: 'staging CA problem' }]
 }
 const checked: RunResult = {
@@ -107,7 +107,7 @@ describe('report', () => {
     assert.deepEqual(annotationsOf(checked, 'expiring'), [
       { level: 'error', message: "The client certificate of talosconfig context 'prod' expires on 2026-12-07 (9 days left)." },
       { level: 'warning', message: 'prod certificate problem' },
-      { level: 'error', message: "The client certificate of talosconfig context 'staging' expired on 2026-11-25 (3 days ago)." },
+      { level: 'error', message: "The client certificate of talosconfig context 'staging' expired on 2026-11-25 (2 days ago)." },
       { level: 'warning', message: 'staging CA problem' }
     ])
     assert.deepEqual(annotationsOf(checked, 'expired').map((a) => a.level), ['warning', 'warning', 'error', 'warning'])
@@ -116,7 +116,7 @@ describe('report', () => {
 
   it('does not annotate what a renewal has just cured', () => {
     assert.deepEqual(annotationsOf(renewed, 'expiring'), [
-      { level: 'warning', message: "The client certificate of talosconfig context 'staging' expired on 2026-11-25 (3 days ago)." },
+      { level: 'warning', message: "The client certificate of talosconfig context 'staging' expired on 2026-11-25 (2 days ago)." },
       { level: 'warning', message: 'staging CA problem' }
     ])
   })

@@ -99,6 +99,13 @@ describe('tampered SOPS files are refused', () => {
     assert.equal(await refusal(secret.text.replace(mac, altered)), `${PREFIX}has a MAC that does not open with its lastmodified date (altered)${SUFFIX}`)
   })
 
+  it('a tag cut short (GCM would accept its first 4 bytes)', async () => {
+    const tag = /tag:([^,]+),type:int\]/.exec(secret.text)?.[1] as string
+    const tampered = secret.text.replace(`tag:${tag},type:int]`, `tag:${Buffer.from(tag, 'base64').subarray(0, 4).toString('base64')},type:int]`)
+    assert.notEqual(tampered, secret.text)
+    assert.equal(await refusal(tampered), `${PREFIX}has a value at int whose authentication tag is 4 bytes, not the 16 sops writes (altered)${SUFFIX}`)
+  })
+
   it('lastmodified changed', async () => {
     const tampered = secret.text.replace('lastmodified: "2024-03-25T22:08:10Z"', 'lastmodified: "2024-03-25T22:08:11Z"')
     assert.notEqual(tampered, secret.text)
@@ -145,6 +152,24 @@ describe('SOPS encryption rules', () => {
       await assert.rejects(open(text.replace(line, `${plainKey}: altered`)), /does not match its MAC/)
     })
   }
+
+  it("reads the rules as Go's regexp does (RE2): its syntax, and linear time on a pattern that backtracks", async () => {
+    // \z is RE2's end of text; a JavaScript RegExp would read it as the letter z.
+    const goSyntax = sopsEncrypt('plain: visible\nsecret: hidden\n', identity.recipient, { unencrypted_regex: '^plain\\z' })
+    assert.deepEqual(encryptedKeys(goSyntax), ['secret'])
+    assert.deepEqual(await open(goSyntax), { plain: 'visible', secret: 'hidden' })
+    // ^(a+)+$ against 32 a's and a '!' takes a backtracking engine seconds, doubling per character.
+    const hostileKey = `${'a'.repeat(32)}!`
+    const backtracking = sopsEncrypt(`${hostileKey}: value\nother: x\n`, identity.recipient, { unencrypted_regex: '^(a+)+$' })
+    const started = Date.now()
+    assert.deepEqual(await open(backtracking), { [hostileKey]: 'value', other: 'x' })
+    assert.ok(Date.now() - started < 1000, `${Date.now() - started} ms`)
+  })
+
+  it('refuses a rule that is not a Go regular expression', async () => {
+    const text = sopsEncrypt('a: 1\n', identity.recipient, { encrypted_regex: '^a$' }).replace("encrypted_regex: ^a$", "encrypted_regex: (?<=x)a")
+    await assert.rejects(open(text), /^UserError: Input 'secrets-bundle' is a SOPS file that has an encrypted_regex that is not a regular expression sops reads; nothing from it is used\.$/)
+  })
 
   it('with mac_only_encrypted, leaves plain values out of the MAC but not encrypted ones', async () => {
     const text = sopsEncrypt(plain, identity.recipient, { encrypted_suffix: '_secret', mac_only_encrypted: true })

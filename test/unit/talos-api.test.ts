@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, it } from 'node:test'
 import protobuf from 'protobufjs'
 import { UserError } from '../../src/errors.js'
-import { generateClientConfiguration, grpcTarget } from '../../src/talos-api/client.js'
+import { generateClientConfiguration, grpcTarget, plainDetails } from '../../src/talos-api/client.js'
 import { decodeData, decodeResponse, encodeRequest } from '../../src/talos-api/codec.js'
 import { daysFromNow, makeCluster } from '../support/cluster.js'
 
@@ -41,6 +41,13 @@ describe('the GenerateClientConfiguration codec', () => {
 
   it('refuses truncated input instead of misreading it', () => {
     assert.throws(() => decodeResponse(Buffer.from([0x0a, 0x10, 0x12])), /truncated/)
+  })
+})
+
+describe('gRPC failures in words', () => {
+  it('drop the library\'s own framing', () => {
+    assert.equal(plainDetails('No connection established. Last error: Error: self-signed certificate in certificate chain. Resolution note: '), 'self-signed certificate in certificate chain.')
+    assert.equal(plainDetails('kubeconfig can only be generated on a control plane node'), 'kubeconfig can only be generated on a control plane node')
   })
 })
 
