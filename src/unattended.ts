@@ -18,7 +18,7 @@ export interface Outcome {
 const ISSUE_EVENTS = ['schedule', 'workflow_dispatch']
 
 /** Whether this run keeps its schedule alive, and whether it keeps the issue; cheap, so decided before loading any client. */
-export function unattendedWork(config: Config): { keepAlive: boolean; notify: boolean } {
+function unattendedWork(config: Config): { keepAlive: boolean; notify: boolean } {
   const u = config.unattended
   if (!u.repository) return { keepAlive: false, notify: false }
   return { keepAlive: u.keepScheduleAlive && u.event === 'schedule', notify: u.openIssue && ISSUE_EVENTS.includes(u.event) }

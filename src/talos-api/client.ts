@@ -10,7 +10,7 @@ import { decodeData, decodeResponse, decodeVersion, encodeRequest, type Generate
 import { codeInText, unreachableReason } from '../tls-failure.js'
 import { Unreachable } from './errors.js'
 import { fileFromTarGz } from './tar.js'
-import { probeTls } from './tls-probe.js'
+import { hostPort, probeTls } from './tls-probe.js'
 
 export const APID_PORT = 50000
 const SERVICE = '/machine.MachineService/'
@@ -113,7 +113,7 @@ export function version(credentials: ApiCredentials, bounds: Bounds): Promise<No
  * certificate is still checked against the real address.
  */
 function channel(target: string, caPem: string, keyPem: string, crtPem: string): grpc.Client {
-  const host = /^\[?(.*?)\]?:\d+$/.exec(target)?.[1] ?? target
+  const { host } = hostPort(target)
   if (!isIP(host)) return new grpc.Client(target, grpc.credentials.createSsl(Buffer.from(caPem), Buffer.from(keyPem), Buffer.from(crtPem)))
   const tls = grpc.credentials.createSsl(Buffer.from(caPem), Buffer.from(keyPem), Buffer.from(crtPem), {
     checkServerIdentity: (_name, certificate) => checkServerIdentity(host, certificate)

@@ -7,7 +7,7 @@ import { certificateReason, unreachableReason } from '../tls-failure.js'
 export type TlsVerdict = { outcome: 'accepted' } | { outcome: 'rejected' | 'unreachable'; reason: string }
 
 /** host and port of a gRPC target: `host:port` or `[v6]:port`. */
-function hostPort(target: string): { host: string; port: number } {
+export function hostPort(target: string): { host: string; port: number } {
   const match = /^\[?(.*?)\]?:(\d+)$/.exec(target)
   return { host: match?.[1] ?? target, port: Number(match?.[2] ?? 0) }
 }
