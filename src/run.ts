@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { UserError, describe } from './errors.js'
 import { readConfig, type Config } from './inputs.js'
 import { main, type Deps } from './main.js'
-import { attend as attendUnattended, type Outcome } from './unattended.js'
+import type { Outcome } from './unattended.js'
 import { inert } from './inert.js'
 import { ACTION_NAME, VERSION } from './version.js'
 
@@ -44,9 +44,11 @@ function runnerDeps(config: Config): Deps {
   }
 }
 
-/** Keep-alive and the issue; the GitHub client loads only when a run is asked to do either. */
-function attend(config: Config, outcome: Outcome): Promise<number | undefined> {
-  return attendUnattended(config, outcome, { info: (message) => core.info(inert(message)), warning: (message) => core.warning(message) })
+/** Keep-alive and the issue, loaded only when a run is asked for either (it then decides by event). */
+async function attend(config: Config, outcome: Outcome): Promise<number | undefined> {
+  if (!config.unattended.keepScheduleAlive && !config.unattended.openIssue) return undefined
+  const unattended = await import('./unattended.js')
+  return unattended.attend(config, outcome, { info: (message) => core.info(inert(message)), warning: (message) => core.warning(message) })
 }
 
 export async function run(): Promise<void> {
