@@ -4,7 +4,7 @@ import { X509Certificate } from 'node:crypto'
 import { UserError } from '../errors.js'
 import { loadLocalCa } from '../pki/ca.js'
 import { certificatesIn, describeCa, issuedBy, trusts } from '../pki/inspect.js'
-import { localCaIssuer } from '../pki/issue.js'
+import { caSigner } from '../pki/issue.js'
 import type { OpenedSource } from '../sources/index.js'
 import type { Issued, Issuer, IssueRequest, Note } from './issuer.js'
 import { plannedNotAfter } from './lifetime.js'
@@ -25,13 +25,13 @@ export class LocalCaIssuer implements Issuer {
     const loaded = loadLocalCa(ca.crtPem, ca.keyPem, origin, request.now)
     // Before anything is signed: the CA must be the one the current credential's cluster uses.
     const trust = trustFor(request, loaded.certificate, { input: this.input, path: origin.path, caPem: [ca.crtPem, ...acceptedPems].join('') })
-    const issuer = localCaIssuer(loaded, origin)
-    const notAfter = plannedNotAfter(request, issuer.caNotAfter)
-    const credential = await issuer.issue({ profile: request.profile, ttlMs: request.ttlMs, now: request.now })
+    const signer = caSigner(loaded, origin)
+    const notAfter = plannedNotAfter(request, signer.caNotAfter)
+    const credential = await signer.issue({ profile: request.profile, ttlMs: request.ttlMs, now: request.now })
     return {
       credential: { ...credential, caPem: trust.caPem },
       through: this.input,
-      caNotAfter: issuer.caNotAfter,
+      caNotAfter: signer.caNotAfter,
       expectedNotAfter: notAfter,
       clockToleranceMs: 1000,
       clusterName: source.clusterName,

@@ -16,8 +16,11 @@ export interface IssueRequest {
   now: Date
 }
 
-/** Anything that can issue a client credential: a local CA now, the cluster's API later. */
-export interface Issuer {
+/**
+ * A CA whose key is at hand, as X.509 sees it. (The strategies that choose between this and
+ * the cluster's API are the Issuers of src/issuers/.)
+ */
+export interface CaSigner {
   /** Where the CA comes from, for messages. */
   origin: CaOrigin
   caPem: string
@@ -26,10 +29,10 @@ export interface Issuer {
 }
 
 /**
- * An issuer over a CA whose key is at hand (from the secrets bundle): it makes a fresh key
+ * A signer over a CA whose key is at hand (from the secrets bundle): it makes a fresh key
  * of the algorithm Talos would pick and signs the certificate itself.
  */
-export function localCaIssuer(ca: LocalCa, origin: CaOrigin): Issuer {
+export function caSigner(ca: LocalCa, origin: CaOrigin): CaSigner {
   return {
     origin,
     caPem: ca.crtPem,

@@ -15,7 +15,7 @@ import * as grpc from '@grpc/grpc-js'
 import { loadSync } from '@grpc/proto-loader'
 import { stringify } from 'yaml'
 import { loadLocalCa } from '../../src/pki/ca.js'
-import { localCaIssuer } from '../../src/pki/issue.js'
+import { caSigner } from '../../src/pki/issue.js'
 import { talosClientProfile } from '../../src/pki/profile.js'
 import type { Cluster } from './cluster.js'
 import { standardKeyPem } from './judge.js'
@@ -97,7 +97,7 @@ export async function startApid(cluster: Cluster, options: ApidOptions = {}): Pr
         const now = new Date()
         const origin = { input: 'apid', path: 'os' }
         const ca = loadLocalCa(cluster.caCrtPem, cluster.caKeyPem, origin, now)
-        const credential = await localCaIssuer(ca, origin).issue({ profile: talosClientProfile(call.request.roles), ttlMs: ttlSeconds * 1000, now })
+        const credential = await caSigner(ca, origin).issue({ profile: talosClientProfile(call.request.roles), ttlMs: ttlSeconds * 1000, now })
         issued.push(credential.crtPem)
         const answerCa = options.answerCaPem ?? cluster.caCrtPem
         callback(null, { messages: [{ metadata: { hostname: 'cp-1' }, ca: Buffer.from(answerCa), crt: Buffer.from(credential.crtPem), key: Buffer.from(credential.keyPem), talosconfig: Buffer.from(`context: ${call.request.roles[0]}@demo\n`) }] })

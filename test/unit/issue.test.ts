@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { X509Certificate } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { loadLocalCa } from '../../src/pki/ca.js'
-import { localCaIssuer } from '../../src/pki/issue.js'
+import { caSigner } from '../../src/pki/issue.js'
 import { talosClientProfile } from '../../src/pki/profile.js'
 import { verifyCredential } from '../../src/pki/verify.js'
 import { makeCluster, type CaAlgorithm } from '../support/cluster.js'
@@ -26,7 +26,7 @@ for (const algorithm of ['ed25519', 'ecdsa', 'rsa'] as const) {
 
     it('makes the certificate Talos makes, and openssl and TLS accept it', async () => {
       const ca = loadLocalCa(cluster.caCrtPem, cluster.caKeyPem, origin, now)
-      const credential = await localCaIssuer(ca, origin).issue({ profile, ttlMs, now })
+      const credential = await caSigner(ca, origin).issue({ profile, ttlMs, now })
       const want = expectations[algorithm]
       assert.equal(credential.caPem, cluster.caCrtPem)
       assert.match(credential.keyPem, new RegExp(`^-----BEGIN ${want.label}-----\\n`))
@@ -68,7 +68,7 @@ describe('issuing', () => {
   const ca = loadLocalCa(cluster.caCrtPem, cluster.caKeyPem, origin, now)
 
   it('draws a fresh serial and key each time', async () => {
-    const issue = () => localCaIssuer(ca, origin).issue({ profile: talosClientProfile(['os:admin']), ttlMs: 3_600_000, now })
+    const issue = () => caSigner(ca, origin).issue({ profile: talosClientProfile(['os:admin']), ttlMs: 3_600_000, now })
     const [a, b] = await Promise.all([issue(), issue()])
     assert.notEqual(new X509Certificate(a.crtPem).serialNumber, new X509Certificate(b.crtPem).serialNumber)
     assert.notEqual(a.keyPem, b.keyPem)
@@ -78,8 +78,8 @@ describe('issuing', () => {
     const otherCa = loadLocalCa(other.caCrtPem, other.caKeyPem, origin, now)
     const profile = talosClientProfile(['os:admin'])
     const notAfter = new Date(now.getTime() + 3_600_000)
-    const good = await localCaIssuer(ca, origin).issue({ profile, ttlMs: 3_600_000, now })
-    const foreign = await localCaIssuer(otherCa, origin).issue({ profile, ttlMs: 3_600_000, now })
+    const good = await caSigner(ca, origin).issue({ profile, ttlMs: 3_600_000, now })
+    const foreign = await caSigner(otherCa, origin).issue({ profile, ttlMs: 3_600_000, now })
     assert.deepEqual(verifyCredential({ ...foreign, caPem: cluster.caCrtPem }, { profile, notAfter, now }), ['it does not chain to a CA its file trusts'])
     assert.deepEqual(verifyCredential({ ...good, keyPem: foreign.keyPem }, { profile, notAfter, now }), ['its private key does not match it'])
     assert.deepEqual(verifyCredential(good, { profile: talosClientProfile(['os:reader']), notAfter, now }), ['its roles are not the ones asked for'])

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test'
 import { parse } from 'yaml'
 import { readKubeconfig, readKubeContext, renderKubeconfig, sensitiveValues } from '../../src/kubeconfig.js'
 import { loadLocalCa } from '../../src/pki/ca.js'
-import { localCaIssuer } from '../../src/pki/issue.js'
+import { caSigner } from '../../src/pki/issue.js'
 import { kubernetesAdminProfile } from '../../src/pki/profile.js'
 import { verifyCredential } from '../../src/pki/verify.js'
 import { daysFromNow, kubeconfigYaml, makeCluster } from '../support/cluster.js'
@@ -41,7 +41,7 @@ describe('kubeconfig', () => {
     const k8sKey = Buffer.from(parse(source.bundleYaml).certs.k8s.key, 'base64').toString()
     const origin = { input: 'secrets-bundle', path: 'certs.k8s' }
     const now = new Date(Date.now() + 2000)
-    const credential = await localCaIssuer(loadLocalCa(source.k8sCaPem, k8sKey, origin, now), origin).issue({ profile: kubernetesAdminProfile(), ttlMs: 86_400_000, now })
+    const credential = await caSigner(loadLocalCa(source.k8sCaPem, k8sKey, origin, now), origin).issue({ profile: kubernetesAdminProfile(), ttlMs: 86_400_000, now })
     assert.match(credential.keyPem, /^-----BEGIN EC PRIVATE KEY-----\n/)
     assert.deepEqual(verifyCredential(credential, { profile: kubernetesAdminProfile(), notAfter: new Date(now.getTime() + 86_400_000), now }), [])
   })
