@@ -65,8 +65,8 @@ interface CredentialPass {
   ttl: { ms: number; input: string; given: boolean }
   current: CurrentCredential | undefined
   render(issued: Issued): string
-  /** Where the rendered file's credential can be proven: its context's endpoints, or its server. */
-  proofTarget(text: string): ProofTarget
+  /** The rendered file read back once: its context as the report sees it, and where it can be proven. */
+  readBack(text: string): { context: CheckedContext; proofTarget: ProofTarget }
 }
 
 /** A credential issued, verified and rendered, waiting to be proven and written. */
@@ -75,6 +75,8 @@ interface Prepared {
   secretName: string
   text: string
   credential: Credential
+  /** The new file's context, as the report judges contexts. */
+  context: CheckedContext
   proofTarget: ProofTarget
   renewal: Renewal
 }
@@ -122,11 +124,11 @@ export async function main(config: Config, deps: Deps): Promise<RunResult> {
     const prepared: Prepared[] = []
     for (const pass of passes) prepared.push(await prepare(pass, issuer, config, deps, now))
     for (const item of prepared) await proveOne(item, config, deps)
-    for (const { kind, renewal, text } of prepared) {
+    for (const { kind, renewal, context } of prepared) {
       if (kind === 'talosconfig') result.renewal = renewal
       else if (result.kube) result.kube.renewal = renewal
       const report = kind === 'talosconfig' ? talos.contexts[0] : kube?.report
-      if (report) rejudgeCa(report, kind === 'talosconfig' ? talosChecked(readContext(readTalosconfig(text), talos.contextName)) : newKubeContext(text), config, now)
+      if (report) rejudgeCa(report, context, config, now)
     }
     await writeSecrets(prepared, result, config, deps)
     for (const item of prepared) written.set(item.kind, item.text)
@@ -182,7 +184,10 @@ function talosconfigPass(config: Config, talos: TalosState, current: TalosContex
     current: current && { name: `talosconfig context '${current.name}'`, caPem: current.caPem, crtPem: current.crtPem, caField: `contexts.${current.name}.ca` },
     render: ({ credential }) =>
       renderTalosconfig(talos.talosconfig, { name: talos.contextName, endpoints: config.endpoints, nodes: config.nodes, credential }),
-    proofTarget: (text) => ({ kind: 'talosconfig', context: talos.contextName, endpoints: readContext(readTalosconfig(text), talos.contextName).endpoints })
+    readBack(text) {
+      const context = readContext(readTalosconfig(text), talos.contextName)
+      return { context: talosChecked(context), proofTarget: { kind: 'talosconfig', context: context.name, endpoints: context.endpoints } }
+    }
   }
 }
 
@@ -215,10 +220,10 @@ function kubeconfigPass(config: Config, kube: KubeState, secretName: string, tal
         document: issued.document
       })
     },
-    proofTarget(text) {
+    readBack(text) {
       const written = readKubeconfig(text)
       const context = readKubeContext(written, written.currentContext ?? '')
-      return { kind: 'kubeconfig', context: context.name, server: context.server ?? '' }
+      return { context: kubeChecked(context), proofTarget: { kind: 'kubeconfig', context: context.name, server: context.server ?? '' } }
     }
   }
 }
@@ -239,7 +244,7 @@ async function prepare(pass: CredentialPass, issuer: Issuer, config: Config, dep
   const text = pass.render(issued)
   const path = await deps.saveFile(pass.kind, text)
   const renewal: Renewal = { through: issued.through, roles: pass.profile.organizations, notAfter: certificate.notAfter, caNotAfter: issued.caNotAfter, path, scope: '', secretUpdated: false }
-  return { kind: pass.kind, secretName: pass.secretName, text, credential: issued.credential, proofTarget: pass.proofTarget(text), renewal }
+  return { kind: pass.kind, secretName: pass.secretName, text, credential: issued.credential, ...pass.readBack(text), renewal }
 }
 
 /** The new credential against the live cluster, as verify-connection says; a refusal throws. */
@@ -262,11 +267,6 @@ function rejudgeCa(report: ContextReport, renewed: CheckedContext, config: Confi
   const judged = reportContext(renewed, true, { renewBefore: config.renewBefore, force: false, ttlMs }, now)
   report.problems = [...report.problems.filter((problem) => problem.about !== 'ca'), ...judged.problems.filter((problem) => problem.about === 'ca')]
   report.caNotAfter = judged.caNotAfter
-}
-
-function newKubeContext(text: string): CheckedContext {
-  const written = readKubeconfig(text)
-  return kubeChecked(readKubeContext(written, written.currentContext ?? ''))
 }
 
 /** The new certificate and key, base64 as the configs hold them, and the key's PEM lines. */
