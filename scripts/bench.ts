@@ -13,7 +13,9 @@ const node = (RUNTIMES[0] as { node: string }).node
 
 async function timed(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const start = performance.now()
-  const code = await new Promise<number | null>((resolve) => spawn(node, args, { env, stdio: 'ignore' }).on('close', resolve))
+  const code = await new Promise<number | null>((resolve) =>
+    spawn(node, args, { env, stdio: 'ignore' }).on('close', resolve)
+  )
   if (code !== 0) throw new Error(`${args.join(' ')} exited ${code}`)
   return performance.now() - start
 }
@@ -24,7 +26,11 @@ const cluster = makeCluster()
 const github = await startGitHubStandIn()
 const talosconfigFor = (daysLeft: number) =>
   talosconfigYaml('bench', {
-    bench: { endpoints: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: cluster.clientCertificate({ notBefore: daysFromNow(daysLeft - 365), notAfter: daysFromNow(daysLeft) }) }
+    bench: {
+      endpoints: ['127.0.0.1:9'],
+      caPem: cluster.caCrtPem,
+      client: cluster.clientCertificate({ notBefore: daysFromNow(daysLeft - 365), notAfter: daysFromNow(daysLeft) })
+    }
   })
 const envFor = (talosconfig: string): NodeJS.ProcessEnv => ({
   PATH: process.env.PATH,
@@ -38,10 +44,20 @@ const envFor = (talosconfig: string): NodeJS.ProcessEnv => ({
   INPUT_REPOSITORY: 'acme/cluster-ops'
 })
 // A check-only run, as on a pull request: it needs the talosconfig alone.
-const checkEnv = { ...envFor(talosconfigFor(200)), INPUT_MODE: 'check', 'INPUT_SECRETS-BUNDLE': '', 'INPUT_GITHUB-TOKEN': '' }
+const checkEnv = {
+  ...envFor(talosconfigFor(200)),
+  INPUT_MODE: 'check',
+  'INPUT_SECRETS-BUNDLE': '',
+  'INPUT_GITHUB-TOKEN': ''
+}
 // A renewal with the CA key and no proof, as before renew-through and verify-connection
 // existed: its endpoint is never tried, so the numbers compare with earlier ones.
-const renewEnv = { ...envFor(talosconfigFor(5)), INPUT_MODE: 'renew', 'INPUT_RENEW-THROUGH': 'ca-key', 'INPUT_VERIFY-CONNECTION': 'never' }
+const renewEnv = {
+  ...envFor(talosconfigFor(5)),
+  INPUT_MODE: 'renew',
+  'INPUT_RENEW-THROUGH': 'ca-key',
+  'INPUT_VERIFY-CONNECTION': 'never'
+}
 
 for (const file of ['output', 'summary']) writeFileSync(join(cluster.dir, file), '')
 const times = { bare: [] as number[], check: [] as number[], renew: [] as number[] }
@@ -64,7 +80,9 @@ const line = (name: string, ms: number, budget?: number): string => {
   const verdict = budget === undefined ? '' : ratio <= budget ? `  within ${budget}x` : `  OVER ${budget}x budget`
   return `${name.padEnd(28)} ${ms.toFixed(1).padStart(7)} ms  ${ratio.toFixed(2)}x${verdict}`
 }
-const files = readdirSync('dist', { recursive: true }).map(String).filter((file) => file.endsWith('.js'))
+const files = readdirSync('dist', { recursive: true })
+  .map(String)
+  .filter((file) => file.endsWith('.js'))
 const bytes = (file: string) => statSync(join('dist', file)).size
 const total = files.reduce((sum, file) => sum + bytes(file), 0)
 /** index.js and the chunks it imports statically: what every run loads before its first line. */
@@ -78,12 +96,16 @@ function loadedAtStart(file: string, seen = new Set<string>()): Set<string> {
   return seen
 }
 const startup = [...loadedAtStart('index.js')].reduce((sum, file) => sum + bytes(file), 0)
-const over = median(times.check) / bare > BUDGET.check || median(times.renew) / bare > BUDGET.renew || total > BUDGET.bundleBytes
+const over =
+  median(times.check) / bare > BUDGET.check || median(times.renew) / bare > BUDGET.renew || total > BUDGET.bundleBytes
 
 console.log(`${(RUNTIMES[0] as { name: string }).name} (the runtime action.yml declares), median of ${ROUNDS} rounds`)
 console.log(line('bare start (node -e 0)', bare))
 console.log(line('check (mode check)', median(times.check), BUDGET.check))
 console.log(line('renew (issue + write secret)', median(times.renew), BUDGET.renew))
-console.log(`bundle: ${(total / 1024).toFixed(0)} KiB in ${files.length} files (budget ${BUDGET.bundleBytes / 1024} KiB); loaded at every start: ${(startup / 1024).toFixed(0)} KiB`)
-for (const file of files.filter((f) => f !== 'index.js').sort()) console.log(`  ${file.padEnd(40)} ${(bytes(file) / 1024).toFixed(0).padStart(5)} KiB`)
+console.log(
+  `bundle: ${(total / 1024).toFixed(0)} KiB in ${files.length} files (budget ${BUDGET.bundleBytes / 1024} KiB); loaded at every start: ${(startup / 1024).toFixed(0)} KiB`
+)
+for (const file of files.filter((f) => f !== 'index.js').sort())
+  console.log(`  ${file.padEnd(40)} ${(bytes(file) / 1024).toFixed(0).padStart(5)} KiB`)
 if (over) console.log('Over budget: see the lines marked OVER.')

@@ -33,31 +33,31 @@ const lazyOidcClient = {
 /** The build of dist/ into `outdir`; returns esbuild's metafile (what went where). */
 export async function bundle(outdir) {
   const result = await build({
-  entryPoints: { index: 'src/index.ts' },
-  outdir,
-  metafile: true,
-  bundle: true,
-  // Splitting keeps heavy modules (x509 issuing, libsodium, the GitHub client) in chunks
-  // that are loaded only on the path that needs them.
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  minify: true,
-  legalComments: 'linked',
-  chunkNames: 'chunks/[name]-[hash]',
-  // Bundled CommonJS dependencies call require() for Node built-ins, the only modules left
-  // outside the bundle. getBuiltinModule serves those without starting the CommonJS loader.
-  banner: { js: 'const require=(id)=>process.getBuiltinModule(id);' },
-  plugins: [lazyOidcClient],
-  // Prefer the ES module builds that packages ship ("module"): they can be tree-shaken and
-  // need no CommonJS wrappers, which are much slower to start.
-  mainFields: ['module', 'main'],
-  // yaml's Node build is CommonJS and require()s 'process' and 'buffer', and the first
-  // require() from an ES module costs several milliseconds at every start. Its ES module
-  // build (the package's default export) needs neither and parses the same.
-  alias: { yaml: './node_modules/yaml/browser/index.js' },
-  logLevel: 'warning'
+    entryPoints: { index: 'src/index.ts' },
+    outdir,
+    metafile: true,
+    bundle: true,
+    // Splitting keeps heavy modules (x509 issuing, libsodium, the GitHub client) in chunks
+    // that are loaded only on the path that needs them.
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    legalComments: 'linked',
+    chunkNames: 'chunks/[name]-[hash]',
+    // Bundled CommonJS dependencies call require() for Node built-ins, the only modules left
+    // outside the bundle. getBuiltinModule serves those without starting the CommonJS loader.
+    banner: { js: 'const require=(id)=>process.getBuiltinModule(id);' },
+    plugins: [lazyOidcClient],
+    // Prefer the ES module builds that packages ship ("module"): they can be tree-shaken and
+    // need no CommonJS wrappers, which are much slower to start.
+    mainFields: ['module', 'main'],
+    // yaml's Node build is CommonJS and require()s 'process' and 'buffer', and the first
+    // require() from an ES module costs several milliseconds at every start. Its ES module
+    // build (the package's default export) needs neither and parses the same.
+    alias: { yaml: './node_modules/yaml/browser/index.js' },
+    logLevel: 'warning'
   })
   return result.metafile
 }

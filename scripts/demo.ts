@@ -12,13 +12,21 @@ const section = (title: string): void => console.log(`\n=== ${title} ${'='.repea
 
 const cluster = makeCluster()
 const current = cluster.clientCertificate({ notBefore: daysFromNow(-353), notAfter: daysFromNow(12.5) })
-const talosconfig = talosconfigYaml('demo', { demo: { endpoints: ['127.0.0.1:9'], nodes: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: current } })
+const talosconfig = talosconfigYaml('demo', {
+  demo: { endpoints: ['127.0.0.1:9'], nodes: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: current }
+})
 const github = await startGitHubStandIn()
 const runtime = RUNTIMES[0] as { name: string; node: string }
 try {
   section(`Running dist/index.js under ${runtime.name}, as the runner would`)
   const run = await runAction(
-    { 'secrets-bundle': cluster.bundleYaml, talosconfig, 'github-token': github.token, 'github-api-url': github.url, repository: 'acme/cluster-ops' },
+    {
+      'secrets-bundle': cluster.bundleYaml,
+      talosconfig,
+      'github-token': github.token,
+      'github-api-url': github.url,
+      repository: 'acme/cluster-ops'
+    },
     { node: runtime.node }
   )
   console.log(visibleLog(run).trim())

@@ -24,7 +24,9 @@ export function bundledPackageRoots(metafile) {
 
 function licenceOf(root) {
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-  const files = readdirSync(root).filter((file) => LICENCE_FILE.test(file)).sort()
+  const files = readdirSync(root)
+    .filter((file) => LICENCE_FILE.test(file))
+    .sort()
   const text = files.map((file) => readFileSync(join(root, file), 'utf8').trim()).join('\n\n')
   if (!text) throw new Error(`${manifest.name} has no licence file in ${root}; its text cannot be shipped`)
   const license = typeof manifest.license === 'string' ? manifest.license : manifest.license?.type
@@ -37,7 +39,9 @@ export function licensesText(metafile) {
     .filter((root) => existsSync(join(root, 'package.json')))
     .map(licenceOf)
     .sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version))
-  const unique = packages.filter((p, i) => i === 0 || p.name !== packages[i - 1].name || p.version !== packages[i - 1].version)
+  const unique = packages.filter(
+    (p, i) => i === 0 || p.name !== packages[i - 1].name || p.version !== packages[i - 1].version
+  )
   const header = [
     'Third-party software bundled in dist/',
     '',
@@ -45,6 +49,8 @@ export function licensesText(metafile) {
     'identifier as its package.json gives it, and the full text of its licence files.',
     ''
   ]
-  const sections = unique.map((p) => [`${'='.repeat(78)}`, `${p.name}@${p.version}`, `License: ${p.license}`, '', p.text, ''].join('\n'))
+  const sections = unique.map((p) =>
+    [`${'='.repeat(78)}`, `${p.name}@${p.version}`, `License: ${p.license}`, '', p.text, ''].join('\n')
+  )
   return [...header, ...sections].join('\n')
 }

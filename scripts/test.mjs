@@ -10,10 +10,14 @@ import { machineNode } from './machine-node.mjs'
 const filters = process.argv.slice(2)
 const files = readdirSync('test', { recursive: true })
   .map(String)
-  .filter((file) => file.endsWith('.test.ts') && (filters.length === 0 || filters.some((filter) => file.includes(filter))))
+  .filter(
+    (file) => file.endsWith('.test.ts') && (filters.length === 0 || filters.some((filter) => file.includes(filter)))
+  )
   .map((file) => join('test', file))
   .sort()
 // The loopback guard runs in every test process too: no test may reach past loopback.
 const guard = ['--import', './test/support/loopback-guard.mjs']
-const result = spawnSync(machineNode(), [...guard, '--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit' })
+const result = spawnSync(machineNode(), [...guard, '--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+  stdio: 'inherit'
+})
 process.exit(result.status ?? 1)

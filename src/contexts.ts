@@ -63,7 +63,12 @@ export interface ReportRule extends DueRule {
 }
 
 /** One report per context of the talosconfig, the selected one first. */
-export function reportContexts(talosconfig: Talosconfig, selected: string, rule: ReportRule, now: Date): ContextReport[] {
+export function reportContexts(
+  talosconfig: Talosconfig,
+  selected: string,
+  rule: ReportRule,
+  now: Date
+): ContextReport[] {
   const names = [selected, ...talosconfig.contextNames.filter((name) => name !== selected)]
   return names.map((name) => reportContext(talosChecked(readContext(talosconfig, name)), name === selected, rule, now))
 }
@@ -78,7 +83,8 @@ export function reportContext(context: CheckedContext, selected: boolean, rule: 
 
 function inspectOrRefuse(context: CheckedContext): CertificateInfo {
   const info = inspectCertificate(context.crtPem ?? '')
-  if (!info) throw new UserError(`${context.crtField} in input '${context.kind}' is not a PEM certificate.`, context.kind)
+  if (!info)
+    throw new UserError(`${context.crtField} in input '${context.kind}' is not a PEM certificate.`, context.kind)
   return info
 }
 
@@ -92,7 +98,13 @@ function caExpiry(context: CheckedContext): Date {
 
 const day = (date: Date): string => date.toISOString().slice(0, 10)
 
-function findProblems(context: CheckedContext, certificate: CertificateInfo, caNotAfter: Date | undefined, rule: ReportRule, now: Date): Problem[] {
+function findProblems(
+  context: CheckedContext,
+  certificate: CertificateInfo,
+  caNotAfter: Date | undefined,
+  rule: ReportRule,
+  now: Date
+): Problem[] {
   const problems: Problem[] = []
   const name = context.kind === 'talosconfig' ? `context '${context.name}'` : `kubeconfig context '${context.name}'`
   // Talos's own rules for its client certificates; Kubernetes has its own.
@@ -103,17 +115,28 @@ function findProblems(context: CheckedContext, certificate: CertificateInfo, caN
     })
   }
   if (context.kind === 'talosconfig' && certificate.organizations.length === 0) {
-    problems.push({ about: 'certificate', message: `The client certificate of ${name} carries no roles (no O in its subject); Talos grants it nothing.` })
+    problems.push({
+      about: 'certificate',
+      message: `The client certificate of ${name} carries no roles (no O in its subject); Talos grants it nothing.`
+    })
   }
   if (context.caPem && context.crtPem && !issuedBy(context.crtPem, context.caPem)) {
-    problems.push({ about: 'ca', message: `The ca of ${name} did not issue its client certificate; check that both belong to the same cluster.` })
+    problems.push({
+      about: 'ca',
+      message: `The ca of ${name} did not issue its client certificate; check that both belong to the same cluster.`
+    })
   }
   if (caNotAfter) {
     // The next renewal happens when the window opens, or now when it is open already.
-    const renewalAt = new Date(Math.max(now.getTime(), certificate.notAfter.getTime() - renewalWindowMs(certificate, rule.renewBefore)))
+    const renewalAt = new Date(
+      Math.max(now.getTime(), certificate.notAfter.getTime() - renewalWindowMs(certificate, rule.renewBefore))
+    )
     const ca = context.kind === 'talosconfig' ? 'Talos API CA' : 'Kubernetes CA'
     if (caNotAfter <= renewalAt) {
-      problems.push({ about: 'ca', message: `The ${ca} of ${name} expires on ${day(caNotAfter)}, before the next renewal (due ${day(renewalAt)}); rotate the CA.` })
+      problems.push({
+        about: 'ca',
+        message: `The ${ca} of ${name} expires on ${day(caNotAfter)}, before the next renewal (due ${day(renewalAt)}); rotate the CA.`
+      })
     } else if (caNotAfter.getTime() < renewalAt.getTime() + rule.ttlMs) {
       problems.push({
         about: 'ca',

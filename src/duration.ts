@@ -3,8 +3,8 @@ import { UserError } from './errors.js'
 const UNIT_MS: Record<string, number> = {
   ns: 1e-6,
   us: 1e-3,
-  'µs': 1e-3,
-  'μs': 1e-3,
+  µs: 1e-3,
+  μs: 1e-3,
   ms: 1,
   s: 1000,
   m: 60_000,
@@ -86,5 +86,8 @@ export function parseRenewBefore(text: string, input: string): RenewBefore {
 
 function refuseOutOfRange(ms: number, text: string, input: string): void {
   if (Number.isFinite(ms) && ms <= MAX_DURATION_MS) return
-  throw new UserError(`Input '${input}' is longer than a Go duration can be (about 292 years), as talosctl would refuse it; got '${text}'.`, input)
+  throw new UserError(
+    `Input '${input}' is longer than a Go duration can be (about 292 years), as talosctl would refuse it; got '${text}'.`,
+    input
+  )
 }

@@ -57,8 +57,13 @@ export function parseYaml(text: string, input: string): Document.Parsed {
 export function parseYamlDocuments(text: string, input: string): Document.Parsed[] {
   const lineCounter = new LineCounter()
   const docs = [...parseAllDocuments(text, { ...YAML_OPTIONS, lineCounter })]
-  refuseErrors(docs.flatMap((doc) => doc.errors), lineCounter, input)
-  if (docs.length > MAX_DOCUMENTS) throw new UserError(`Input '${input}' holds ${docs.length} YAML documents; a Talos file has far fewer.`, input)
+  refuseErrors(
+    docs.flatMap((doc) => doc.errors),
+    lineCounter,
+    input
+  )
+  if (docs.length > MAX_DOCUMENTS)
+    throw new UserError(`Input '${input}' holds ${docs.length} YAML documents; a Talos file has far fewer.`, input)
   for (const doc of docs) refuseShape(doc, input)
   return docs
 }
@@ -87,11 +92,11 @@ function refuseErrors(errors: YAMLError[], lineCounter: LineCounter, input: stri
   const error = errors[0]
   if (!error) return
   const { line, col } = lineCounter.linePos(error.pos[0])
-  const why = error.code === 'RESOURCE_EXHAUSTION' ? 'nested too deeply or too large to read' : error.code.toLowerCase().replace(/_/g, ' ')
-  throw new UserError(
-    `Input '${input}' is not valid YAML at line ${line}, column ${col} (${why}).`,
-    input
-  )
+  const why =
+    error.code === 'RESOURCE_EXHAUSTION'
+      ? 'nested too deeply or too large to read'
+      : error.code.toLowerCase().replace(/_/g, ' ')
+  throw new UserError(`Input '${input}' is not valid YAML at line ${line}, column ${col} (${why}).`, input)
 }
 
 export interface PemBlock {

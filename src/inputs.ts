@@ -97,12 +97,19 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
   const context = input('context') || undefined
   const endpoints = list(input('endpoints'))
   if (!talosconfig) requireTalosconfigOrFirst(mode, context, endpoints)
-  const forRenewal = (name: string, what: string): string => (mode === 'renew' ? required(input(name), name, what) : input(name))
+  const forRenewal = (name: string, what: string): string =>
+    mode === 'renew' ? required(input(name), name, what) : input(name)
   return {
     mode,
     modeReason,
     failOn: oneOf(input('fail-on', 'expiring'), 'fail-on', ['expiring', 'expired', 'never'] as const),
-    ...renewalSource(mode, input('renew-through', 'auto'), input('secrets-bundle'), input('machine-config'), talosconfig),
+    ...renewalSource(
+      mode,
+      input('renew-through', 'auto'),
+      input('secrets-bundle'),
+      input('machine-config'),
+      talosconfig
+    ),
     ageKeys: ageKeys(input('age-key'), input('age-passphrase'), env.SOPS_AGE_KEY ?? ''),
     talosconfig,
     context,
@@ -113,15 +120,24 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
     renewBefore: parseRenewBefore(input('renew-before', '30d'), 'renew-before'),
     force: boolean(input('force', 'false'), 'force'),
     allowCaChange: boolean(input('allow-ca-change', 'false'), 'allow-ca-change'),
-    verifyConnection: oneOf(input('verify-connection', 'auto'), 'verify-connection', ['auto', 'always', 'never'] as const),
+    verifyConnection: oneOf(input('verify-connection', 'auto'), 'verify-connection', [
+      'auto',
+      'always',
+      'never'
+    ] as const),
     dryRun: boolean(input('dry-run', 'false'), 'dry-run'),
     secretName: secretName(input('secret-name', 'TALOSCONFIG')),
     kube: kubeConfig(input),
     secretTarget: secretTarget(input, env),
-    githubToken: forRenewal('github-token', 'a token that can write Actions secrets (fine-grained PAT or GitHub App token with Secrets: write)'),
+    githubToken: forRenewal(
+      'github-token',
+      'a token that can write Actions secrets (fine-grained PAT or GitHub App token with Secrets: write)'
+    ),
     githubApiUrl: apiUrl(input('github-api-url', env.GITHUB_API_URL || 'https://api.github.com')),
     unattended: unattended(input, env),
-    publicVariable: input('public-variable') ? secretName(input('public-variable'), 'public-variable', 'variable') : undefined,
+    publicVariable: input('public-variable')
+      ? secretName(input('public-variable'), 'public-variable', 'variable')
+      : undefined,
     runnerTemp: env.RUNNER_TEMP || (env.TMPDIR ?? '/tmp'),
     stepSummaryPath: env.GITHUB_STEP_SUMMARY || undefined
   }
@@ -132,18 +148,33 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
  * key needs secrets-bundle or machine-config. Which applies to a due credential is decided
  * when it is issued (src/issuers): here only combinations that can never work are refused.
  */
-function renewalSource(mode: Mode, how: string, bundle: string, machineConfig: string, talosconfig: string | undefined): Pick<Config, 'renewThrough' | 'caSource'> {
+function renewalSource(
+  mode: Mode,
+  how: string,
+  bundle: string,
+  machineConfig: string,
+  talosconfig: string | undefined
+): Pick<Config, 'renewThrough' | 'caSource'> {
   const renewThrough = oneOf(how, 'renew-through', ['auto', 'talos-api', 'ca-key'] as const)
   if (bundle && machineConfig) {
-    throw new UserError("Inputs 'secrets-bundle' and 'machine-config' are both set; give one of them, the CA is read from just one source.", 'machine-config')
+    throw new UserError(
+      "Inputs 'secrets-bundle' and 'machine-config' are both set; give one of them, the CA is read from just one source.",
+      'machine-config'
+    )
   }
   const given: CaSourceInput | undefined = bundle ? 'secrets-bundle' : machineConfig ? 'machine-config' : undefined
   const caSource = given && { input: given, value: bundle || machineConfig }
   if (renewThrough === 'talos-api' && given) {
-    throw new UserError(`Input '${given}' is set, but 'renew-through' is talos-api, which never uses a CA key: leave '${given}' empty, or set 'renew-through' to auto to keep it for when the API cannot be used.`, given)
+    throw new UserError(
+      `Input '${given}' is set, but 'renew-through' is talos-api, which never uses a CA key: leave '${given}' empty, or set 'renew-through' to auto to keep it for when the API cannot be used.`,
+      given
+    )
   }
   if (mode === 'renew' && renewThrough === 'ca-key' && !given) {
-    throw new UserError("Input 'renew-through' is ca-key, which signs with the CA key: give 'secrets-bundle' (the secrets.yaml from talosctl gen secrets) or 'machine-config' (controlplane.yaml).", 'secrets-bundle')
+    throw new UserError(
+      "Input 'renew-through' is ca-key, which signs with the CA key: give 'secrets-bundle' (the secrets.yaml from talosctl gen secrets) or 'machine-config' (controlplane.yaml).",
+      'secrets-bundle'
+    )
   }
   if (mode === 'renew' && !given && !talosconfig) {
     throw new UserError(
@@ -177,14 +208,24 @@ function apiUrl(value: string): string {
   try {
     url = new URL(value)
   } catch {
-    throw new UserError("Input 'github-api-url' is not an absolute URL; give the API's https URL, such as https://api.github.com or https://HOST/api/v3.", 'github-api-url')
+    throw new UserError(
+      "Input 'github-api-url' is not an absolute URL; give the API's https URL, such as https://api.github.com or https://HOST/api/v3.",
+      'github-api-url'
+    )
   }
   const host = url.hostname.replace(/^\[|\]$/g, '')
   const loopback = host === 'localhost' || /^127\./.test(host) || host === '::1'
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new UserError(`Input 'github-api-url' must be an https URL (it got ${url.protocol.replace(/:$/, '')} for a host that is not loopback): the token would travel in clear text. Give https://HOST/api/v3.`, 'github-api-url')
+    throw new UserError(
+      `Input 'github-api-url' must be an https URL (it got ${url.protocol.replace(/:$/, '')} for a host that is not loopback): the token would travel in clear text. Give https://HOST/api/v3.`,
+      'github-api-url'
+    )
   }
-  if (url.username || url.password) throw new UserError("Input 'github-api-url' carries a user name or password; give the bare API URL and the token in 'github-token'.", 'github-api-url')
+  if (url.username || url.password)
+    throw new UserError(
+      "Input 'github-api-url' carries a user name or password; give the bare API URL and the token in 'github-token'.",
+      'github-api-url'
+    )
   return value.replace(/\/+$/, '')
 }
 
@@ -197,7 +238,10 @@ function required(value: string, name: string, what: string): string {
 function resolveMode(value: string, event: string): { mode: Mode; modeReason: string } {
   const mode = oneOf(value, 'mode', ['auto', 'check', 'renew'] as const)
   if (mode !== 'auto') return { mode, modeReason: `mode ${mode}` }
-  return { mode: RENEW_EVENTS.includes(event) ? 'renew' : 'check', modeReason: `mode auto on ${event || 'an unknown event'}` }
+  return {
+    mode: RENEW_EVENTS.includes(event) ? 'renew' : 'check',
+    modeReason: `mode auto on ${event || 'an unknown event'}`
+  }
 }
 
 function oneOf<T extends string>(value: string, name: string, allowed: readonly T[]): T {
@@ -256,14 +300,18 @@ function secretName(value: string, name = 'secret-name', kind = 'secret'): strin
       : /^GITHUB_/i.test(value)
         ? "may not start with 'GITHUB_'"
         : undefined
-  if (problem) throw new UserError(`Input '${name}' ('${value}') ${problem}, by GitHub's rules for ${kind} names.`, name)
+  if (problem)
+    throw new UserError(`Input '${name}' ('${value}') ${problem}, by GitHub's rules for ${kind} names.`, name)
   return value
 }
 
 function unattended(input: (name: string, fallback?: string) => string, env: NodeJS.ProcessEnv): Unattended {
   const issueLabel = input('issue-label', 'talos-certificates')
   if (issueLabel.length > 50 || /[,\n]/.test(issueLabel)) {
-    throw new UserError("Input 'issue-label' must be one label of at most 50 characters, without commas.", 'issue-label')
+    throw new UserError(
+      "Input 'issue-label' must be one label of at most 50 characters, without commas.",
+      'issue-label'
+    )
   }
   const repository = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(env.GITHUB_REPOSITORY ?? '')
   // owner/repo/.github/workflows/renew.yml@refs/heads/main names the workflow file renew.yml.
@@ -285,11 +333,17 @@ function kubeConfig(input: (name: string, fallback?: string) => string): KubeCon
   const secret = input('kubeconfig-secret-name')
   const endpoint = input('kubernetes-endpoint')
   if (endpoint && !/^https:\/\/[^/\s]+(\/\S*)?$/.test(endpoint)) {
-    throw new UserError(`Input 'kubernetes-endpoint' must be the API server's https URL, such as https://10.5.0.2:6443; got '${endpoint}'.`, 'kubernetes-endpoint')
+    throw new UserError(
+      `Input 'kubernetes-endpoint' must be the API server's https URL, such as https://10.5.0.2:6443; got '${endpoint}'.`,
+      'kubernetes-endpoint'
+    )
   }
   const clusterName = input('cluster-name')
   if (clusterName && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(clusterName)) {
-    throw new UserError(`Input 'cluster-name' may contain letters, digits, '.', '_' and '-' only; got '${clusterName}'.`, 'cluster-name')
+    throw new UserError(
+      `Input 'cluster-name' may contain letters, digits, '.', '_' and '-' only; got '${clusterName}'.`,
+      'cluster-name'
+    )
   }
   return {
     kubeconfig: input('kubeconfig') || undefined,
@@ -307,23 +361,39 @@ function secretTarget(input: (name: string) => string, env: NodeJS.ProcessEnv): 
   const visibility = input('visibility')
   const selectedRepositories = list(input('selected-repositories'))
   if (environment && organization) {
-    throw new UserError("Inputs 'environment' and 'organization' are both set; a secret lives in one place: give one of them, or neither for a repository secret.", 'organization')
+    throw new UserError(
+      "Inputs 'environment' and 'organization' are both set; a secret lives in one place: give one of them, or neither for a repository secret.",
+      'organization'
+    )
   }
   if (!organization && (visibility || selectedRepositories.length > 0)) {
-    throw new UserError(`Input '${visibility ? 'visibility' : 'selected-repositories'}' applies to organization secrets only; set 'organization' too, or leave it empty.`, visibility ? 'visibility' : 'selected-repositories')
+    throw new UserError(
+      `Input '${visibility ? 'visibility' : 'selected-repositories'}' applies to organization secrets only; set 'organization' too, or leave it empty.`,
+      visibility ? 'visibility' : 'selected-repositories'
+    )
   }
   if (organization) {
-    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(organization)) throw new UserError(`Input 'organization' is not an organization name: '${organization}'.`, 'organization')
+    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(organization))
+      throw new UserError(`Input 'organization' is not an organization name: '${organization}'.`, 'organization')
     const chosen = visibility ? oneOf(visibility, 'visibility', ['all', 'private', 'selected'] as const) : undefined
     if (selectedRepositories.length > 0 && chosen && chosen !== 'selected') {
-      throw new UserError(`Input 'selected-repositories' needs visibility selected, not ${chosen}.`, 'selected-repositories')
+      throw new UserError(
+        `Input 'selected-repositories' needs visibility selected, not ${chosen}.`,
+        'selected-repositories'
+      )
     }
     const badName = selectedRepositories.find((name) => !/^[A-Za-z0-9._-]+$/.test(name))
-    if (badName) throw new UserError(`Input 'selected-repositories' names '${badName}', which is not a repository name (no owner: the organization's own repositories).`, 'selected-repositories')
+    if (badName)
+      throw new UserError(
+        `Input 'selected-repositories' names '${badName}', which is not a repository name (no owner: the organization's own repositories).`,
+        'selected-repositories'
+      )
     return { kind: 'organization', organization, visibility: chosen, selectedRepositories }
   }
   const target = repository(input('repository') || (env.GITHUB_REPOSITORY ?? ''))
-  return environment ? { kind: 'environment', repository: target, environment } : { kind: 'repository', repository: target }
+  return environment
+    ? { kind: 'environment', repository: target, environment }
+    : { kind: 'repository', repository: target }
 }
 
 function repository(value: string): Repository {

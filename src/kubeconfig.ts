@@ -46,14 +46,19 @@ function pemField(map: YAMLMap | undefined, field: string, where: string): strin
   const value = map?.get(field)
   if (value === undefined || value === null || value === '') return undefined
   const pem = base64Pem(value)
-  if (!pem) throw new UserError(`${where}.${field} in input '${INPUT}' is not base64 of PEM text, as kubectl writes it.`, INPUT)
+  if (!pem)
+    throw new UserError(`${where}.${field} in input '${INPUT}' is not base64 of PEM text, as kubectl writes it.`, INPUT)
   return pem
 }
 
 /** The named context (the current one by default), with its cluster and user resolved. */
 export function readKubeContext(config: Kubeconfig, name: string): KubeContext {
   const context = sub(entry(config.doc, 'contexts', name), 'context')
-  if (!context) throw new UserError(`Context '${name}' does not exist in input '${INPUT}'. Set 'cluster-name' so that admin@<cluster-name> names it, or set its current-context.`, 'cluster-name')
+  if (!context)
+    throw new UserError(
+      `Context '${name}' does not exist in input '${INPUT}'. Set 'cluster-name' so that admin@<cluster-name> names it, or set its current-context.`,
+      'cluster-name'
+    )
   const clusterName = String(context.get('cluster') ?? '')
   const userName = String(context.get('user') ?? '')
   const cluster = sub(entry(config.doc, 'clusters', clusterName), 'cluster')
@@ -102,11 +107,16 @@ const b64 = (pem: string): string => Buffer.from(pem).toString('base64')
  * issuer made, or makes the one Talos makes: cluster, user and context admin@<cluster>,
  * namespace default.
  */
-export function renderKubeconfig(existing: Kubeconfig | undefined, context: KubeContext | undefined, update: KubeUpdate): string {
+export function renderKubeconfig(
+  existing: Kubeconfig | undefined,
+  context: KubeContext | undefined,
+  update: KubeUpdate
+): string {
   if (existing && context) {
     const doc = existing.doc.clone()
     const user = sub(entry(doc, 'users', context.userName), 'user')
-    if (!user) throw new UserError(`User '${context.userName}' of input '${INPUT}' has no 'user' section to renew.`, INPUT)
+    if (!user)
+      throw new UserError(`User '${context.userName}' of input '${INPUT}' has no 'user' section to renew.`, INPUT)
     user.set('client-certificate-data', b64(update.credential.crtPem))
     user.set('client-key-data', b64(update.credential.keyPem))
     const cluster = sub(entry(doc, 'clusters', context.clusterName), 'cluster')
@@ -123,8 +133,21 @@ export function renderKubeconfig(existing: Kubeconfig | undefined, context: Kube
   return new Document({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: update.clusterName, cluster: { server: update.server, 'certificate-authority-data': b64(update.credential.caPem) } }],
-    users: [{ name: admin, user: { 'client-certificate-data': b64(update.credential.crtPem), 'client-key-data': b64(update.credential.keyPem) } }],
+    clusters: [
+      {
+        name: update.clusterName,
+        cluster: { server: update.server, 'certificate-authority-data': b64(update.credential.caPem) }
+      }
+    ],
+    users: [
+      {
+        name: admin,
+        user: {
+          'client-certificate-data': b64(update.credential.crtPem),
+          'client-key-data': b64(update.credential.keyPem)
+        }
+      }
+    ],
     contexts: [{ context: { cluster: update.clusterName, namespace: 'default', user: admin }, name: admin }],
     'current-context': admin
   }).toString({ lineWidth: 0 })

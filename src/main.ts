@@ -1,11 +1,26 @@
-import { kubeChecked, reportContext, reportContexts, talosChecked, type CheckedContext, type ContextReport } from './contexts.js'
+import {
+  kubeChecked,
+  reportContext,
+  reportContexts,
+  talosChecked,
+  type CheckedContext,
+  type ContextReport
+} from './contexts.js'
 import { pemBodyLines } from './encoding.js'
 import { describe, UserError } from './errors.js'
 import type { SealedSecret, SecretStore } from './github/secrets.js'
 import type { VariableStore } from './github/variables.js'
 import type { Config } from './inputs.js'
 import type { CredentialKind, CurrentCredential, Issued, Issuer } from './issuers/issuer.js'
-import { publicKubeconfig, readKubeconfig, readKubeContext, renderKubeconfig, sensitiveValues as kubeSecrets, type KubeContext, type Kubeconfig } from './kubeconfig.js'
+import {
+  publicKubeconfig,
+  readKubeconfig,
+  readKubeContext,
+  renderKubeconfig,
+  sensitiveValues as kubeSecrets,
+  type KubeContext,
+  type Kubeconfig
+} from './kubeconfig.js'
 import { inspectCertificate } from './pki/inspect.js'
 import type { Credential } from './pki/issue.js'
 import { kubernetesAdminProfile, talosClientProfile, type CertificateProfile } from './pki/profile.js'
@@ -13,7 +28,15 @@ import { verifyCredential } from './pki/verify.js'
 import { plan, renewalWindowMs, type Decision } from './plan.js'
 import type { ProofTarget } from './prove/index.js'
 import { annotationsOf, headline, outputsOf, reachesFailOn, summaryOf, type Renewal, type RunResult } from './report.js'
-import { publicTalosconfig, readContext, readTalosconfig, renderTalosconfig, sensitiveValues, type TalosContext, type Talosconfig } from './talosconfig.js'
+import {
+  publicTalosconfig,
+  readContext,
+  readTalosconfig,
+  renderTalosconfig,
+  sensitiveValues,
+  type TalosContext,
+  type Talosconfig
+} from './talosconfig.js'
 
 /** Everything main needs from the outside world; tests pass their own. */
 export interface Deps {
@@ -101,14 +124,20 @@ export async function main(config: Config, deps: Deps): Promise<RunResult> {
     contexts: talos.contexts,
     decision: talos.decision,
     secretName: config.secretName,
-    kube: kube && { context: kube.contextName, report: kube.report, decision: kube.decision, secretName: config.kube.secretName },
+    kube: kube && {
+      context: kube.contextName,
+      report: kube.report,
+      decision: kube.decision,
+      secretName: config.kube.secretName
+    },
     failed: config.mode === 'check' && reports.some((report) => reachesFailOn(report.decision.status, config.failOn))
   }
   const passes: CredentialPass[] = []
   const written = new Map<CredentialKind, string>()
   const current = talos.talosconfig && readContext(talos.talosconfig, talos.contextName)
   if (config.mode === 'renew' && talos.decision.renew) passes.push(talosconfigPass(config, talos, current))
-  if (config.mode === 'renew' && kube && config.kube.secretName && kube.decision.renew) passes.push(kubeconfigPass(config, kube, config.kube.secretName, talos.contextName))
+  if (config.mode === 'renew' && kube && config.kube.secretName && kube.decision.renew)
+    passes.push(kubeconfigPass(config, kube, config.kube.secretName, talos.contextName))
   if (passes.length > 0) {
     // Loaded here: issuing is renewal work; a check or a run with nothing due never needs it.
     const { chooseIssuer } = await import('./issuers/index.js')
@@ -116,7 +145,10 @@ export async function main(config: Config, deps: Deps): Promise<RunResult> {
       renewThrough: config.renewThrough,
       caSource: config.caSource,
       ageKeys: config.ageKeys,
-      apiContext: current && { ...current, endpoints: config.endpoints.length > 0 ? config.endpoints : current.endpoints },
+      apiContext: current && {
+        ...current,
+        endpoints: config.endpoints.length > 0 ? config.endpoints : current.endpoints
+      },
       now,
       mask: (value) => deps.mask(value),
       info: (message) => deps.info(message)
@@ -133,7 +165,8 @@ export async function main(config: Config, deps: Deps): Promise<RunResult> {
     await writeSecrets(prepared, result, config, deps)
     for (const item of prepared) written.set(item.kind, item.text)
   }
-  if (config.mode === 'renew' && config.publicVariable && !config.dryRun) await storePublicCopies(config, deps, talos.talosconfig, kube?.kubeconfig, written)
+  if (config.mode === 'renew' && config.publicVariable && !config.dryRun)
+    await storePublicCopies(config, deps, talos.talosconfig, kube?.kubeconfig, written)
   result.issueNumber = await deps.attend(config, { result })
   await publish(result, config, deps)
   return result
@@ -150,7 +183,10 @@ function readTalos(config: Config, deps: Deps, now: Date): TalosState {
   }
   const contextName = config.context ?? talosconfig?.current
   if (!contextName) {
-    throw new UserError("Input 'talosconfig' selects no context (its 'context' is empty); set the 'context' input.", 'context')
+    throw new UserError(
+      "Input 'talosconfig' selects no context (its 'context' is empty); set the 'context' input.",
+      'context'
+    )
   }
   const contexts = talosconfig ? reportContexts(talosconfig, contextName, config, now) : []
   return { talosconfig, contextName, contexts, decision: contexts[0]?.decision ?? plan(undefined, config, now) }
@@ -181,12 +217,25 @@ function talosconfigPass(config: Config, talos: TalosState, current: TalosContex
     secretName: config.secretName,
     profile: talosClientProfile(config.roles),
     ttl: { ms: config.ttlMs, input: 'ttl', given: true },
-    current: current && { name: `talosconfig context '${current.name}'`, caPem: current.caPem, crtPem: current.crtPem, caField: `contexts.${current.name}.ca` },
+    current: current && {
+      name: `talosconfig context '${current.name}'`,
+      caPem: current.caPem,
+      crtPem: current.crtPem,
+      caField: `contexts.${current.name}.ca`
+    },
     render: ({ credential }) =>
-      renderTalosconfig(talos.talosconfig, { name: talos.contextName, endpoints: config.endpoints, nodes: config.nodes, credential }),
+      renderTalosconfig(talos.talosconfig, {
+        name: talos.contextName,
+        endpoints: config.endpoints,
+        nodes: config.nodes,
+        credential
+      }),
     readBack(text) {
       const context = readContext(readTalosconfig(text), talos.contextName)
-      return { context: talosChecked(context), proofTarget: { kind: 'talosconfig', context: context.name, endpoints: context.endpoints } }
+      return {
+        context: talosChecked(context),
+        proofTarget: { kind: 'talosconfig', context: context.name, endpoints: context.endpoints }
+      }
     }
   }
 }
@@ -223,28 +272,63 @@ function kubeconfigPass(config: Config, kube: KubeState, secretName: string, tal
     readBack(text) {
       const written = readKubeconfig(text)
       const context = readKubeContext(written, written.currentContext ?? '')
-      return { context: kubeChecked(context), proofTarget: { kind: 'kubeconfig', context: context.name, server: context.server ?? '' } }
+      return {
+        context: kubeChecked(context),
+        proofTarget: { kind: 'kubeconfig', context: context.name, server: context.server ?? '' }
+      }
     }
   }
 }
 
 /** Issue, verify and render one credential, and leave the file for later steps. */
 async function prepare(pass: CredentialPass, issuer: Issuer, config: Config, deps: Deps, now: Date): Promise<Prepared> {
-  const issued = await issuer.issue({ kind: pass.kind, profile: pass.profile, ttlMs: pass.ttl.ms, ttlInput: pass.ttl.input, ttlGiven: pass.ttl.given, now, current: pass.current, allowCaChange: config.allowCaChange })
+  const issued = await issuer.issue({
+    kind: pass.kind,
+    profile: pass.profile,
+    ttlMs: pass.ttl.ms,
+    ttlInput: pass.ttl.input,
+    ttlGiven: pass.ttl.given,
+    now,
+    current: pass.current,
+    allowCaChange: config.allowCaChange
+  })
   maskCredential(issued.credential, deps)
   for (const note of issued.notes) deps[note.level](note.message)
-  const problems = verifyCredential(issued.credential, { profile: pass.profile, notAfter: issued.expectedNotAfter, now, skewToleranceMs: issued.clockToleranceMs })
-  if (problems.length > 0) throw new Error(`the new ${pass.kind} certificate failed verification: ${problems.join('; ')}`)
+  const problems = verifyCredential(issued.credential, {
+    profile: pass.profile,
+    notAfter: issued.expectedNotAfter,
+    now,
+    skewToleranceMs: issued.clockToleranceMs
+  })
+  if (problems.length > 0)
+    throw new Error(`the new ${pass.kind} certificate failed verification: ${problems.join('; ')}`)
   const certificate = inspectCertificate(issued.credential.crtPem)
   if (!certificate) throw new Error(`the new ${pass.kind} certificate does not parse`)
   // A lifetime the issuer chose (the cluster's, through its API) may be shorter than the window.
   if (certificate.notAfter.getTime() - renewalWindowMs(certificate, config.renewBefore) <= now.getTime()) {
-    deps.warning(`The new ${pass.kind} certificate expires on ${certificate.notAfter.toISOString()}, already inside 'renew-before'; the next run will find it due again. Lengthen its lifetime or shorten 'renew-before'.`)
+    deps.warning(
+      `The new ${pass.kind} certificate expires on ${certificate.notAfter.toISOString()}, already inside 'renew-before'; the next run will find it due again. Lengthen its lifetime or shorten 'renew-before'.`
+    )
   }
   const text = pass.render(issued)
   const path = await deps.saveFile(pass.kind, text)
-  const renewal: Renewal = { through: issued.through, roles: pass.profile.organizations, notAfter: certificate.notAfter, caNotAfter: issued.caNotAfter, path, scope: '', secretUpdated: false }
-  return { kind: pass.kind, secretName: pass.secretName, text, credential: issued.credential, ...pass.readBack(text), renewal }
+  const renewal: Renewal = {
+    through: issued.through,
+    roles: pass.profile.organizations,
+    notAfter: certificate.notAfter,
+    caNotAfter: issued.caNotAfter,
+    path,
+    scope: '',
+    secretUpdated: false
+  }
+  return {
+    kind: pass.kind,
+    secretName: pass.secretName,
+    text,
+    credential: issued.credential,
+    ...pass.readBack(text),
+    renewal
+  }
 }
 
 /** The new credential against the live cluster, as verify-connection says; a refusal throws. */
@@ -265,7 +349,10 @@ async function proveOne(item: Prepared, config: Config, deps: Deps): Promise<voi
 function rejudgeCa(report: ContextReport, renewed: CheckedContext, config: Config, now: Date): void {
   const ttlMs = renewed.kind === 'talosconfig' ? config.ttlMs : config.kube.ttlMs
   const judged = reportContext(renewed, true, { renewBefore: config.renewBefore, force: false, ttlMs }, now)
-  report.problems = [...report.problems.filter((problem) => problem.about !== 'ca'), ...judged.problems.filter((problem) => problem.about === 'ca')]
+  report.problems = [
+    ...report.problems.filter((problem) => problem.about !== 'ca'),
+    ...judged.problems.filter((problem) => problem.about === 'ca')
+  ]
   report.caNotAfter = judged.caNotAfter
 }
 
@@ -308,7 +395,11 @@ function partialFailure(prepared: Prepared[], error: unknown): unknown {
   if (written.length === 0) return error
   const notWritten = prepared.filter(({ renewal }) => !renewal.secretUpdated).map(({ secretName }) => secretName)
   const was = (names: string[]) => `${names.join(' and ')} ${names.length === 1 ? 'was' : 'were'}`
-  return new UserError(`${was(written)} written; ${was(notWritten)} not: ${describe(error)}`, error instanceof UserError ? error.input : 'github-token', { cause: error })
+  return new UserError(
+    `${was(written)} written; ${was(notWritten)} not: ${describe(error)}`,
+    error instanceof UserError ? error.input : 'github-token',
+    { cause: error }
+  )
 }
 
 /**
@@ -316,7 +407,13 @@ function partialFailure(prepared: Prepared[], error: unknown): unknown {
  * public-variable, the kubeconfig under <public-variable>_KUBECONFIG; the files as they are
  * after this run. A refusal is a warning: the secrets are what matters.
  */
-async function storePublicCopies(config: Config, deps: Deps, talosconfig: Talosconfig | undefined, kubeconfig: Kubeconfig | undefined, written: Map<CredentialKind, string>): Promise<void> {
+async function storePublicCopies(
+  config: Config,
+  deps: Deps,
+  talosconfig: Talosconfig | undefined,
+  kubeconfig: Kubeconfig | undefined,
+  written: Map<CredentialKind, string>
+): Promise<void> {
   const talosText = written.get('talosconfig')
   const kubeText = written.get('kubeconfig')
   const copies: Array<[string, string]> = []
@@ -327,9 +424,12 @@ async function storePublicCopies(config: Config, deps: Deps, talosconfig: Talosc
   if (copies.length === 0) return
   try {
     const store = await deps.openVariableStore(config)
-    for (const [name, value] of copies) deps.info(`Public copy ${name} (no private key): ${await store.put(name, value)}.`)
+    for (const [name, value] of copies)
+      deps.info(`Public copy ${name} (no private key): ${await store.put(name, value)}.`)
   } catch (error) {
-    deps.warning(`The public copy in variable ${config.publicVariable} was not stored: ${describe(error)} The secrets are not affected.`)
+    deps.warning(
+      `The public copy in variable ${config.publicVariable} was not stored: ${describe(error)} The secrets are not affected.`
+    )
   }
 }
 

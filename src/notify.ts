@@ -36,7 +36,12 @@ export function withoutAddresses(text: string): string {
 
 const day = (date: Date | undefined): string => date?.toISOString().slice(0, 10) ?? '—'
 
-export function issueText(result: RunResult | undefined, errorLine: string | undefined, set: string, runUrl: string | undefined): IssueText {
+export function issueText(
+  result: RunResult | undefined,
+  errorLine: string | undefined,
+  set: string,
+  runUrl: string | undefined
+): IssueText {
   const reasons: string[] = []
   if (errorLine) reasons.push(`The run failed: ${withoutAddresses(errorLine)}`)
   const rows: string[] = []
@@ -44,15 +49,30 @@ export function issueText(result: RunResult | undefined, errorLine: string | und
     const renewal = renewalOf(result as RunResult, report)
     const { certificate, decision } = report
     if (certificate && (decision.status === 'expiring' || decision.status === 'expired') && !renewal?.secretUpdated) {
-      reasons.push(`The ${report.kind} certificate of \`${report.name}\` ${decision.status === 'expired' ? 'expired' : 'expires'} on ${day(certificate.notAfter)} and was not renewed by this run (${result?.modeReason}${renewal ? ', dry run' : ''}).`)
+      reasons.push(
+        `The ${report.kind} certificate of \`${report.name}\` ${decision.status === 'expired' ? 'expired' : 'expires'} on ${day(certificate.notAfter)} and was not renewed by this run (${result?.modeReason}${renewal ? ', dry run' : ''}).`
+      )
     }
     for (const problem of report.problems) if (problem.about === 'ca') reasons.push(problem.message)
     const roles = certificate?.organizations.map((role) => `\`${role}\``).join(', ') || '—'
-    rows.push(`| ${report.kind} | \`${report.name}\` | ${roles} | ${day(certificate?.notAfter)} | ${decision.status} | ${day(report.caNotAfter)} | ${renewal?.secretUpdated ? renewal.through : '—'} |`)
+    rows.push(
+      `| ${report.kind} | \`${report.name}\` | ${roles} | ${day(certificate?.notAfter)} | ${decision.status} | ${day(report.caNotAfter)} | ${renewal?.secretUpdated ? renewal.through : '—'} |`
+    )
   }
   const lines = [reasons.length > 0 ? '### A person is needed' : '### All is well again', '']
-  lines.push(...(reasons.length > 0 ? reasons.map((reason) => `- ${reason}`) : ['Every certificate is valid, or was renewed and stored by this run.']), '')
-  if (rows.length > 0) lines.push('| Credential | Context | Roles | Expires | Status before the run | CA expires | Renewed through |', '|---|---|---|---|---|---|---|', ...rows, '')
+  lines.push(
+    ...(reasons.length > 0
+      ? reasons.map((reason) => `- ${reason}`)
+      : ['Every certificate is valid, or was renewed and stored by this run.']),
+    ''
+  )
+  if (rows.length > 0)
+    lines.push(
+      '| Credential | Context | Roles | Expires | Status before the run | CA expires | Renewed through |',
+      '|---|---|---|---|---|---|---|',
+      ...rows,
+      ''
+    )
   const said = lines.join('\n')
   const state = createHash('sha256').update(said).digest('hex').slice(0, 16)
   const link = runUrl ? `[The run](${runUrl}) that found this.\n\n` : ''

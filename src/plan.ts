@@ -43,14 +43,16 @@ export function plan(current: Validity | undefined, rule: DueRule, now: Date): D
   }
   const leftMs = current.notAfter.getTime() - now.getTime()
   const daysRemaining = Math.floor(leftMs / DAY_MS)
-  const status: Status = leftMs <= 0 ? 'expired' : leftMs < renewalWindowMs(current, rule.renewBefore) ? 'expiring' : 'valid'
+  const status: Status =
+    leftMs <= 0 ? 'expired' : leftMs < renewalWindowMs(current, rule.renewBefore) ? 'expiring' : 'valid'
   const left = `${daysRemaining} ${Math.abs(daysRemaining) === 1 ? 'day' : 'days'}`
   const reason = {
     expired: 'it has expired',
     expiring: `${left} left, inside renew-before`,
     valid: `${left} left, outside renew-before`
   }[status]
-  if (rule.force && status === 'valid') return { status, renew: true, reason: `${reason}; renewal forced`, daysRemaining }
+  if (rule.force && status === 'valid')
+    return { status, renew: true, reason: `${reason}; renewal forced`, daysRemaining }
   const since = status === 'expired' ? { daysSinceExpiry: Math.floor(-leftMs / DAY_MS) } : {}
   return { status, renew: status !== 'valid', reason, daysRemaining, ...since }
 }

@@ -52,7 +52,10 @@ export interface KubeResult {
 }
 
 /** Every context reported: the talosconfig's, then the kubeconfig's. */
-export const allReports = (result: RunResult): ContextReport[] => [...result.contexts, ...(result.kube?.report ? [result.kube.report] : [])]
+export const allReports = (result: RunResult): ContextReport[] => [
+  ...result.contexts,
+  ...(result.kube?.report ? [result.kube.report] : [])
+]
 
 export interface Annotation {
   level: 'error' | 'warning'
@@ -83,12 +86,16 @@ export function annotationsOf(result: RunResult, failOn: FailOn): Annotation[] {
     if (certificate && SEVERITY[decision.status] > 0 && !renewed(result, report)) {
       const days = decision.daysRemaining ?? 0
       const ago = decision.daysSinceExpiry ?? 0
-      const when = decision.status === 'expired' ? `expired on ${day(certificate.notAfter)} (${ago} ${ago === 1 ? 'day' : 'days'} ago)` : `expires on ${day(certificate.notAfter)} (${days} days left)`
+      const when =
+        decision.status === 'expired'
+          ? `expired on ${day(certificate.notAfter)} (${ago} ${ago === 1 ? 'day' : 'days'} ago)`
+          : `expires on ${day(certificate.notAfter)} (${days} days left)`
       const level = result.mode === 'check' && reachesFailOn(decision.status, failOn) ? 'error' : 'warning'
       annotations.push({ level, message: `The client certificate of ${report.kind} context '${report.name}' ${when}.` })
     }
     for (const problem of report.problems) {
-      if (problem.about === 'ca' || !renewed(result, report)) annotations.push({ level: 'warning', message: problem.message })
+      if (problem.about === 'ca' || !renewed(result, report))
+        annotations.push({ level: 'warning', message: problem.message })
     }
   }
   return annotations
@@ -149,7 +156,8 @@ function reportEntry(result: RunResult, report: ContextReport): Record<string, u
 export function headline(result: RunResult): string {
   const what = `talosconfig context '${result.context}'`
   const { renewal, decision } = result
-  if (renewal?.secretUpdated) return `Renewed ${what}: ${decision.reason}; secret ${result.secretName} written to ${renewal.scope}.`
+  if (renewal?.secretUpdated)
+    return `Renewed ${what}: ${decision.reason}; secret ${result.secretName} written to ${renewal.scope}.`
   if (renewal) return `Dry run: renewed ${what} (${decision.reason}) but wrote no secret.`
   if (result.mode === 'check') return `Checked ${what} (${result.modeReason}): ${decision.reason}.`
   return `Nothing to do for ${what}: ${decision.reason}.`
@@ -157,7 +165,12 @@ export function headline(result: RunResult): string {
 
 /** The job summary, in Markdown: a row per context, then what was renewed and written. */
 export function summaryOf(result: RunResult): string {
-  const lines = ['## Talos client certificates', '', `${result.mode === 'check' ? 'Check only' : 'Renewal'} (${result.modeReason}).`, '']
+  const lines = [
+    '## Talos client certificates',
+    '',
+    `${result.mode === 'check' ? 'Check only' : 'Renewal'} (${result.modeReason}).`,
+    ''
+  ]
   const reports = allReports(result)
   if (reports.length > 0) {
     lines.push('| Context | Roles | Expires | Days left | Status | CA expires |', '|---|---|---|---|---|---|')
@@ -195,7 +208,9 @@ function renewalLine(result: RunResult): string {
   const { renewal } = result
   const context = `\`${result.context}\``
   if (!renewal) {
-    return result.mode === 'check' ? 'Nothing renewed: this run only checks.' : `Nothing renewed: ${context} is not due (${result.decision.reason}).`
+    return result.mode === 'check'
+      ? 'Nothing renewed: this run only checks.'
+      : `Nothing renewed: ${context} is not due (${result.decision.reason}).`
   }
   const issued = `Renewed ${context} (${result.decision.reason}) ${throughWords(renewal)}: the new certificate for ${renewal.roles.map((role) => `\`${role}\``).join(', ')} expires ${renewal.notAfter.toISOString().replace('.000Z', 'Z')}`
   return `${issued}${proofWords(renewal)}; ${storedWords(renewal, result.secretName)}`
@@ -215,6 +230,7 @@ function proofWords(renewal: Renewal): string {
 /** Where the secret went, or would have gone, or why it did not. */
 function storedWords(renewal: Renewal, secretName: string): string {
   if (renewal.secretUpdated) return `written to secret \`${secretName}\` in ${renewal.scope}.`
-  if (renewal.writeFailed) return `**not written**: writing secret \`${secretName}\` in ${renewal.scope} failed (${renewal.writeFailed}).`
+  if (renewal.writeFailed)
+    return `**not written**: writing secret \`${secretName}\` in ${renewal.scope} failed (${renewal.writeFailed}).`
   return `dry run, nothing written (it would go to secret \`${secretName}\` in ${renewal.scope}).`
 }

@@ -48,7 +48,10 @@ function runnerDeps(config: Config): Deps {
 async function attend(config: Config, outcome: Outcome): Promise<number | undefined> {
   if (!config.unattended.keepScheduleAlive && !config.unattended.openIssue) return undefined
   const unattended = await import('./unattended.js')
-  return unattended.attend(config, outcome, { info: (message) => core.info(inert(message)), warning: (message) => core.warning(message) })
+  return unattended.attend(config, outcome, {
+    info: (message) => core.info(inert(message)),
+    warning: (message) => core.warning(message)
+  })
 }
 
 export async function run(): Promise<void> {
@@ -65,7 +68,9 @@ export async function run(): Promise<void> {
     if (result.failed) process.exitCode = 1
   } catch (error) {
     const line =
-      error instanceof UserError ? error.message : `Unexpected failure: ${describe(error)}. This is a bug in ${ACTION_NAME}; please report it.`
+      error instanceof UserError
+        ? error.message
+        : `Unexpected failure: ${describe(error)}. This is a bug in ${ACTION_NAME}; please report it.`
     // A failed run is what most needs a person: the issue carries its error line.
     if (config) {
       const issue = await attend(config, { errorLine: line })
@@ -75,4 +80,3 @@ export async function run(): Promise<void> {
     if (core.isDebug() && error instanceof Error && error.stack) core.debug(error.stack)
   }
 }
-

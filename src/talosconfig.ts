@@ -139,5 +139,8 @@ export function publicTalosconfig(config: Talosconfig): string {
     }
     contexts[name] = kept
   }
-  return new Document({ ...(config.current ? { context: config.current } : {}), contexts }).toString({ indent: config.indent, lineWidth: 0 })
+  return new Document({ ...(config.current ? { context: config.current } : {}), contexts }).toString({
+    indent: config.indent,
+    lineWidth: 0
+  })
 }

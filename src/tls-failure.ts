@@ -14,7 +14,8 @@ const UNREACHABLE: Record<string, string> = {
 }
 
 /** The runner's own verdict on the server's certificate, by OpenSSL's and Node's codes. */
-const SERVER_CERTIFICATE = /^(UNABLE_TO_|SELF_SIGNED_CERT|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_|ERR_TLS_CERT_ALTNAME_INVALID|ERR_TLS_CERT)/
+const SERVER_CERTIFICATE =
+  /^(UNABLE_TO_|SELF_SIGNED_CERT|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_|ERR_TLS_CERT_ALTNAME_INVALID|ERR_TLS_CERT)/
 
 /** Why the peer was not reached, when that is what happened. */
 export function unreachableReason(code: string | undefined): string | undefined {
@@ -32,8 +33,14 @@ export function codeInText(text: string): string | undefined {
  */
 export function certificateReason(error: { code?: unknown; message?: unknown }): string | undefined {
   const code = typeof error.code === 'string' ? error.code : ''
-  if (/^ERR_SSL_.*ALERT/.test(code)) return `the server refused the client certificate (${code.replace(/^ERR_SSL_/, '').toLowerCase().replace(/_/g, ' ')})`
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `the server's certificate does not name the address it was reached at (${code})`
-  if (SERVER_CERTIFICATE.test(code)) return `the server's certificate does not verify against the CA the file trusts (${code})`
+  if (/^ERR_SSL_.*ALERT/.test(code))
+    return `the server refused the client certificate (${code
+      .replace(/^ERR_SSL_/, '')
+      .toLowerCase()
+      .replace(/_/g, ' ')})`
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return `the server's certificate does not name the address it was reached at (${code})`
+  if (SERVER_CERTIFICATE.test(code))
+    return `the server's certificate does not verify against the CA the file trusts (${code})`
   return undefined
 }

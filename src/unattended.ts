@@ -21,7 +21,10 @@ const ISSUE_EVENTS = ['schedule', 'workflow_dispatch']
 function unattendedWork(config: Config): { keepAlive: boolean; notify: boolean } {
   const u = config.unattended
   if (!u.repository) return { keepAlive: false, notify: false }
-  return { keepAlive: u.keepScheduleAlive && u.event === 'schedule', notify: u.openIssue && ISSUE_EVENTS.includes(u.event) }
+  return {
+    keepAlive: u.keepScheduleAlive && u.event === 'schedule',
+    notify: u.openIssue && ISSUE_EVENTS.includes(u.event)
+  }
 }
 
 export interface AttendDeps {
@@ -35,14 +38,20 @@ export async function attend(config: Config, outcome: Outcome, deps: AttendDeps)
   const { keepAlive, notify } = unattendedWork(config)
   if ((!keepAlive && !notify) || !u.repository) return undefined
   const { repositoryApi } = await import('./github/repository.js')
-  const api = repositoryApi(u.repository, { token: u.workflowToken, apiUrl: config.githubApiUrl, userAgent: `${ACTION_NAME}/${VERSION}` })
+  const api = repositoryApi(u.repository, {
+    token: u.workflowToken,
+    apiUrl: config.githubApiUrl,
+    userAgent: `${ACTION_NAME}/${VERSION}`
+  })
   if (keepAlive) {
     try {
       if (!u.workflowFile) throw new Error('GITHUB_WORKFLOW_REF names no workflow file.')
       await api.enableWorkflow(u.workflowFile)
       deps.info(`Kept workflow ${u.workflowFile} enabled for its schedule.`)
     } catch (error) {
-      deps.warning(`keep-schedule-alive: ${describe(error)} Give the job 'permissions: actions: write' for 'workflow-token'.`)
+      deps.warning(
+        `keep-schedule-alive: ${describe(error)} Give the job 'permissions: actions: write' for 'workflow-token'.`
+      )
     }
   }
   if (!notify) return undefined

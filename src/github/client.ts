@@ -67,7 +67,12 @@ export function makeClient(options: ClientOptions, hints: ScopeHints): Client {
     octokit,
     async call(attempt, request, { notFound } = {}) {
       try {
-        return await withRetries(() => request(AbortSignal.timeout(options.attemptTimeoutMs ?? ATTEMPT_TIMEOUT_MS)), failureOf, policy, clock)
+        return await withRetries(
+          () => request(AbortSignal.timeout(options.attemptTimeoutMs ?? ATTEMPT_TIMEOUT_MS)),
+          failureOf,
+          policy,
+          clock
+        )
       } catch (error) {
         if (notFound !== undefined && failureOf(error).status === 404) return notFound
         throw explain(`Could not ${attempt}`, error, hints, options.apiUrl)

@@ -12,7 +12,11 @@ export interface OpenIssue {
 export interface RepositoryApi {
   enableWorkflow(file: string): Promise<void>
   /** The open issue with the label whose body carries the marker, if any. */
-  findIssue(label: string, marker: string, stateOf: (text: string) => string | undefined): Promise<OpenIssue | undefined>
+  findIssue(
+    label: string,
+    marker: string,
+    stateOf: (text: string) => string | undefined
+  ): Promise<OpenIssue | undefined>
   openIssue(title: string, body: string, label: string): Promise<number>
   comment(number: number, body: string): Promise<void>
   close(number: number): Promise<void>
@@ -20,33 +24,70 @@ export interface RepositoryApi {
 
 export function repositoryApi(repository: Repository, options: ClientOptions): RepositoryApi {
   const name = `repository ${repository.owner}/${repository.repo}`
-  const hints = (permission: string) => ({ name, permission: `the permission '${permission}' (add it to the job's permissions: for the workflow's GITHUB_TOKEN)`, inputs: "'workflow-token'", tokenInput: 'workflow-token' })
+  const hints = (permission: string) => ({
+    name,
+    permission: `the permission '${permission}' (add it to the job's permissions: for the workflow's GITHUB_TOKEN)`,
+    inputs: "'workflow-token'",
+    tokenInput: 'workflow-token'
+  })
   const actions: Client = makeClient(options, hints('actions: write'))
   const issues: Client = makeClient(options, hints('issues: write'))
   const { owner, repo } = repository
   return {
     async enableWorkflow(file) {
-      await actions.call(`enable workflow ${file}`, (signal) => actions.octokit.rest.actions.enableWorkflow({ owner, repo, workflow_id: file, request: { signal } }))
+      await actions.call(`enable workflow ${file}`, (signal) =>
+        actions.octokit.rest.actions.enableWorkflow({ owner, repo, workflow_id: file, request: { signal } })
+      )
     },
     async findIssue(label, marker, stateOf) {
-      const open = await issues.call('list the open issues', (signal) => issues.octokit.paginate(issues.octokit.rest.issues.listForRepo, { owner, repo, state: 'open', labels: label, per_page: 100, request: { signal } }))
+      const open = await issues.call('list the open issues', (signal) =>
+        issues.octokit.paginate(issues.octokit.rest.issues.listForRepo, {
+          owner,
+          repo,
+          state: 'open',
+          labels: label,
+          per_page: 100,
+          request: { signal }
+        })
+      )
       const found = open.find((issue) => !issue.pull_request && (issue.body ?? '').includes(marker))
       if (!found) return undefined
       const comments = await issues.call(`read the comments of issue #${found.number}`, (signal) =>
-        issues.octokit.paginate(issues.octokit.rest.issues.listComments, { owner, repo, issue_number: found.number, per_page: 100, request: { signal } })
+        issues.octokit.paginate(issues.octokit.rest.issues.listComments, {
+          owner,
+          repo,
+          issue_number: found.number,
+          per_page: 100,
+          request: { signal }
+        })
       )
-      const states = [found.body ?? '', ...comments.map((comment) => comment.body ?? '')].map(stateOf).filter((state) => state !== undefined)
+      const states = [found.body ?? '', ...comments.map((comment) => comment.body ?? '')]
+        .map(stateOf)
+        .filter((state) => state !== undefined)
       return { number: found.number, lastState: states.at(-1) }
     },
     async openIssue(title, body, label) {
-      const created = await issues.call('open an issue', (signal) => issues.octokit.rest.issues.create({ owner, repo, title, body, labels: [label], request: { signal } }))
+      const created = await issues.call('open an issue', (signal) =>
+        issues.octokit.rest.issues.create({ owner, repo, title, body, labels: [label], request: { signal } })
+      )
       return created.data.number
     },
     async comment(number, body) {
-      await issues.call(`comment on issue #${number}`, (signal) => issues.octokit.rest.issues.createComment({ owner, repo, issue_number: number, body, request: { signal } }))
+      await issues.call(`comment on issue #${number}`, (signal) =>
+        issues.octokit.rest.issues.createComment({ owner, repo, issue_number: number, body, request: { signal } })
+      )
     },
     async close(number) {
-      await issues.call(`close issue #${number}`, (signal) => issues.octokit.rest.issues.update({ owner, repo, issue_number: number, state: 'closed', state_reason: 'completed', request: { signal } }))
+      await issues.call(`close issue #${number}`, (signal) =>
+        issues.octokit.rest.issues.update({
+          owner,
+          repo,
+          issue_number: number,
+          state: 'closed',
+          state_reason: 'completed',
+          request: { signal }
+        })
+      )
     }
   }
 }

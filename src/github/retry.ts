@@ -31,11 +31,21 @@ const header = (failure: Failure, name: string): number | undefined => {
  * x-ratelimit-remaining 0) are retried, honouring the wait GitHub asks for; 401, 404, 422
  * and a 403 that is about permissions never are.
  */
-export function retryDelayMs(failure: Failure, attempt: number, policy: RetryPolicy, nowMs: number, random: () => number): number | undefined {
+export function retryDelayMs(
+  failure: Failure,
+  attempt: number,
+  policy: RetryPolicy,
+  nowMs: number,
+  random: () => number
+): number | undefined {
   const { status } = failure
   const retryAfter = header(failure, 'retry-after')
   const rateLimited = header(failure, 'x-ratelimit-remaining') === 0
-  const retryable = status === undefined || status >= 500 || status === 429 || (status === 403 && (retryAfter !== undefined || rateLimited))
+  const retryable =
+    status === undefined ||
+    status >= 500 ||
+    status === 429 ||
+    (status === 403 && (retryAfter !== undefined || rateLimited))
   if (!retryable) return undefined
   if (retryAfter !== undefined && Number.isFinite(retryAfter)) return Math.max(0, retryAfter * 1000)
   const reset = header(failure, 'x-ratelimit-reset')

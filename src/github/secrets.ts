@@ -62,7 +62,9 @@ export function secretStore(target: SecretTarget, options: ClientOptions): Secre
     scope: hints.name,
     async seal(name, value) {
       if (Buffer.byteLength(value) > MAX_SECRET_BYTES) {
-        throw new UserError(`The new value of secret ${name} is ${Buffer.byteLength(value)} bytes; GitHub secrets hold at most ${MAX_SECRET_BYTES}.`)
+        throw new UserError(
+          `The new value of secret ${name} is ${Buffer.byteLength(value)} bytes; GitHub secrets hold at most ${MAX_SECRET_BYTES}.`
+        )
       }
       const { access, scope } = await api.prepare(name)
       const key = await readKey()
@@ -70,7 +72,9 @@ export function secretStore(target: SecretTarget, options: ClientOptions): Secre
     },
     async write(secret) {
       const write = (sealed: string, keyId: string) =>
-        client.call(`write secret ${secret.name} to the ${hints.name}`, (signal) => api.write(secret.name, sealed, keyId, secret.access, signal))
+        client.call(`write secret ${secret.name} to the ${hints.name}`, (signal) =>
+          api.write(secret.name, sealed, keyId, secret.access, signal)
+        )
       try {
         await write(secret.sealed, secret.keyId)
       } catch (error) {
@@ -86,17 +90,23 @@ export function secretStore(target: SecretTarget, options: ClientOptions): Secre
 function hintsFor(target: SecretTarget): ScopeHints {
   switch (target.kind) {
     case 'repository':
-      return { name: `repository ${target.repository.owner}/${target.repository.repo}`, permission: REPOSITORY_PERMISSION, inputs: "'repository'" }
+      return {
+        name: `repository ${target.repository.owner}/${target.repository.repo}`,
+        permission: REPOSITORY_PERMISSION,
+        inputs: "'repository'"
+      }
     case 'environment':
       return {
         name: `environment '${target.environment}' of repository ${target.repository.owner}/${target.repository.repo}`,
-        permission: "the repository permission 'Environments: write', which environment secrets need (fine-grained personal access token or GitHub App)",
+        permission:
+          "the repository permission 'Environments: write', which environment secrets need (fine-grained personal access token or GitHub App)",
         inputs: "'environment' and 'repository'"
       }
     case 'organization':
       return {
         name: `organization ${target.organization}`,
-        permission: "the organization permission 'Secrets: write' (a GitHub App or fine-grained token with the organization as resource owner; a classic token needs admin:org)",
+        permission:
+          "the organization permission 'Secrets: write' (a GitHub App or fine-grained token with the organization as resource owner; a classic token needs admin:org)",
         inputs: "'organization'"
       }
   }
@@ -112,9 +122,17 @@ function scopeApi(target: SecretTarget, client: Client, hints: ScopeHints): Scop
       return {
         hints,
         prepare: plain,
-        getKey: async (signal) => (await octokit.rest.actions.getRepoPublicKey({ owner, repo, ...withSignal(signal) })).data,
+        getKey: async (signal) =>
+          (await octokit.rest.actions.getRepoPublicKey({ owner, repo, ...withSignal(signal) })).data,
         write: (secret_name, encrypted_value, key_id, _access, signal) =>
-          octokit.rest.actions.createOrUpdateRepoSecret({ owner, repo, secret_name, encrypted_value, key_id, ...withSignal(signal) })
+          octokit.rest.actions.createOrUpdateRepoSecret({
+            owner,
+            repo,
+            secret_name,
+            encrypted_value,
+            key_id,
+            ...withSignal(signal)
+          })
       }
     }
     case 'environment': {
@@ -123,9 +141,19 @@ function scopeApi(target: SecretTarget, client: Client, hints: ScopeHints): Scop
       return {
         hints,
         prepare: plain,
-        getKey: async (signal) => (await octokit.rest.actions.getEnvironmentPublicKey({ owner, repo, environment_name, ...withSignal(signal) })).data,
+        getKey: async (signal) =>
+          (await octokit.rest.actions.getEnvironmentPublicKey({ owner, repo, environment_name, ...withSignal(signal) }))
+            .data,
         write: (secret_name, encrypted_value, key_id, _access, signal) =>
-          octokit.rest.actions.createOrUpdateEnvironmentSecret({ owner, repo, environment_name, secret_name, encrypted_value, key_id, ...withSignal(signal) })
+          octokit.rest.actions.createOrUpdateEnvironmentSecret({
+            owner,
+            repo,
+            environment_name,
+            secret_name,
+            encrypted_value,
+            key_id,
+            ...withSignal(signal)
+          })
       }
     }
     case 'organization': {
@@ -134,7 +162,9 @@ function scopeApi(target: SecretTarget, client: Client, hints: ScopeHints): Scop
         hints,
         async prepare(name) {
           const access = await organizationAccess(target, name, client)
-          const count = access.repositoryIds ? `, ${access.repositoryIds.length} ${access.repositoryIds.length === 1 ? 'repository' : 'repositories'}` : ''
+          const count = access.repositoryIds
+            ? `, ${access.repositoryIds.length} ${access.repositoryIds.length === 1 ? 'repository' : 'repositories'}`
+            : ''
           return { access, scope: `${hints.name} (visibility ${access.visibility}${count})` }
         },
         getKey: async (signal) => (await octokit.rest.actions.getOrgPublicKey({ org, ...withSignal(signal) })).data,
@@ -167,27 +197,48 @@ async function organizationAccess(
   const { octokit } = client
   const org = target.organization
   const asked = target.visibility ?? (target.selectedRepositories.length > 0 ? 'selected' : undefined)
-  const existing = asked && target.selectedRepositories.length > 0
-    ? undefined
-    : await client.call(`read organization secret ${name} of organization ${org}`, async (signal) => (await octokit.rest.actions.getOrgSecret({ org, secret_name: name, request: { signal } })).data, { notFound: null })
+  const existing =
+    asked && target.selectedRepositories.length > 0
+      ? undefined
+      : await client.call(
+          `read organization secret ${name} of organization ${org}`,
+          async (signal) =>
+            (await octokit.rest.actions.getOrgSecret({ org, secret_name: name, request: { signal } })).data,
+          { notFound: null }
+        )
   const visibility = asked ?? existing?.visibility ?? 'private'
   if (visibility !== 'selected') return { visibility }
   if (target.selectedRepositories.length > 0) {
     const repositoryIds: number[] = []
     for (const repo of target.selectedRepositories) {
-      const found = await client.call(`find repository ${org}/${repo}`, async (signal) => (await octokit.rest.repos.get({ owner: org, repo, request: { signal } })).data, { notFound: null })
+      const found = await client.call(
+        `find repository ${org}/${repo}`,
+        async (signal) => (await octokit.rest.repos.get({ owner: org, repo, request: { signal } })).data,
+        { notFound: null }
+      )
       if (!found) {
-        throw new UserError(`Input 'selected-repositories' names '${repo}', which is not a repository of organization ${org}, or the token in 'github-token' cannot see it.`, 'selected-repositories')
+        throw new UserError(
+          `Input 'selected-repositories' names '${repo}', which is not a repository of organization ${org}, or the token in 'github-token' cannot see it.`,
+          'selected-repositories'
+        )
       }
       repositoryIds.push(found.id)
     }
     return { visibility, repositoryIds }
   }
   if (existing?.visibility !== 'selected') {
-    throw new UserError("Input 'visibility' is selected, but the secret is new or not selected yet: name its repositories in 'selected-repositories'.", 'selected-repositories')
+    throw new UserError(
+      "Input 'visibility' is selected, but the secret is new or not selected yet: name its repositories in 'selected-repositories'.",
+      'selected-repositories'
+    )
   }
   const repositories = await client.call(`list the repositories of organization secret ${name}`, (signal) =>
-    octokit.paginate(octokit.rest.actions.listSelectedReposForOrgSecret, { org, secret_name: name, per_page: 100, request: { signal } })
+    octokit.paginate(octokit.rest.actions.listSelectedReposForOrgSecret, {
+      org,
+      secret_name: name,
+      per_page: 100,
+      request: { signal }
+    })
   )
   return { visibility, repositoryIds: repositories.map((repository) => repository.id) }
 }

@@ -10,19 +10,28 @@ export interface VariableStore {
   put(name: string, value: string): Promise<VariableOutcome>
 }
 
-const PERMISSION = "the permission 'Variables: write' (a GitHub App or fine-grained token; for organization variables, the organization permission)"
+const PERMISSION =
+  "the permission 'Variables: write' (a GitHub App or fine-grained token; for organization variables, the organization permission)"
 
 export function variableStore(target: SecretTarget, options: ClientOptions): VariableStore {
   const where =
     target.kind === 'organization'
-      ? { name: `organization ${target.organization}`, base: `/orgs/${target.organization}/actions/variables`, inputs: "'organization'" }
+      ? {
+          name: `organization ${target.organization}`,
+          base: `/orgs/${target.organization}/actions/variables`,
+          inputs: "'organization'"
+        }
       : target.kind === 'environment'
         ? {
             name: `environment '${target.environment}' of repository ${target.repository.owner}/${target.repository.repo}`,
             base: `/repos/${target.repository.owner}/${target.repository.repo}/environments/${encodeURIComponent(target.environment)}/variables`,
             inputs: "'environment' and 'repository'"
           }
-        : { name: `repository ${target.repository.owner}/${target.repository.repo}`, base: `/repos/${target.repository.owner}/${target.repository.repo}/actions/variables`, inputs: "'repository'" }
+        : {
+            name: `repository ${target.repository.owner}/${target.repository.repo}`,
+            base: `/repos/${target.repository.owner}/${target.repository.repo}/actions/variables`,
+            inputs: "'repository'"
+          }
   const client = makeClient(options, { name: where.name, permission: PERMISSION, inputs: where.inputs })
   const { octokit } = client
   // An organization variable needs a visibility; private keeps it to private repositories.
@@ -31,15 +40,20 @@ export function variableStore(target: SecretTarget, options: ClientOptions): Var
     async put(name, value) {
       const current = await client.call(
         `read variable ${name} of the ${where.name}`,
-        async (signal) => (await octokit.request(`GET ${where.base}/{name}`, { name, request: { signal } })).data as { value?: string },
+        async (signal) =>
+          (await octokit.request(`GET ${where.base}/{name}`, { name, request: { signal } })).data as { value?: string },
         { notFound: null }
       )
       if (current?.value === value) return 'unchanged'
       if (current) {
-        await client.call(`update variable ${name} of the ${where.name}`, (signal) => octokit.request(`PATCH ${where.base}/{name}`, { name, value, ...extra, request: { signal } }))
+        await client.call(`update variable ${name} of the ${where.name}`, (signal) =>
+          octokit.request(`PATCH ${where.base}/{name}`, { name, value, ...extra, request: { signal } })
+        )
         return 'updated'
       }
-      await client.call(`create variable ${name} in the ${where.name}`, (signal) => octokit.request(`POST ${where.base}`, { name, value, ...extra, request: { signal } }))
+      await client.call(`create variable ${name} in the ${where.name}`, (signal) =>
+        octokit.request(`POST ${where.base}`, { name, value, ...extra, request: { signal } })
+      )
       return 'created'
     }
   }

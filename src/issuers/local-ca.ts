@@ -24,7 +24,11 @@ export class LocalCaIssuer implements Issuer {
     const { ca, origin, acceptedPems } = request.kind === 'talosconfig' ? source.os : source.k8s()
     const loaded = loadLocalCa(ca.crtPem, ca.keyPem, origin, request.now)
     // Before anything is signed: the CA must be the one the current credential's cluster uses.
-    const trust = trustFor(request, loaded.certificate, { input: this.input, path: origin.path, caPem: [ca.crtPem, ...acceptedPems].join('') })
+    const trust = trustFor(request, loaded.certificate, {
+      input: this.input,
+      path: origin.path,
+      caPem: [ca.crtPem, ...acceptedPems].join('')
+    })
     const signer = caSigner(loaded, origin)
     const notAfter = plannedNotAfter(request, signer.caNotAfter)
     const credential = await signer.issue({ profile: request.profile, ttlMs: request.ttlMs, now: request.now })
@@ -48,13 +52,21 @@ export class LocalCaIssuer implements Issuer {
  * or a CA rotation: refused, unless allow-ca-change lets the signing CA (and the CAs the source
  * accepts) replace it once.
  */
-function trustFor(request: IssueRequest, signing: X509Certificate, source: { input: string; path: string; caPem: string }): { caPem: string; notes: Note[] } {
+function trustFor(
+  request: IssueRequest,
+  signing: X509Certificate,
+  source: { input: string; path: string; caPem: string }
+): { caPem: string; notes: Note[] } {
   const { current } = request
   if (!current || (!current.caPem && !current.crtPem)) return { caPem: source.caPem, notes: [] }
   const trusted = current.caPem ? certificatesIn(current.caPem) : []
-  const matches = trusted.length > 0 ? trusts(current.caPem ?? '', signing) : issuedBy(current.crtPem ?? '', signing.toString())
+  const matches =
+    trusted.length > 0 ? trusts(current.caPem ?? '', signing) : issuedBy(current.crtPem ?? '', signing.toString())
   if (matches) return { caPem: current.caPem ?? source.caPem, notes: [] }
-  const theirs = trusted.length > 0 ? `${current.caField}: ${trusted.map(describeCa).join('; ')}` : `its certificate's issuer: ${issuerName(current.crtPem)}`
+  const theirs =
+    trusted.length > 0
+      ? `${current.caField}: ${trusted.map(describeCa).join('; ')}`
+      : `its certificate's issuer: ${issuerName(current.crtPem)}`
   const signer = `${source.path} of input '${source.input}' (${describeCa(signing)})`
   if (!request.allowCaChange) {
     throw new UserError(

@@ -3,9 +3,7 @@ import { encodePem, parsePem } from '../encoding.js'
 
 /** The key algorithms Talos has used for its CAs and client certificates. */
 export type KeyAlgorithm =
-  | { kind: 'ed25519' }
-  | { kind: 'ecdsa'; curve: 'P-256' | 'P-384' | 'P-521' }
-  | { kind: 'rsa'; bits: number }
+  { kind: 'ed25519' } | { kind: 'ecdsa'; curve: 'P-256' | 'P-384' | 'P-521' } | { kind: 'rsa'; bits: number }
 
 /**
  * Reads a private key under any label Talos writes or accepts: `ED25519 PRIVATE KEY` (PKCS#8
@@ -15,9 +13,12 @@ export type KeyAlgorithm =
 export function readPrivateKeyPem(pem: string): KeyObject | undefined {
   const [block] = parsePem(pem)
   if (!block) return undefined
-  const type = { 'ED25519 PRIVATE KEY': 'pkcs8', 'PRIVATE KEY': 'pkcs8', 'EC PRIVATE KEY': 'sec1', 'RSA PRIVATE KEY': 'pkcs1' }[
-    block.label
-  ] as 'pkcs8' | 'sec1' | 'pkcs1' | undefined
+  const type = {
+    'ED25519 PRIVATE KEY': 'pkcs8',
+    'PRIVATE KEY': 'pkcs8',
+    'EC PRIVATE KEY': 'sec1',
+    'RSA PRIVATE KEY': 'pkcs1'
+  }[block.label] as 'pkcs8' | 'sec1' | 'pkcs1' | undefined
   if (!type) return undefined
   try {
     return createPrivateKey({ key: block.der, format: 'der', type })
@@ -35,10 +36,7 @@ export function keyAlgorithmOf(key: KeyObject): KeyAlgorithm | undefined {
       return { kind: 'rsa', bits: details.modulusLength ?? 0 }
     case 'ec': {
       const curve = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' }[details.namedCurve ?? ''] as
-        | 'P-256'
-        | 'P-384'
-        | 'P-521'
-        | undefined
+        'P-256' | 'P-384' | 'P-521' | undefined
       return curve ? { kind: 'ecdsa', curve } : undefined
     }
     default:

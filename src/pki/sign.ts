@@ -28,7 +28,10 @@ function signingAlgorithm(algorithm: KeyAlgorithm): { importAs: ImportParams; si
       return { importAs: { name: 'Ed25519' }, sign: { name: 'Ed25519' } }
     case 'ecdsa': {
       const hash = { 'P-256': 'SHA-256', 'P-384': 'SHA-384', 'P-521': 'SHA-512' }[algorithm.curve]
-      return { importAs: { name: 'ECDSA', namedCurve: algorithm.curve }, sign: { name: 'ECDSA', hash } as webcrypto.EcdsaParams }
+      return {
+        importAs: { name: 'ECDSA', namedCurve: algorithm.curve },
+        sign: { name: 'ECDSA', hash } as webcrypto.EcdsaParams
+      }
     }
     case 'rsa':
       // Talos signs with SHA-512 under an RSA CA.

@@ -32,14 +32,17 @@ export function verifyCredential(credential: Credential, expected: Expectation):
   }
   // X.509 times have whole seconds.
   const tolerance = expected.skewToleranceMs ?? 1000
-  if (info.notBefore.getTime() > expected.now.getTime() + tolerance) problems.push(`it is not valid before ${info.notBefore.toISOString()}`)
+  if (info.notBefore.getTime() > expected.now.getTime() + tolerance)
+    problems.push(`it is not valid before ${info.notBefore.toISOString()}`)
   if (expected.notAfter && Math.abs(info.notAfter.getTime() - expected.notAfter.getTime()) >= tolerance) {
     problems.push(`it expires at ${info.notAfter.toISOString()}, not ${expected.notAfter.toISOString()}`)
   }
   if (!expected.notAfter && info.notAfter <= expected.now) problems.push(`it expired at ${info.notAfter.toISOString()}`)
   if (ca && info.notAfter > new Date(ca.validTo)) problems.push('it outlives its CA')
-  if (info.extendedKeyUsages.join() !== OID_CLIENT_AUTH) problems.push('its extended key usage is not exactly clientAuth')
-  if (info.organizations.join() !== expected.profile.organizations.join()) problems.push('its roles are not the ones asked for')
+  if (info.extendedKeyUsages.join() !== OID_CLIENT_AUTH)
+    problems.push('its extended key usage is not exactly clientAuth')
+  if (info.organizations.join() !== expected.profile.organizations.join())
+    problems.push('its roles are not the ones asked for')
   if (info.commonName !== expected.profile.commonName) problems.push('its common name is not the one asked for')
   return problems
 }

@@ -23,36 +23,64 @@ export interface Proof {
   message: string
 }
 
-export async function prove(target: ProofTarget, credential: Credential, mode: VerifyConnection, bounds = PROOF_BOUNDS): Promise<Proof | undefined> {
+export async function prove(
+  target: ProofTarget,
+  credential: Credential,
+  mode: VerifyConnection,
+  bounds = PROOF_BOUNDS
+): Promise<Proof | undefined> {
   if (mode === 'never') return undefined
   const what = `the new ${target.kind} of context '${target.context}'`
   try {
-    const message = target.kind === 'talosconfig' ? await proveTalos(target, credential, bounds) : await proveKubernetes(target, credential, bounds)
+    const message =
+      target.kind === 'talosconfig'
+        ? await proveTalos(target, credential, bounds)
+        : await proveKubernetes(target, credential, bounds)
     return { verified: true, message: `Proved ${what} against the cluster: ${message}.` }
   } catch (error) {
-    if (error instanceof Rejected) throw new UserError(`The cluster refused ${what}, so nothing was written: ${error.message}`, 'verify-connection', { cause: error })
+    if (error instanceof Rejected)
+      throw new UserError(
+        `The cluster refused ${what}, so nothing was written: ${error.message}`,
+        'verify-connection',
+        { cause: error }
+      )
     if (!(error instanceof NoAnswer)) throw error
     if (mode === 'always') {
-      throw new UserError(`Could not prove ${what} against the cluster, and 'verify-connection' is always, so nothing was written: ${error.message}. Let the runner reach the cluster, or set 'verify-connection' to auto.`, 'verify-connection')
+      throw new UserError(
+        `Could not prove ${what} against the cluster, and 'verify-connection' is always, so nothing was written: ${error.message}. Let the runner reach the cluster, or set 'verify-connection' to auto.`,
+        'verify-connection'
+      )
     }
-    return { verified: false, message: `Could not prove ${what} against the cluster (${error.message}); written unproven, as 'verify-connection' is auto.` }
+    return {
+      verified: false,
+      message: `Could not prove ${what} against the cluster (${error.message}); written unproven, as 'verify-connection' is auto.`
+    }
   }
 }
 
-async function proveTalos(target: Extract<ProofTarget, { kind: 'talosconfig' }>, credential: Credential, bounds: typeof PROOF_BOUNDS): Promise<string> {
+async function proveTalos(
+  target: Extract<ProofTarget, { kind: 'talosconfig' }>,
+  credential: Credential,
+  bounds: typeof PROOF_BOUNDS
+): Promise<string> {
   const { version } = await import('../talos-api/client.js')
   const { Unreachable } = await import('../talos-api/errors.js')
   try {
     const answer = await version({ context: target.context, endpoints: target.endpoints, ...credential }, bounds)
     return `${answer.target}${answer.hostname ? ` (${answer.hostname})` : ''} answered Version${answer.tag ? `, Talos ${answer.tag}` : ''}`
   } catch (error) {
-    if (error instanceof Unreachable) throw new NoAnswer(`no endpoint answered: ${error.failures.join('; ') || 'none within the time limit'}`)
+    if (error instanceof Unreachable)
+      throw new NoAnswer(`no endpoint answered: ${error.failures.join('; ') || 'none within the time limit'}`)
     if (error instanceof UserError) throw new Rejected(error.message)
     throw error
   }
 }
 
-async function proveKubernetes(target: Extract<ProofTarget, { kind: 'kubeconfig' }>, credential: Credential, bounds: typeof PROOF_BOUNDS): Promise<string> {
+async function proveKubernetes(
+  target: Extract<ProofTarget, { kind: 'kubeconfig' }>,
+  credential: Credential,
+  bounds: typeof PROOF_BOUNDS
+): Promise<string> {
   const { whoAmI } = await import('./kubernetes.js')
   return whoAmI(target.server, credential, bounds)
 }

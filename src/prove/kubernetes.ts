@@ -19,7 +19,11 @@ interface Answer {
   body: string
 }
 
-export async function whoAmI(server: string, credential: Credential, bounds: { attemptMs: number; totalMs: number }): Promise<string> {
+export async function whoAmI(
+  server: string,
+  credential: Credential,
+  bounds: { attemptMs: number; totalMs: number }
+): Promise<string> {
   const started = Date.now()
   for (const version of VERSIONS) {
     const left = bounds.totalMs - (Date.now() - started)
@@ -27,11 +31,15 @@ export async function whoAmI(server: string, credential: Credential, bounds: { a
     const path = `/apis/authentication.k8s.io/${version}/selfsubjectreviews`
     const answer = await post(new URL(path, server), credential, Math.min(bounds.attemptMs, left), version)
     if (answer.status === 404) continue
-    if (answer.status === 401 || answer.status === 403) throw new Rejected(`${server} answered ${answer.status} to a SelfSubjectReview: the certificate was not accepted`)
-    if (answer.status !== 201 && answer.status !== 200) throw new NoAnswer(`${server} answered ${answer.status} to a SelfSubjectReview`)
+    if (answer.status === 401 || answer.status === 403)
+      throw new Rejected(`${server} answered ${answer.status} to a SelfSubjectReview: the certificate was not accepted`)
+    if (answer.status !== 201 && answer.status !== 200)
+      throw new NoAnswer(`${server} answered ${answer.status} to a SelfSubjectReview`)
     const user = userInfo(answer.body)
     if (user.username !== EXPECTED.username || !user.groups.includes(EXPECTED.group)) {
-      throw new Rejected(`${server} knows the certificate as user '${user.username}' in groups ${user.groups.join(', ') || 'none'}, not as ${EXPECTED.username} in ${EXPECTED.group}`)
+      throw new Rejected(
+        `${server} knows the certificate as user '${user.username}' in groups ${user.groups.join(', ') || 'none'}, not as ${EXPECTED.username} in ${EXPECTED.group}`
+      )
     }
     return `${server} knows it as ${EXPECTED.username} in ${EXPECTED.group} (SelfSubjectReview ${version})`
   }
@@ -41,14 +49,18 @@ export async function whoAmI(server: string, credential: Credential, bounds: { a
 function userInfo(body: string): { username: string; groups: string[] } {
   try {
     const info = JSON.parse(body)?.status?.userInfo
-    return { username: String(info?.username ?? ''), groups: Array.isArray(info?.groups) ? info.groups.map(String) : [] }
+    return {
+      username: String(info?.username ?? ''),
+      groups: Array.isArray(info?.groups) ? info.groups.map(String) : []
+    }
   } catch {
     return { username: '', groups: [] }
   }
 }
 
 function post(url: URL, credential: Credential, timeoutMs: number, version: string): Promise<Answer> {
-  const key = readPrivateKeyPem(credential.keyPem)?.export({ format: 'pem', type: 'pkcs8' }).toString() ?? credential.keyPem
+  const key =
+    readPrivateKeyPem(credential.keyPem)?.export({ format: 'pem', type: 'pkcs8' }).toString() ?? credential.keyPem
   const host = url.hostname.replace(/^\[|\]$/g, '')
   const body = JSON.stringify({ apiVersion: `authentication.k8s.io/${version}`, kind: 'SelfSubjectReview' })
   return new Promise((resolve, reject) => {
@@ -63,7 +75,11 @@ function post(url: URL, credential: Credential, timeoutMs: number, version: stri
         key,
         agent: false,
         timeout: timeoutMs,
-        headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': Buffer.byteLength(body) }
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          'content-length': Buffer.byteLength(body)
+        }
       },
       (response) => {
         let text = ''
@@ -81,7 +97,11 @@ function post(url: URL, credential: Credential, timeoutMs: number, version: stri
     req.on('socket', (socket) => socket.once('secureConnect', () => (handshook = true)))
     req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })))
     req.on('error', (error: NodeJS.ErrnoException) => {
-      const rejected = certificateReason(error) ?? (handshook && ['ECONNRESET', 'EPIPE'].includes(error.code ?? '') ? 'the server refused the client certificate (it dropped the connection after the TLS handshake)' : undefined)
+      const rejected =
+        certificateReason(error) ??
+        (handshook && ['ECONNRESET', 'EPIPE'].includes(error.code ?? '')
+          ? 'the server refused the client certificate (it dropped the connection after the TLS handshake)'
+          : undefined)
       if (rejected) return reject(new Rejected(`${url.origin}: ${rejected}`))
       reject(new NoAnswer(`${url.origin} (${unreachableReason(error.code) ?? error.code ?? 'failed'})`))
     })

@@ -29,7 +29,12 @@ export function readIdentities(text: string): string[] {
  * here: it is not needed to check a certificate). `what` names the encrypted thing for
  * messages. Its scrypt work factor is capped, so a hostile file cannot make it run for long.
  */
-export async function decryptAge(file: string | Uint8Array, keys: AgeKeys, what: string, input: string): Promise<Uint8Array> {
+export async function decryptAge(
+  file: string | Uint8Array,
+  keys: AgeKeys,
+  what: string,
+  input: string
+): Promise<Uint8Array> {
   const { Decrypter, armor } = await import('age-encryption')
   if (keys.identities.length === 0 && keys.passphrase === undefined) {
     throw new UserError(
@@ -61,7 +66,10 @@ function ageFailure(error: unknown, keys: AgeKeys, file: Uint8Array): string {
     return "it is encrypted with a passphrase, not to an identity: set 'age-passphrase'"
   }
   if (/no identity matched/i.test(message)) {
-    const tried = [keys.identities.length > 0 ? `the identities in ${keys.identitiesFrom}` : '', keys.passphrase !== undefined ? "'age-passphrase'" : '']
+    const tried = [
+      keys.identities.length > 0 ? `the identities in ${keys.identitiesFrom}` : '',
+      keys.passphrase !== undefined ? "'age-passphrase'" : ''
+    ]
     return `none of ${tried.filter(Boolean).join(' or ')} opens it; check that it was encrypted to your key`
   }
   return 'the file is damaged or was altered'

@@ -12,10 +12,15 @@ export interface BundleCas {
 
 export function readBundle(docs: Document[], form: string): BundleCas {
   const doc = bundleDocument(docs, form)
-  const missing = (what: string) => (field: string) => `Input '${INPUT}' has no ${field}; a Talos secrets bundle carries the ${what} there.`
+  const missing = (what: string) => (field: string) =>
+    `Input '${INPUT}' has no ${field}; a Talos secrets bundle carries the ${what} there.`
   return {
     os: readCaPem(doc, ['certs', 'os'], INPUT, missing('Talos API CA')),
-    k8s: () => ({ ca: readCaPem(doc, ['certs', 'k8s'], INPUT, missing('Kubernetes CA')), path: 'certs.k8s', acceptedPems: [] })
+    k8s: () => ({
+      ca: readCaPem(doc, ['certs', 'k8s'], INPUT, missing('Kubernetes CA')),
+      path: 'certs.k8s',
+      acceptedPems: []
+    })
   }
 }
 
@@ -34,5 +39,8 @@ function bundleDocument(docs: Document[], form: string): Document {
             ? 'a YAML list'
             : 'a bare value, not a YAML mapping'
   const is = form === 'YAML' ? 'is' : `decrypted (${form}) to`
-  throw new UserError(`Input '${INPUT}' ${is} ${what}, not a Talos secrets bundle. Pass the secrets.yaml made by 'talosctl gen secrets'.`, INPUT)
+  throw new UserError(
+    `Input '${INPUT}' ${is} ${what}, not a Talos secrets bundle. Pass the secrets.yaml made by 'talosctl gen secrets'.`,
+    INPUT
+  )
 }

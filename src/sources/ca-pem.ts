@@ -32,8 +32,10 @@ export function readPemCa(doc: Document, path: string[], input: string, kind: st
   const field = (leaf: 'cert' | 'key', label: string): string => {
     const name = `${kind}.${[...path, leaf].join('.')}`
     const value = doc.getIn([...path, leaf])
-    if (typeof value !== 'string' || value === '') throw new UserError(`Input '${input}' has no ${name}; the ${kind} document carries the CA there.`, input)
-    if (!value.includes(`-----BEGIN ${label}`)) throw new UserError(`${name} in input '${input}' is not PEM text, as Talos writes it.`, input)
+    if (typeof value !== 'string' || value === '')
+      throw new UserError(`Input '${input}' has no ${name}; the ${kind} document carries the CA there.`, input)
+    if (!value.includes(`-----BEGIN ${label}`))
+      throw new UserError(`${name} in input '${input}' is not PEM text, as Talos writes it.`, input)
     return value.endsWith('\n') ? value : `${value}\n`
   }
   return { crtPem: field('cert', 'CERTIFICATE'), keyPem: field('key', '') }

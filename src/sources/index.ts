@@ -32,17 +32,29 @@ export interface OpenedSource {
  * Opens the CA source. `mask` receives every decrypted and every secret value the moment it
  * exists, before anything is read from the documents.
  */
-export async function openCaSource(input: CaSourceInput, value: string, keys: AgeKeys, mask: (value: string) => void): Promise<OpenedSource> {
+export async function openCaSource(
+  input: CaSourceInput,
+  value: string,
+  keys: AgeKeys,
+  mask: (value: string) => void
+): Promise<OpenedSource> {
   const opened = await openInput(value, input, keys)
   // Short values are left alone: masking 'one' would star every 'none' in the log, and no
   // Talos secret is that short.
   const maskable = (secret: string) => secret.length >= 8 && mask(secret)
   opened.plaintexts.forEach(maskable)
   for (const doc of opened.docs) secretValues(doc).forEach(maskable)
-  const cas = input === 'secrets-bundle' ? { ...readBundle(opened.docs, opened.form), clusterName: undefined, endpoint: undefined } : readMachineConfig(opened.docs)
+  const cas =
+    input === 'secrets-bundle'
+      ? { ...readBundle(opened.docs, opened.form), clusterName: undefined, endpoint: undefined }
+      : readMachineConfig(opened.docs)
   return {
     form: opened.form,
-    os: { ca: cas.os, origin: { input, path: input === 'secrets-bundle' ? 'certs.os' : 'machine.ca' }, acceptedPems: [] },
+    os: {
+      ca: cas.os,
+      origin: { input, path: input === 'secrets-bundle' ? 'certs.os' : 'machine.ca' },
+      acceptedPems: []
+    },
     k8s: () => {
       const { ca, path, acceptedPems } = cas.k8s()
       return { ca, origin: { input, path }, acceptedPems }

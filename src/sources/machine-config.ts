@@ -23,12 +23,22 @@ export function readMachineConfig(docs: Document[]): MachineConfigCas {
   const config = machineConfigDocument(docs)
   const caConfig = docs.find((doc) => kindOf(doc) === 'KubeAPIServerCAConfig')
   const clusterConfig = docs.find((doc) => kindOf(doc) === 'KubeClusterConfig')
-  const missing = (field: string) => `Input '${INPUT}' has no ${field}; a controlplane configuration carries the Kubernetes CA there (or, from Talos 1.14, in a KubeAPIServerCAConfig document).`
+  const missing = (field: string) =>
+    `Input '${INPUT}' has no ${field}; a controlplane configuration carries the Kubernetes CA there (or, from Talos 1.14, in a KubeAPIServerCAConfig document).`
   return {
-    os: readCaPem(config, ['machine', 'ca'], INPUT, (field) => `Input '${INPUT}' has no ${field}; a controlplane configuration carries the Talos API CA there.`),
+    os: readCaPem(
+      config,
+      ['machine', 'ca'],
+      INPUT,
+      (field) => `Input '${INPUT}' has no ${field}; a controlplane configuration carries the Talos API CA there.`
+    ),
     k8s: () =>
       caConfig
-        ? { ca: readPemCa(caConfig, ['issuingCA'], INPUT, 'KubeAPIServerCAConfig'), path: 'KubeAPIServerCAConfig.issuingCA', acceptedPems: acceptedCas(caConfig) }
+        ? {
+            ca: readPemCa(caConfig, ['issuingCA'], INPUT, 'KubeAPIServerCAConfig'),
+            path: 'KubeAPIServerCAConfig.issuingCA',
+            acceptedPems: acceptedCas(caConfig)
+          }
         : { ca: readCaPem(config, ['cluster', 'ca'], INPUT, missing), path: 'cluster.ca', acceptedPems: [] },
     clusterName: text(clusterConfig, ['clusterName']) ?? text(config, ['cluster', 'clusterName']),
     endpoint: text(clusterConfig, ['endpoint']) ?? text(config, ['cluster', 'controlPlane', 'endpoint'])
@@ -50,7 +60,10 @@ function acceptedCas(doc: Document): string[] {
   return list.items.map((item, index) => {
     const value = isScalar(item) ? item.value : isMap(item) ? item.get('cert') : undefined
     if (typeof value !== 'string' || !value.includes('-----BEGIN CERTIFICATE-----')) {
-      throw new UserError(`KubeAPIServerCAConfig.acceptedCAs[${index}] in input '${INPUT}' is not a PEM certificate.`, INPUT)
+      throw new UserError(
+        `KubeAPIServerCAConfig.acceptedCAs[${index}] in input '${INPUT}' is not a PEM certificate.`,
+        INPUT
+      )
     }
     return value.endsWith('\n') ? value : `${value}\n`
   })

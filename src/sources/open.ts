@@ -33,10 +33,22 @@ export async function openInput(value: string, input: string, keys: AgeKeys): Pr
   }
   const docs = parseYamlDocuments(text, input)
   const sops = docs.filter(isSops)
-  if (sops.length === 0) return { form: encryptedWithAge ? 'age' : 'YAML', docs, plaintexts: encryptedWithAge ? docs.flatMap(stringValues) : [] }
+  if (sops.length === 0)
+    return {
+      form: encryptedWithAge ? 'age' : 'YAML',
+      docs,
+      plaintexts: encryptedWithAge ? docs.flatMap(stringValues) : []
+    }
   if (docs.length > 1) {
-    throw new UserError(`Input '${input}' is a multi-document SOPS file, which this action does not read; give it as plain YAML in a secret, or encrypt it with age.`, input)
+    throw new UserError(
+      `Input '${input}' is a multi-document SOPS file, which this action does not read; give it as plain YAML in a secret, or encrypt it with age.`,
+      input
+    )
   }
   const decrypted = await decryptSops(sops[0] as Document.Parsed, keys, input)
-  return { form: encryptedWithAge ? 'age around SOPS' : 'SOPS', docs: [decrypted.doc], plaintexts: decrypted.plaintexts }
+  return {
+    form: encryptedWithAge ? 'age around SOPS' : 'SOPS',
+    docs: [decrypted.doc],
+    plaintexts: decrypted.plaintexts
+  }
 }

@@ -30,7 +30,8 @@ export function secretValues(doc: Document): string[] {
   const values: string[] = []
   const visit = (node: unknown, secret: boolean): void => {
     if (isMap(node)) {
-      for (const pair of node.items) visit(pair.value, secret || (isScalar(pair.key) && SECRET_KEY.test(String(pair.key.value))))
+      for (const pair of node.items)
+        visit(pair.value, secret || (isScalar(pair.key) && SECRET_KEY.test(String(pair.key.value))))
     } else if (isSeq(node)) {
       for (const item of node.items) visit(item, secret)
     } else if (secret && isScalar(node) && typeof node.value === 'string') {

@@ -56,33 +56,43 @@ export async function decryptSops(parsed: Document.Parsed, keys: AgeKeys, input:
   const hash = createHash('sha512')
   if (rules.macOnlyEncrypted) hash.update(MAC_ONLY_ENCRYPTED_INIT)
   const plaintexts: string[] = []
-  walk(doc.contents as Node, [], (scalar, path) => {
-    const encrypted = shouldBeEncrypted(path, rules)
-    const where = path.join('.') || '(top)'
-    let value: unknown = scalar.value
-    let macBytes: Buffer | undefined
-    if (encrypted) {
-      if (typeof value !== 'string') fail(`has a value that should be encrypted but is not, at ${where}`)
-      if (value !== '') {
-        const opened = openValue(value as string, dataKey, `${path.join(':')}:`, where, fail)
-        value = opened.value
-        macBytes = opened.macBytes
-        if (typeof value === 'string') plaintexts.push(value)
+  walk(
+    doc.contents as Node,
+    [],
+    (scalar, path) => {
+      const encrypted = shouldBeEncrypted(path, rules)
+      const where = path.join('.') || '(top)'
+      let value: unknown = scalar.value
+      let macBytes: Buffer | undefined
+      if (encrypted) {
+        if (typeof value !== 'string') fail(`has a value that should be encrypted but is not, at ${where}`)
+        if (value !== '') {
+          const opened = openValue(value as string, dataKey, `${path.join(':')}:`, where, fail)
+          value = opened.value
+          macBytes = opened.macBytes
+          if (typeof value === 'string') plaintexts.push(value)
+        } else {
+          macBytes = Buffer.alloc(0)
+        }
+        scalar.value = value
       } else {
-        macBytes = Buffer.alloc(0)
+        macBytes = goBytes(value, where, fail)
       }
-      scalar.value = value
-    } else {
-      macBytes = goBytes(value, where, fail)
-    }
-    if (macBytes && (encrypted || !rules.macOnlyEncrypted)) hash.update(macBytes)
-  }, fail)
+      if (macBytes && (encrypted || !rules.macOnlyEncrypted)) hash.update(macBytes)
+    },
+    fail
+  )
   verifyMac(hash.digest('hex').toUpperCase(), text('mac'), text('lastmodified'), dataKey, fail)
   return { doc, plaintexts }
 }
 
-async function readRules(meta: YAMLMap, text: (key: string) => string | undefined, fail: (why: string) => never): Promise<Rules> {
-  if (text('unencrypted_comment_regex') || text('encrypted_comment_regex')) fail('selects values by comments, which this action does not support')
+async function readRules(
+  meta: YAMLMap,
+  text: (key: string) => string | undefined,
+  fail: (why: string) => never
+): Promise<Rules> {
+  if (text('unencrypted_comment_regex') || text('encrypted_comment_regex'))
+    fail('selects values by comments, which this action does not support')
   const sources = { unencrypted: text('unencrypted_regex'), encrypted: text('encrypted_regex') }
   // The metadata is not authenticated until the MAC is checked, after the walk: its patterns
   // must not be able to hang the run. RE2 (re2js), as sops's Go uses, is linear in time and
@@ -112,12 +122,23 @@ async function readRules(meta: YAMLMap, text: (key: string) => string | undefine
 }
 
 /** The 32-byte data key, from whichever age recipient's stanza the given keys open. */
-async function unwrapDataKey(meta: YAMLMap, keys: AgeKeys, input: string, fail: (why: string) => never): Promise<Buffer> {
+async function unwrapDataKey(
+  meta: YAMLMap,
+  keys: AgeKeys,
+  input: string,
+  fail: (why: string) => never
+): Promise<Buffer> {
   const groups = meta.get('key_groups', true)
-  if (isSeq(groups) && groups.items.length > 1) fail('splits its data key over several key groups (Shamir), which this action does not support')
+  if (isSeq(groups) && groups.items.length > 1)
+    fail('splits its data key over several key groups (Shamir), which this action does not support')
   const group = isSeq(groups) && isMap(groups.items[0]) ? groups.items[0] : meta
   const age = group.get('age', true)
-  const stanzas = isSeq(age) ? age.items.filter(isMap).map((entry) => entry.get('enc')).filter((enc): enc is string => typeof enc === 'string') : []
+  const stanzas = isSeq(age)
+    ? age.items
+        .filter(isMap)
+        .map((entry) => entry.get('enc'))
+        .filter((enc): enc is string => typeof enc === 'string')
+    : []
   if (stanzas.length === 0) fail('has no age recipients (only age is supported)')
   let lastError: unknown
   for (const stanza of stanzas) {
@@ -133,12 +154,19 @@ async function unwrapDataKey(meta: YAMLMap, keys: AgeKeys, input: string, fail: 
 }
 
 /** sops's walk: map values in order with the key path, list items with their parent's path. */
-function walk(node: Node | null, path: string[], onLeaf: (scalar: Scalar, path: string[]) => void, fail: (why: string) => never): void {
+function walk(
+  node: Node | null,
+  path: string[],
+  onLeaf: (scalar: Scalar, path: string[]) => void,
+  fail: (why: string) => never
+): void {
   if (node === null || node === undefined) return
   if (isAlias(node)) fail(`uses a YAML alias at ${path.join('.') || '(top)'}, which sops never writes`)
   if (isMap(node)) {
     for (const pair of node.items) {
-      const key = isScalar(pair.key) ? String(pair.key.source ?? pair.key.value) : fail('has a key that is not a plain string')
+      const key = isScalar(pair.key)
+        ? String(pair.key.source ?? pair.key.value)
+        : fail('has a key that is not a plain string')
       walk(pair.value as Node | null, [...path, key], onLeaf, fail)
     }
   } else if (isSeq(node)) {
@@ -159,11 +187,22 @@ function shouldBeEncrypted(path: string[], rules: Rules): boolean {
 }
 
 /** AES-256-GCM with the path as additional data; returns the typed value and its MAC bytes. */
-function openValue(enc: string, key: Buffer, additionalData: string, where: string, fail: (why: string) => never): { value: unknown; macBytes: Buffer } {
+function openValue(
+  enc: string,
+  key: Buffer,
+  additionalData: string,
+  where: string,
+  fail: (why: string) => never
+): { value: unknown; macBytes: Buffer } {
   const match = ENC.exec(enc) ?? fail(`has a value that should be encrypted but is not, at ${where}`)
-  const [data, iv, tag] = [match[1], match[2], match[3]].map((part) => decodeBase64(part ?? '') ?? fail(`has a damaged value at ${where}`))
+  const [data, iv, tag] = [match[1], match[2], match[3]].map(
+    (part) => decodeBase64(part ?? '') ?? fail(`has a damaged value at ${where}`)
+  )
   // sops writes the full 16-byte tag; GCM would accept a cut one, which proves far less.
-  if ((tag as Buffer).length !== GCM_TAG_BYTES) fail(`has a value at ${where} whose authentication tag is ${(tag as Buffer).length} bytes, not the ${GCM_TAG_BYTES} sops writes (altered)`)
+  if ((tag as Buffer).length !== GCM_TAG_BYTES)
+    fail(
+      `has a value at ${where} whose authentication tag is ${(tag as Buffer).length} bytes, not the ${GCM_TAG_BYTES} sops writes (altered)`
+    )
   let plain: Buffer
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, iv as Buffer, { authTagLength: GCM_TAG_BYTES })
@@ -177,7 +216,12 @@ function openValue(enc: string, key: Buffer, additionalData: string, where: stri
 }
 
 /** sops's value types, and ToBytes of the value for the MAC. */
-function typedValue(plain: Buffer, type: string, where: string, fail: (why: string) => never): { value: unknown; macBytes: Buffer } {
+function typedValue(
+  plain: Buffer,
+  type: string,
+  where: string,
+  fail: (why: string) => never
+): { value: unknown; macBytes: Buffer } {
   const text = plain.toString('utf8')
   switch (type) {
     case 'str':
@@ -189,7 +233,10 @@ function typedValue(plain: Buffer, type: string, where: string, fail: (why: stri
     case 'int64': {
       if (!/^[+-]?\d+$/.test(text)) fail(`has an int at ${where} that is not a number`)
       const value = BigInt(text)
-      return { value: Number.isSafeInteger(Number(value)) ? Number(value) : value, macBytes: Buffer.from(value.toString()) }
+      return {
+        value: Number.isSafeInteger(Number(value)) ? Number(value) : value,
+        macBytes: Buffer.from(value.toString())
+      }
     }
     case 'float': {
       const value = Number(text)
@@ -197,7 +244,20 @@ function typedValue(plain: Buffer, type: string, where: string, fail: (why: stri
       return { value, macBytes: Buffer.from(goFloat(value)) }
     }
     case 'bool': {
-      const value = { '1': true, t: true, T: true, TRUE: true, true: true, True: true, '0': false, f: false, F: false, FALSE: false, false: false, False: false }[text]
+      const value = {
+        '1': true,
+        t: true,
+        T: true,
+        TRUE: true,
+        true: true,
+        True: true,
+        '0': false,
+        f: false,
+        F: false,
+        FALSE: false,
+        false: false,
+        False: false
+      }[text]
       if (value === undefined) fail(`has a bool at ${where} that is not true or false`)
       return { value, macBytes: Buffer.from(value ? 'True' : 'False') }
     }
@@ -234,7 +294,13 @@ function goFloat(value: number): string {
   return (negative ? '-' : '') + body
 }
 
-function verifyMac(computed: string, stored: string | undefined, lastModified: string | undefined, key: Buffer, fail: (why: string) => never): void {
+function verifyMac(
+  computed: string,
+  stored: string | undefined,
+  lastModified: string | undefined,
+  key: Buffer,
+  fail: (why: string) => never
+): void {
   if (!stored) fail('has no MAC')
   if (!lastModified) fail('has no lastmodified date')
   let mac: unknown

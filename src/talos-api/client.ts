@@ -6,7 +6,14 @@ import { isIP } from 'node:net'
 import { checkServerIdentity } from 'node:tls'
 import { UserError } from '../errors.js'
 import { readPrivateKeyPem } from '../pki/keys.js'
-import { decodeData, decodeResponse, decodeVersion, encodeRequest, type GenerateRequest, type NodeVersion } from './codec.js'
+import {
+  decodeData,
+  decodeResponse,
+  decodeVersion,
+  encodeRequest,
+  type GenerateRequest,
+  type NodeVersion
+} from './codec.js'
 import { codeInText, unreachableReason } from '../tls-failure.js'
 import { Unreachable } from './errors.js'
 import { fileFromTarGz } from './tar.js'
@@ -48,15 +55,32 @@ export interface GeneratedCredential {
 }
 
 /** Asks the endpoints, in order, for a new client certificate. */
-export function generateClientConfiguration(credentials: ApiCredentials, request: GenerateRequest, bounds = DEFAULT_BOUNDS): Promise<GeneratedCredential> {
+export function generateClientConfiguration(
+  credentials: ApiCredentials,
+  request: GenerateRequest,
+  bounds = DEFAULT_BOUNDS
+): Promise<GeneratedCredential> {
   return callEndpoints(credentials, 'GenerateClientConfiguration', bounds, (client, deadline) => {
     return new Promise((resolve, reject) => {
-      client.makeUnaryRequest(SERVICE + 'GenerateClientConfiguration', encodeRequest, decodeResponse, request, new grpc.Metadata(), { deadline }, (error, response) => {
-        if (error) return reject(error)
-        const [message] = response ?? []
-        if (!message || message.error) return reject(nodeError(message?.error || 'the node answered with no configuration'))
-        resolve({ caPem: message.ca.toString('utf8'), crtPem: message.crt.toString('utf8'), keyPem: message.key.toString('utf8') })
-      })
+      client.makeUnaryRequest(
+        SERVICE + 'GenerateClientConfiguration',
+        encodeRequest,
+        decodeResponse,
+        request,
+        new grpc.Metadata(),
+        { deadline },
+        (error, response) => {
+          if (error) return reject(error)
+          const [message] = response ?? []
+          if (!message || message.error)
+            return reject(nodeError(message?.error || 'the node answered with no configuration'))
+          resolve({
+            caPem: message.ca.toString('utf8'),
+            crtPem: message.crt.toString('utf8'),
+            keyPem: message.key.toString('utf8')
+          })
+        }
+      )
     })
   })
 }
@@ -73,7 +97,14 @@ export function kubeconfig(credentials: ApiCredentials, bounds = DEFAULT_BOUNDS)
     return new Promise((resolve, reject) => {
       const pieces: Buffer[] = []
       let size = 0
-      const stream = client.makeServerStreamRequest(SERVICE + 'Kubeconfig', () => Buffer.alloc(0), decodeData, {}, new grpc.Metadata(), { deadline })
+      const stream = client.makeServerStreamRequest(
+        SERVICE + 'Kubeconfig',
+        () => Buffer.alloc(0),
+        decodeData,
+        {},
+        new grpc.Metadata(),
+        { deadline }
+      )
       stream.on('data', (message: ReturnType<typeof decodeData>) => {
         if (message.error) return reject(nodeError(message.error))
         size += message.bytes.length
@@ -98,10 +129,18 @@ export function kubeconfig(credentials: ApiCredentials, bounds = DEFAULT_BOUNDS)
 export function version(credentials: ApiCredentials, bounds: Bounds): Promise<NodeVersion & { target: string }> {
   return callEndpoints(credentials, 'Version', bounds, (client, deadline, target) => {
     return new Promise((resolve, reject) => {
-      client.makeUnaryRequest(SERVICE + 'Version', () => Buffer.alloc(0), decodeVersion, {}, new grpc.Metadata(), { deadline }, (error, response) => {
-        if (error) return reject(error)
-        resolve({ target, ...(response?.[0] ?? { hostname: '', tag: '' }) })
-      })
+      client.makeUnaryRequest(
+        SERVICE + 'Version',
+        () => Buffer.alloc(0),
+        decodeVersion,
+        {},
+        new grpc.Metadata(),
+        { deadline },
+        (error, response) => {
+          if (error) return reject(error)
+          resolve({ target, ...(response?.[0] ?? { hostname: '', tag: '' }) })
+        }
+      )
     })
   })
 }
@@ -114,7 +153,11 @@ export function version(credentials: ApiCredentials, bounds: Bounds): Promise<No
  */
 function channel(target: string, caPem: string, keyPem: string, crtPem: string): grpc.Client {
   const { host } = hostPort(target)
-  if (!isIP(host)) return new grpc.Client(target, grpc.credentials.createSsl(Buffer.from(caPem), Buffer.from(keyPem), Buffer.from(crtPem)))
+  if (!isIP(host))
+    return new grpc.Client(
+      target,
+      grpc.credentials.createSsl(Buffer.from(caPem), Buffer.from(keyPem), Buffer.from(crtPem))
+    )
   const tls = grpc.credentials.createSsl(Buffer.from(caPem), Buffer.from(keyPem), Buffer.from(crtPem), {
     checkServerIdentity: (_name, certificate) => checkServerIdentity(host, certificate)
   })
@@ -129,9 +172,18 @@ const nodeError = (details: string) => Object.assign(new Error(details), { code:
  * any answer that refuses is final, and so is a node that refuses the certificate. When none
  * answered, the error is Unreachable.
  */
-async function callEndpoints<T>(credentials: ApiCredentials, method: string, bounds: Bounds, call: (client: grpc.Client, deadline: Date, target: string) => Promise<T>): Promise<T> {
+async function callEndpoints<T>(
+  credentials: ApiCredentials,
+  method: string,
+  bounds: Bounds,
+  call: (client: grpc.Client, deadline: Date, target: string) => Promise<T>
+): Promise<T> {
   const key = readPrivateKeyPem(credentials.keyPem)
-  if (!key) throw new UserError(`contexts.${credentials.context}.key in input 'talosconfig' is not a private key Talos writes.`, 'talosconfig')
+  if (!key)
+    throw new UserError(
+      `contexts.${credentials.context}.key in input 'talosconfig' is not a private key Talos writes.`,
+      'talosconfig'
+    )
   const keyPem = key.export({ format: 'pem', type: 'pkcs8' }).toString()
   const started = Date.now()
   const failures: string[] = []
@@ -155,8 +207,18 @@ async function callEndpoints<T>(credentials: ApiCredentials, method: string, bou
       const code = codeInText(status.details ?? '')
       // A reset may be a node that dropped the connection over the certificate: ask the probe.
       const reason = code === 'ECONNRESET' || code === 'EPIPE' ? undefined : unreachableReason(code)
-      const verdict = reason ? { outcome: 'unreachable' as const, reason } : await probeTls(target, { ...credentials, keyPem }, Math.max(1000, Math.min(timeoutMs, bounds.totalMs - (Date.now() - started))))
-      if (verdict.outcome === 'rejected') throw new UserError(`${target} refused ${method} for talosconfig context '${credentials.context}': ${verdict.reason}. Check that the ca, crt and key belong to the cluster's current CA (after a CA rotation, the bundle or machine configuration must hold the new one).`, 'talosconfig')
+      const verdict = reason
+        ? { outcome: 'unreachable' as const, reason }
+        : await probeTls(
+            target,
+            { ...credentials, keyPem },
+            Math.max(1000, Math.min(timeoutMs, bounds.totalMs - (Date.now() - started)))
+          )
+      if (verdict.outcome === 'rejected')
+        throw new UserError(
+          `${target} refused ${method} for talosconfig context '${credentials.context}': ${verdict.reason}. Check that the ca, crt and key belong to the cluster's current CA (after a CA rotation, the bundle or machine configuration must hold the new one).`,
+          'talosconfig'
+        )
       failures.push(`${target} (${verdict.outcome === 'unreachable' ? verdict.reason : 'unavailable'})`)
     } finally {
       client.close()
@@ -173,19 +235,34 @@ function refusal(error: grpc.ServiceError, target: string, context: string, meth
   const prefix = `${target} refused ${method} for talosconfig context '${context}'`
   switch (error.code) {
     case grpc.status.PERMISSION_DENIED:
-      return new UserError(`${prefix}: permission denied. ${method} needs a certificate with the os:admin role; this talosconfig's has not got it. Use an os:admin talosconfig, or 'secrets-bundle' or 'machine-config'.`, 'talosconfig')
+      return new UserError(
+        `${prefix}: permission denied. ${method} needs a certificate with the os:admin role; this talosconfig's has not got it. Use an os:admin talosconfig, or 'secrets-bundle' or 'machine-config'.`,
+        'talosconfig'
+      )
     case grpc.status.FAILED_PRECONDITION:
-      return new UserError(`${prefix}: ${plainDetails(error.details)}. Only controlplane nodes answer ${method}: list a controlplane node first in 'endpoints'.`, 'endpoints')
+      return new UserError(
+        `${prefix}: ${plainDetails(error.details)}. Only controlplane nodes answer ${method}: list a controlplane node first in 'endpoints'.`,
+        'endpoints'
+      )
     case grpc.status.INVALID_ARGUMENT:
       return new UserError(`${prefix}: ${plainDetails(error.details)}. Check 'ttl' and 'roles'.`, 'ttl')
     case grpc.status.UNAUTHENTICATED:
-      return new UserError(`${prefix}: the client certificate was not accepted. Renew with 'secrets-bundle' or 'machine-config'.`, 'talosconfig')
+      return new UserError(
+        `${prefix}: the client certificate was not accepted. Renew with 'secrets-bundle' or 'machine-config'.`,
+        'talosconfig'
+      )
     default:
-      return new UserError(`${prefix}: ${grpc.status[error.code] ?? error.code}${error.details ? ` (${plainDetails(error.details)})` : ''}.`, 'talosconfig')
+      return new UserError(
+        `${prefix}: ${grpc.status[error.code] ?? error.code}${error.details ? ` (${plainDetails(error.details)})` : ''}.`,
+        'talosconfig'
+      )
   }
 }
 
 /** gRPC's details without the library's own framing ("Resolution note: ", "Last error: "). */
 export function plainDetails(details: string): string {
-  return details.replace(/\s*Resolution note:.*$/s, '').replace(/^No connection established\. Last error: (Error: )?/, '').trim()
+  return details
+    .replace(/\s*Resolution note:.*$/s, '')
+    .replace(/^No connection established\. Last error: (Error: )?/, '')
+    .trim()
 }

@@ -31,7 +31,8 @@ function field(number: number, payload: Buffer): Buffer {
 }
 
 export function encodeRequest(request: GenerateRequest): Buffer {
-  const duration = request.crtTtlSeconds > 0 ? Buffer.concat([varint(1 << 3), varint(request.crtTtlSeconds)]) : Buffer.alloc(0)
+  const duration =
+    request.crtTtlSeconds > 0 ? Buffer.concat([varint(1 << 3), varint(request.crtTtlSeconds)]) : Buffer.alloc(0)
   return Buffer.concat([...request.roles.map((role) => field(1, Buffer.from(role))), field(2, duration)])
 }
 
@@ -98,7 +99,13 @@ export function decodeResponse(buffer: Buffer): GeneratedConfiguration[] {
   const messages: GeneratedConfiguration[] = []
   for (const message of fields(buffer)) {
     if (message.number !== 1 || !message.bytes) continue
-    const out: GeneratedConfiguration = { hostname: '', error: '', ca: Buffer.alloc(0), crt: Buffer.alloc(0), key: Buffer.alloc(0) }
+    const out: GeneratedConfiguration = {
+      hostname: '',
+      error: '',
+      ca: Buffer.alloc(0),
+      crt: Buffer.alloc(0),
+      key: Buffer.alloc(0)
+    }
     for (const { number, bytes } of fields(message.bytes)) {
       if (!bytes) continue
       if (number === 1) Object.assign(out, decodeMetadata(bytes))
@@ -124,7 +131,8 @@ export function decodeVersion(buffer: Buffer): NodeVersion[] {
     const version: NodeVersion = { hostname: '', tag: '' }
     for (const { number, bytes } of fields(message.bytes)) {
       if (number === 1 && bytes) version.hostname = decodeMetadata(bytes).hostname
-      if (number === 2 && bytes) for (const info of fields(bytes)) if (info.number === 1 && info.bytes) version.tag = info.bytes.toString('utf8')
+      if (number === 2 && bytes)
+        for (const info of fields(bytes)) if (info.number === 1 && info.bytes) version.tag = info.bytes.toString('utf8')
     }
     versions.push(version)
   }

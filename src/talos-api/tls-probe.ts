@@ -17,7 +17,11 @@ export function hostPort(target: string): { host: string; port: number } {
  * address) and waits for the node's first bytes: an HTTP/2 server speaks first once it has
  * accepted the client certificate, and sends an alert when it has not.
  */
-export function probeTls(target: string, credential: { caPem: string; crtPem: string; keyPem: string }, timeoutMs: number): Promise<TlsVerdict> {
+export function probeTls(
+  target: string,
+  credential: { caPem: string; crtPem: string; keyPem: string },
+  timeoutMs: number
+): Promise<TlsVerdict> {
   const { host, port } = hostPort(target)
   return new Promise((resolve) => {
     const socket = connect({
@@ -35,7 +39,10 @@ export function probeTls(target: string, credential: { caPem: string; crtPem: st
       socket.destroy()
       resolve(verdict)
     }
-    const timer = setTimeout(() => done({ outcome: 'unreachable', reason: `no answer within ${Math.round(timeoutMs / 1000)} s` }), timeoutMs)
+    const timer = setTimeout(
+      () => done({ outcome: 'unreachable', reason: `no answer within ${Math.round(timeoutMs / 1000)} s` }),
+      timeoutMs
+    )
     // Under TLS 1.3 the node judges the client certificate after this side's handshake is
     // done: a connection dropped then, before the node said anything, is a refusal.
     let handshook = false
@@ -43,9 +50,22 @@ export function probeTls(target: string, credential: { caPem: string; crtPem: st
     socket.once('data', () => done({ outcome: 'accepted' }))
     socket.once('error', (error: NodeJS.ErrnoException) => {
       const dropped = handshook && ['ECONNRESET', 'EPIPE'].includes(error.code ?? '')
-      const rejected = certificateReason(error) ?? (dropped ? 'the server refused the client certificate (it dropped the connection after the TLS handshake)' : undefined)
-      done(rejected ? { outcome: 'rejected', reason: rejected } : { outcome: 'unreachable', reason: unreachableReason(error.code) ?? error.code ?? 'failed' })
+      const rejected =
+        certificateReason(error) ??
+        (dropped
+          ? 'the server refused the client certificate (it dropped the connection after the TLS handshake)'
+          : undefined)
+      done(
+        rejected
+          ? { outcome: 'rejected', reason: rejected }
+          : { outcome: 'unreachable', reason: unreachableReason(error.code) ?? error.code ?? 'failed' }
+      )
     })
-    socket.once('close', () => done({ outcome: 'rejected', reason: 'the server refused the client certificate (it closed the connection after the TLS handshake)' }))
+    socket.once('close', () =>
+      done({
+        outcome: 'rejected',
+        reason: 'the server refused the client certificate (it closed the connection after the TLS handshake)'
+      })
+    )
   })
 }

@@ -9,7 +9,12 @@ import { RUNTIMES, runAction, visibleLog } from '../support/run-action.js'
 const day = (date: Date) => date.toISOString().slice(0, 10)
 const caDay = (cluster: Cluster) => day(new Date(new X509Certificate(cluster.caCrtPem).validTo))
 
-async function warningsFor(node: string, cluster: Cluster, client: ClientCertificate, caPem = cluster.caCrtPem): Promise<string[]> {
+async function warningsFor(
+  node: string,
+  cluster: Cluster,
+  client: ClientCertificate,
+  caPem = cluster.caCrtPem
+): Promise<string[]> {
   const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['127.0.0.1:9'], caPem, client } })
   const run = await runAction({ talosconfig, mode: 'check', 'fail-on': 'never' }, { node })
   assert.equal(run.code, 0, visibleLog(run))

@@ -10,13 +10,25 @@ import { errorLines, RUNTIMES, runAction, visibleLog, type ActionRun } from '../
 
 const cluster = makeCluster()
 const prod = cluster.clientCertificate({ notBefore: daysFromNow(-355), notAfter: daysFromNow(10.5) })
-const staging = cluster.clientCertificate({ roles: ['os:reader', 'os:etcd:backup'], notBefore: daysFromNow(-367), notAfter: daysFromNow(-1.5) })
-const reader = cluster.clientCertificate({ roles: ['os:reader'], notBefore: daysFromNow(-100), notAfter: daysFromNow(200.5) })
+const staging = cluster.clientCertificate({
+  roles: ['os:reader', 'os:etcd:backup'],
+  notBefore: daysFromNow(-367),
+  notAfter: daysFromNow(-1.5)
+})
+const reader = cluster.clientCertificate({
+  roles: ['os:reader'],
+  notBefore: daysFromNow(-100),
+  notAfter: daysFromNow(200.5)
+})
 const talosconfig = talosconfigYaml('prod', {
   prod: { endpoints: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: prod },
   staging: { endpoints: ['127.0.0.3:9'], caPem: cluster.caCrtPem, client: staging },
   reader: { endpoints: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: reader },
-  omni: { endpoints: ['https://omni.example:443'], caPem: cluster.caCrtPem, extra: { auth: { siderov1: { identity: 'ops@example.com' } } } }
+  omni: {
+    endpoints: ['https://omni.example:443'],
+    caPem: cluster.caCrtPem,
+    extra: { auth: { siderov1: { identity: 'ops@example.com' } } }
+  }
 })
 const day = (date: Date) => date.toISOString().slice(0, 10)
 const notAfter = (pem: string) => new Date(new X509Certificate(pem).validTo)
@@ -33,7 +45,10 @@ for (const runtime of RUNTIMES) {
     // No bundle and no token: a check needs neither. The API URL points at the stand-in so
     // that any request would be seen.
     const check = (extra: Record<string, string>) =>
-      runAction({ talosconfig, 'github-api-url': github.url, 'github-token': '', ...extra }, { node: runtime.node, env: { GITHUB_EVENT_NAME: 'pull_request' } })
+      runAction(
+        { talosconfig, 'github-api-url': github.url, 'github-token': '', ...extra },
+        { node: runtime.node, env: { GITHUB_EVENT_NAME: 'pull_request' } }
+      )
 
     it('fails on an expiring certificate by default, with an error per failing context', async () => {
       const run = await check({})
@@ -63,7 +78,11 @@ for (const runtime of RUNTIMES) {
       assert.equal(run.code, 1)
       const fresh = talosconfigYaml('reader', {
         reader: { endpoints: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: reader },
-        omni: { endpoints: ['https://omni.example:443'], caPem: cluster.caCrtPem, extra: { auth: { siderov1: { identity: 'ops@example.com' } } } }
+        omni: {
+          endpoints: ['https://omni.example:443'],
+          caPem: cluster.caCrtPem,
+          extra: { auth: { siderov1: { identity: 'ops@example.com' } } }
+        }
       })
       const clean = await check({ talosconfig: fresh })
       assert.equal(clean.code, 0, visibleLog(clean))
@@ -94,17 +113,54 @@ for (const runtime of RUNTIMES) {
       )
       const ca = notAfter(cluster.caCrtPem).toISOString()
       assert.deepEqual(JSON.parse(run.outputs.report as string), [
-        { kind: 'talosconfig', context: 'prod', roles: ['os:admin'], 'expires-at': notAfter(prod.crtPem).toISOString(), 'days-remaining': 10, status: 'expiring', 'ca-expires-at': ca, 'renewed-through': null },
-        { kind: 'talosconfig', context: 'staging', roles: ['os:reader', 'os:etcd:backup'], 'expires-at': notAfter(staging.crtPem).toISOString(), 'days-remaining': -2, status: 'expired', 'ca-expires-at': ca, 'renewed-through': null },
-        { kind: 'talosconfig', context: 'reader', roles: ['os:reader'], 'expires-at': notAfter(reader.crtPem).toISOString(), 'days-remaining': 200, status: 'valid', 'ca-expires-at': ca, 'renewed-through': null },
-        { kind: 'talosconfig', context: 'omni', roles: [], 'expires-at': null, 'days-remaining': null, status: 'missing', 'ca-expires-at': ca, 'renewed-through': null }
+        {
+          kind: 'talosconfig',
+          context: 'prod',
+          roles: ['os:admin'],
+          'expires-at': notAfter(prod.crtPem).toISOString(),
+          'days-remaining': 10,
+          status: 'expiring',
+          'ca-expires-at': ca,
+          'renewed-through': null
+        },
+        {
+          kind: 'talosconfig',
+          context: 'staging',
+          roles: ['os:reader', 'os:etcd:backup'],
+          'expires-at': notAfter(staging.crtPem).toISOString(),
+          'days-remaining': -2,
+          status: 'expired',
+          'ca-expires-at': ca,
+          'renewed-through': null
+        },
+        {
+          kind: 'talosconfig',
+          context: 'reader',
+          roles: ['os:reader'],
+          'expires-at': notAfter(reader.crtPem).toISOString(),
+          'days-remaining': 200,
+          status: 'valid',
+          'ca-expires-at': ca,
+          'renewed-through': null
+        },
+        {
+          kind: 'talosconfig',
+          context: 'omni',
+          roles: [],
+          'expires-at': null,
+          'days-remaining': null,
+          status: 'missing',
+          'ca-expires-at': ca,
+          'renewed-through': null
+        }
       ])
       assert.equal(run.outputs.status, 'expiring')
       assert.equal(run.outputs['days-remaining'], '10')
       assert.equal(run.outputs['ca-expires-at'], ca)
       assert.equal(run.outputs.renewed, 'false')
       assert.equal(run.outputs['talosconfig-path'], '')
-      for (const line of [prod, staging, reader].flatMap((c) => keyLines(c.keyPem))) assert.ok(!visibleLog(run).includes(line))
+      for (const line of [prod, staging, reader].flatMap((c) => keyLines(c.keyPem)))
+        assert.ok(!visibleLog(run).includes(line))
       assert.deepEqual(github.requests, [])
     })
 

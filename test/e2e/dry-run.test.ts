@@ -26,7 +26,10 @@ for (const runtime of RUNTIMES) {
       assert.equal(run.outputs.renewed, 'true')
       assert.equal(run.outputs['secret-updated'], 'false')
       assert.match(visibleLog(run), /Dry run: renewed talosconfig context 'prod'/)
-      assert.match(run.summary, /; dry run, nothing written \(it would go to secret `TALOSCONFIG` in repository acme\/cluster-ops\)\./)
+      assert.match(
+        run.summary,
+        /; dry run, nothing written \(it would go to secret `TALOSCONFIG` in repository acme\/cluster-ops\)\./
+      )
       // The new talosconfig is still there for inspection by later steps.
       const written = parse(readFileSync(run.outputs['talosconfig-path'] as string, 'utf8'))
       const crtPem = Buffer.from(written.contexts.prod.crt, 'base64').toString()

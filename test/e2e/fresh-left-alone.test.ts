@@ -35,12 +35,27 @@ for (const runtime of RUNTIMES) {
         'kubeconfig-renewed-through': '',
         'kubeconfig-path': ''
       })
-      assert.equal(run.outputs['ca-expires-at'], new Date(new X509Certificate(s.cluster.caCrtPem).validTo).toISOString())
+      assert.equal(
+        run.outputs['ca-expires-at'],
+        new Date(new X509Certificate(s.cluster.caCrtPem).validTo).toISOString()
+      )
       assert.deepEqual(JSON.parse(run.outputs.report as string), [
-        { kind: 'talosconfig', context: 'prod', roles: ['os:admin'], 'expires-at': run.outputs['expires-at'], 'days-remaining': 199, status: 'valid', 'ca-expires-at': run.outputs['ca-expires-at'], 'renewed-through': null }
+        {
+          kind: 'talosconfig',
+          context: 'prod',
+          roles: ['os:admin'],
+          'expires-at': run.outputs['expires-at'],
+          'days-remaining': 199,
+          status: 'valid',
+          'ca-expires-at': run.outputs['ca-expires-at'],
+          'renewed-through': null
+        }
       ])
       assert.equal(new Date(run.outputs['expires-at'] as string).toISOString(), run.outputs['expires-at'])
-      assert.match(visibleLog(run), /Nothing to do for talosconfig context 'prod': 199 days left, outside renew-before\./)
+      assert.match(
+        visibleLog(run),
+        /Nothing to do for talosconfig context 'prod': 199 days left, outside renew-before\./
+      )
       assert.match(run.summary, /\nNothing renewed: `prod` is not due \(199 days left, outside renew-before\)\.\n/)
       for (const line of keyLines(s.current.keyPem)) assert.ok(!visibleLog(run).includes(line))
     })

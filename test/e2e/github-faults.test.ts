@@ -24,9 +24,36 @@ const survived: Array<[string, Fault[]]> = [
   ['a 502 once', [{ method: 'GET', path: KEY, status: 502, message: 'Bad Gateway', times: 1 }]],
   ['a 503 twice on the write', [{ method: 'PUT', path: PUT, status: 503, message: 'Service Unavailable', times: 2 }]],
   ['a connection reset once', [{ kind: 'reset', method: 'PUT', path: PUT, times: 1 }]],
-  ['a 429 with retry-after once', [{ method: 'GET', path: KEY, status: 429, message: 'Too Many Requests', headers: { 'retry-after': '1' }, times: 1 }]],
-  ['a secondary rate limit (403 with retry-after) once', [{ method: 'PUT', path: PUT, status: 403, message: 'You have exceeded a secondary rate limit', headers: { 'retry-after': '1' }, times: 1 }]],
-  ['a rate limit (x-ratelimit-remaining 0) once', [{ method: 'GET', path: KEY, status: 403, message: 'API rate limit exceeded', headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 1) }, times: 1 }]],
+  [
+    'a 429 with retry-after once',
+    [{ method: 'GET', path: KEY, status: 429, message: 'Too Many Requests', headers: { 'retry-after': '1' }, times: 1 }]
+  ],
+  [
+    'a secondary rate limit (403 with retry-after) once',
+    [
+      {
+        method: 'PUT',
+        path: PUT,
+        status: 403,
+        message: 'You have exceeded a secondary rate limit',
+        headers: { 'retry-after': '1' },
+        times: 1
+      }
+    ]
+  ],
+  [
+    'a rate limit (x-ratelimit-remaining 0) once',
+    [
+      {
+        method: 'GET',
+        path: KEY,
+        status: 403,
+        message: 'API rate limit exceeded',
+        headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 1) },
+        times: 1
+      }
+    ]
+  ],
   ['a rotated public key (422) once', [{ kind: 'rotate-key', method: 'PUT', path: PUT, times: 1 }]],
   // The attempt timeout is 15 s: this case waits it out once.
   ['a request that never answers, once', [{ kind: 'stall', method: 'GET', path: KEY, times: 1 }]]
@@ -47,9 +74,14 @@ describe('GitHub faults, survived', () => {
 
 describe('GitHub faults, repeated: one plain error within the bound', () => {
   it('5xx every time', async () => {
-    const { run, s, seconds } = await withFaults([{ method: 'GET', path: KEY, status: 503, message: 'Service Unavailable' }])
+    const { run, s, seconds } = await withFaults([
+      { method: 'GET', path: KEY, status: 503, message: 'Service Unavailable' }
+    ])
     assert.equal(run.code, 1)
-    assert.match(errorLines(run)[0] ?? '', /^::error::Could not read the Actions public key of the repository acme\/cluster-ops: 5 attempts over \d+ s got status 503\. GitHub or the network is failing; run it again later, and check 'github-api-url' \(http:\/\/127\.0\.0\.1:\d+\)\.$/)
+    assert.match(
+      errorLines(run)[0] ?? '',
+      /^::error::Could not read the Actions public key of the repository acme\/cluster-ops: 5 attempts over \d+ s got status 503\. GitHub or the network is failing; run it again later, and check 'github-api-url' \(http:\/\/127\.0\.0\.1:\d+\)\.$/
+    )
     assert.equal(errorLines(run).length, 1)
     assert.equal(s.github.requests.length, 5)
     assert.equal(s.github.secrets.size, 0)
@@ -59,21 +91,38 @@ describe('GitHub faults, repeated: one plain error within the bound', () => {
   it('connection resets every time', async () => {
     const { run, s } = await withFaults([{ kind: 'reset', method: 'PUT', path: PUT }])
     assert.equal(run.code, 1)
-    assert.match(errorLines(run)[0] ?? '', /^::error::Could not write secret TALOSCONFIG to the repository acme\/cluster-ops: 5 attempts over \d+ s got no answer \(.+\)\. GitHub or the network is failing/)
+    assert.match(
+      errorLines(run)[0] ?? '',
+      /^::error::Could not write secret TALOSCONFIG to the repository acme\/cluster-ops: 5 attempts over \d+ s got no answer \(.+\)\. GitHub or the network is failing/
+    )
     assert.equal(s.github.secrets.size, 0)
   })
 
   it('a rate limit that asks for longer than the bound', async () => {
-    const { run, s } = await withFaults([{ method: 'GET', path: KEY, status: 403, message: 'You have exceeded a secondary rate limit', headers: { 'retry-after': '3600' } }])
+    const { run, s } = await withFaults([
+      {
+        method: 'GET',
+        path: KEY,
+        status: 403,
+        message: 'You have exceeded a secondary rate limit',
+        headers: { 'retry-after': '3600' }
+      }
+    ])
     assert.equal(run.code, 1)
-    assert.deepEqual(errorLines(run), ["::error::Could not read the Actions public key of the repository acme/cluster-ops: GitHub asked to wait 3600 s (rate limit), longer than this action waits. Run it again later."])
+    assert.deepEqual(errorLines(run), [
+      '::error::Could not read the Actions public key of the repository acme/cluster-ops: GitHub asked to wait 3600 s (rate limit), longer than this action waits. Run it again later.'
+    ])
     assert.equal(s.github.requests.length, 1)
   })
 
   it('422 every time: sealed again once, then named', async () => {
-    const { run, puts } = await withFaults([{ method: 'PUT', path: PUT, status: 422, message: 'Bad request: key_id does not match' }])
+    const { run, puts } = await withFaults([
+      { method: 'PUT', path: PUT, status: 422, message: 'Bad request: key_id does not match' }
+    ])
     assert.equal(run.code, 1)
-    assert.deepEqual(errorLines(run), ['::error::Could not write secret TALOSCONFIG to the repository acme/cluster-ops: GitHub answered 422 (Bad request: key_id does not match).'])
+    assert.deepEqual(errorLines(run), [
+      '::error::Could not write secret TALOSCONFIG to the repository acme/cluster-ops: GitHub answered 422 (Bad request: key_id does not match).'
+    ])
     assert.equal(puts.length, 2)
   })
 })

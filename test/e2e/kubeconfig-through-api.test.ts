@@ -18,8 +18,22 @@ const cluster = makeCluster()
 const rotating = makeCluster()
 const fromB64 = (value: string) => Buffer.from(value, 'base64').toString()
 const talosconfigFor = (endpoint: string, daysLeft = 200) =>
-  talosconfigYaml('demo', { demo: { endpoints: [endpoint], caPem: cluster.caCrtPem, client: cluster.clientCertificate({ notBefore: daysFromNow(daysLeft - 365), notAfter: daysFromNow(daysLeft + 0.5) }) } })
-const currentKubeconfig = kubeconfigYaml('demo', 'https://127.0.0.1:9', cluster.k8sCaPem, cluster.kubeAdminCertificate({ notBefore: daysFromNow(-360), notAfter: daysFromNow(5.5) }))
+  talosconfigYaml('demo', {
+    demo: {
+      endpoints: [endpoint],
+      caPem: cluster.caCrtPem,
+      client: cluster.clientCertificate({
+        notBefore: daysFromNow(daysLeft - 365),
+        notAfter: daysFromNow(daysLeft + 0.5)
+      })
+    }
+  })
+const currentKubeconfig = kubeconfigYaml(
+  'demo',
+  'https://127.0.0.1:9',
+  cluster.k8sCaPem,
+  cluster.kubeAdminCertificate({ notBefore: daysFromNow(-360), notAfter: daysFromNow(5.5) })
+)
 
 for (const runtime of RUNTIMES) {
   describe(`the admin kubeconfig through the Talos API (${runtime.name})`, () => {
@@ -31,7 +45,15 @@ for (const runtime of RUNTIMES) {
     before(async () => {
       apid = await startApid(cluster)
       // GNU tar's archive with its trailer, in 100-byte messages, with an accepted CA beside the issuing one.
-      chunked = await startApid(cluster, { kubeconfig: { archive: 'gnu', chunkBytes: 100, acceptedCaPems: [rotating.k8sCaPem], clusterName: 'home', server: 'https://127.0.0.1:6443' } })
+      chunked = await startApid(cluster, {
+        kubeconfig: {
+          archive: 'gnu',
+          chunkBytes: 100,
+          acceptedCaPems: [rotating.k8sCaPem],
+          clusterName: 'home',
+          server: 'https://127.0.0.1:6443'
+        }
+      })
       shortLived = await startApid(cluster, { kubeconfig: { lifetimeMs: 7 * 86_400_000 } })
       worker = await startApid(cluster, { worker: true })
       github = await startGitHubStandIn()
@@ -43,7 +65,16 @@ for (const runtime of RUNTIMES) {
     const run = (inputs: Record<string, string>) => {
       github.requests.length = 0
       github.secrets.clear()
-      return runAction({ 'github-token': github.token, 'github-api-url': github.url, repository: 'acme/cluster-ops', 'kubeconfig-secret-name': 'KUBECONFIG', ...inputs }, { node: runtime.node })
+      return runAction(
+        {
+          'github-token': github.token,
+          'github-api-url': github.url,
+          repository: 'acme/cluster-ops',
+          'kubeconfig-secret-name': 'KUBECONFIG',
+          ...inputs
+        },
+        { node: runtime.node }
+      )
     }
     const stored = () => github.secrets.get('acme/cluster-ops/KUBECONFIG')?.value ?? ''
 
@@ -68,16 +99,26 @@ for (const runtime of RUNTIMES) {
       assert.equal(result.outputs['kubeconfig-renewed-through'], 'talos-api')
       assert.equal(result.outputs['renewed-through'], '')
       assert.equal(result.outputs['kubeconfig-expires-at'] !== '', true)
-      assert.match(visibleLog(result), new RegExp(`Asking the Talos API at ${apid.endpoint} for the admin kubeconfig\\.`))
-      assert.match(result.summary, /\nKubeconfig: renewed `admin@demo` \(5 days left, inside renew-before\) through the Talos API; /)
+      assert.match(
+        visibleLog(result),
+        new RegExp(`Asking the Talos API at ${apid.endpoint} for the admin kubeconfig\\.`)
+      )
+      assert.match(
+        result.summary,
+        /\nKubeconfig: renewed `admin@demo` \(5 days left, inside renew-before\) through the Talos API; /
+      )
       assert.equal(JSON.parse(result.outputs.report ?? '[]').at(-1)['renewed-through'], 'talos-api')
       for (const line of keyLines(keyPem)) assert.ok(!visibleLog(result).includes(line))
       assert.deepEqual(result.refused, [])
       assert.deepEqual(github.violations, [])
     })
 
-    it('makes a first kubeconfig from the node\'s, its server replaced by kubernetes-endpoint; an archive in many pieces, with accepted CAs', async () => {
-      const result = await run({ talosconfig: talosconfigFor(chunked.endpoint), 'kubernetes-endpoint': 'https://127.0.0.1:7443', 'kubeconfig-ttl': '720h' })
+    it("makes a first kubeconfig from the node's, its server replaced by kubernetes-endpoint; an archive in many pieces, with accepted CAs", async () => {
+      const result = await run({
+        talosconfig: talosconfigFor(chunked.endpoint),
+        'kubernetes-endpoint': 'https://127.0.0.1:7443',
+        'kubeconfig-ttl': '720h'
+      })
       assert.equal(result.code, 0, visibleLog(result))
       const view = JSON.parse(kubectl(stored(), ['config', 'view', '--raw', '-o', 'json']))
       assert.equal(view['current-context'], 'admin@home')
@@ -89,14 +130,20 @@ for (const runtime of RUNTIMES) {
       // The cluster decides the lifetime: a year, not the 720h asked for, and the run says so.
       const days = (new Date(new X509Certificate(crtPem).validTo).getTime() - Date.now()) / 86_400_000
       assert.ok(days > 364 && days < 366, `${days} days`)
-      assert.match(visibleLog(result), /^::notice::Input 'kubeconfig-ttl' is not honoured through the Talos API: the cluster's machine configuration \(cluster\.adminKubeconfig\.certLifetime\) sets the lifetime of the admin kubeconfig\.$/m)
+      assert.match(
+        visibleLog(result),
+        /^::notice::Input 'kubeconfig-ttl' is not honoured through the Talos API: the cluster's machine configuration \(cluster\.adminKubeconfig\.certLifetime\) sets the lifetime of the admin kubeconfig\.$/m
+      )
       assert.equal(result.outputs['kubeconfig-status'], 'missing')
     })
 
-    it('warns when the cluster\'s lifetime is shorter than renew-before', async () => {
+    it("warns when the cluster's lifetime is shorter than renew-before", async () => {
       const result = await run({ talosconfig: talosconfigFor(shortLived.endpoint), kubeconfig: currentKubeconfig })
       assert.equal(result.code, 0, visibleLog(result))
-      assert.match(visibleLog(result), /^::warning::The new kubeconfig certificate expires on .+, already inside 'renew-before'; the next run will find it due again\./m)
+      assert.match(
+        visibleLog(result),
+        /^::warning::The new kubeconfig certificate expires on .+, already inside 'renew-before'; the next run will find it due again\./m
+      )
     })
 
     it('a worker refuses, and nothing is written', async () => {

@@ -13,8 +13,18 @@ import { keyLines } from '../support/scenario.js'
 
 const cluster = makeCluster()
 const talos = (daysLeft: number) =>
-  talosconfigYaml('demo', { demo: { endpoints: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: cluster.clientCertificate({ notBefore: daysFromNow(daysLeft - 365), notAfter: daysFromNow(daysLeft + 0.5) }) } })
-const kubeClient = (daysLeft: number) => cluster.kubeAdminCertificate({ notBefore: daysFromNow(daysLeft - 365), notAfter: daysFromNow(daysLeft + 0.5) })
+  talosconfigYaml('demo', {
+    demo: {
+      endpoints: ['127.0.0.1:9'],
+      caPem: cluster.caCrtPem,
+      client: cluster.clientCertificate({
+        notBefore: daysFromNow(daysLeft - 365),
+        notAfter: daysFromNow(daysLeft + 0.5)
+      })
+    }
+  })
+const kubeClient = (daysLeft: number) =>
+  cluster.kubeAdminCertificate({ notBefore: daysFromNow(daysLeft - 365), notAfter: daysFromNow(daysLeft + 0.5) })
 const kube = (daysLeft: number) => kubeconfigYaml('demo', 'https://127.0.0.1:9', cluster.k8sCaPem, kubeClient(daysLeft))
 const fromB64 = (value: string) => Buffer.from(value, 'base64').toString()
 
@@ -27,7 +37,14 @@ for (const runtime of RUNTIMES) {
       github.requests.length = 0
       github.secrets.clear()
       return runAction(
-        { 'secrets-bundle': cluster.bundleYaml, 'github-token': github.token, 'github-api-url': github.url, repository: 'acme/cluster-ops', 'kubeconfig-secret-name': 'KUBECONFIG', ...inputs },
+        {
+          'secrets-bundle': cluster.bundleYaml,
+          'github-token': github.token,
+          'github-api-url': github.url,
+          repository: 'acme/cluster-ops',
+          'kubeconfig-secret-name': 'KUBECONFIG',
+          ...inputs
+        },
         { node: runtime.node, env: { GITHUB_EVENT_NAME: event } }
       )
     }
@@ -42,7 +59,10 @@ for (const runtime of RUNTIMES) {
       assert.equal(kubectl(written, ['config', 'current-context']).trim(), 'admin@demo')
       const view = JSON.parse(kubectl(written, ['config', 'view', '--raw', '-o', 'json']))
       const before = parse(current)
-      assert.deepEqual(view.clusters.map((c: { name: string }) => c.name), ['demo', 'other'])
+      assert.deepEqual(
+        view.clusters.map((c: { name: string }) => c.name),
+        ['demo', 'other']
+      )
       assert.deepEqual(view.contexts, [
         { name: 'admin@demo', context: { cluster: 'demo', user: 'admin@demo', namespace: 'default' } },
         { name: 'other', context: { cluster: 'other', user: 'someone' } }
@@ -71,7 +91,10 @@ for (const runtime of RUNTIMES) {
       assert.equal(result.outputs['kubeconfig-renewed'], 'true')
       assert.equal(new Date(new X509Certificate(crtPem).validTo).getTime() - Date.now() > 364 * 86_400_000, true)
       assert.ok(result.outputs['kubeconfig-path']?.startsWith(result.runnerTemp))
-      assert.match(result.summary, /\nKubeconfig: renewed `admin@demo` \(5 days left, inside renew-before\) with the CA key of `secrets-bundle`; the new certificate expires .+; written to secret `KUBECONFIG` in repository acme\/cluster-ops\.\n/)
+      assert.match(
+        result.summary,
+        /\nKubeconfig: renewed `admin@demo` \(5 days left, inside renew-before\) with the CA key of `secrets-bundle`; the new certificate expires .+; written to secret `KUBECONFIG` in repository acme\/cluster-ops\.\n/
+      )
       for (const line of keyLines(keyPem)) assert.ok(!visibleLog(result).includes(line))
       assert.deepEqual(github.violations, [])
     })
@@ -82,11 +105,18 @@ for (const runtime of RUNTIMES) {
       assert.deepEqual([...github.secrets.keys()], ['acme/cluster-ops/TALOSCONFIG'])
       assert.equal(result.outputs['kubeconfig-status'], 'valid')
       assert.equal(result.outputs['kubeconfig-renewed'], 'false')
-      assert.match(result.summary, /\nKubeconfig: nothing renewed, `admin@demo` is not due \(200 days left, outside renew-before\)\.\n/)
+      assert.match(
+        result.summary,
+        /\nKubeconfig: nothing renewed, `admin@demo` is not due \(200 days left, outside renew-before\)\.\n/
+      )
     })
 
     it('makes a first kubeconfig from a machine configuration, with its endpoint', async () => {
-      const result = await run({ 'secrets-bundle': '', 'machine-config': cluster.machineConfigYaml('controlplane'), talosconfig: talos(200) })
+      const result = await run({
+        'secrets-bundle': '',
+        'machine-config': cluster.machineConfigYaml('controlplane'),
+        talosconfig: talos(200)
+      })
       assert.equal(result.code, 0, visibleLog(result))
       const written = github.secrets.get('acme/cluster-ops/KUBECONFIG')?.value ?? ''
       const view = JSON.parse(kubectl(written, ['config', 'view', '--raw', '-o', 'json']))
@@ -107,17 +137,36 @@ for (const runtime of RUNTIMES) {
     })
 
     it('check mode reports both and fails by fail-on on the kubeconfig', async () => {
-      const result = await run({ mode: 'check', 'secrets-bundle': '', talosconfig: talos(200), kubeconfig: kube(5) }, 'pull_request')
+      const result = await run(
+        { mode: 'check', 'secrets-bundle': '', talosconfig: talos(200), kubeconfig: kube(5) },
+        'pull_request'
+      )
       assert.equal(result.code, 1)
-      assert.deepEqual(errorLines(result), [`::error::The client certificate of kubeconfig context 'admin@demo' expires on ${result.outputs['kubeconfig-expires-at']?.slice(0, 10)} (5 days left).`])
-      const report = JSON.parse(result.outputs.report as string)
-      assert.deepEqual(report.map((entry: { kind: string; context: string; status: string; roles: string[] }) => [entry.kind, entry.context, entry.status, entry.roles]), [
-        ['talosconfig', 'demo', 'valid', ['os:admin']],
-        ['kubeconfig', 'admin@demo', 'expiring', ['system:masters']]
+      assert.deepEqual(errorLines(result), [
+        `::error::The client certificate of kubeconfig context 'admin@demo' expires on ${result.outputs['kubeconfig-expires-at']?.slice(0, 10)} (5 days left).`
       ])
-      assert.match(result.summary, /\n\| `admin@demo` \(kubeconfig\) \| `system:masters` \| \d{4}-\d\d-\d\d \| 5 \| expiring \| \d{4}-\d\d-\d\d \|\n/)
+      const report = JSON.parse(result.outputs.report as string)
+      assert.deepEqual(
+        report.map((entry: { kind: string; context: string; status: string; roles: string[] }) => [
+          entry.kind,
+          entry.context,
+          entry.status,
+          entry.roles
+        ]),
+        [
+          ['talosconfig', 'demo', 'valid', ['os:admin']],
+          ['kubeconfig', 'admin@demo', 'expiring', ['system:masters']]
+        ]
+      )
+      assert.match(
+        result.summary,
+        /\n\| `admin@demo` \(kubeconfig\) \| `system:masters` \| \d{4}-\d\d-\d\d \| 5 \| expiring \| \d{4}-\d\d-\d\d \|\n/
+      )
       assert.deepEqual(github.requests, [])
-      const passing = await run({ mode: 'check', 'secrets-bundle': '', talosconfig: talos(200), kubeconfig: kube(5), 'fail-on': 'expired' }, 'pull_request')
+      const passing = await run(
+        { mode: 'check', 'secrets-bundle': '', talosconfig: talos(200), kubeconfig: kube(5), 'fail-on': 'expired' },
+        'pull_request'
+      )
       assert.equal(passing.code, 0)
     })
   })

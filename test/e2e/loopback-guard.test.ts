@@ -38,20 +38,51 @@ for (const runtime of RUNTIMES) {
       writeFileSync(join(dir, 'probe.mjs'), PROBE)
       const log = join(dir, 'refused')
       writeFileSync(log, '')
-      const run = spawnSync(runtime.node, [...GUARDED_ENTRY.slice(0, 2), join(dir, 'probe.mjs')], { encoding: 'utf8', env: { PATH: process.env.PATH, LOOPBACK_GUARD_LOG: log }, timeout: 10_000 })
+      const run = spawnSync(runtime.node, [...GUARDED_ENTRY.slice(0, 2), join(dir, 'probe.mjs')], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, LOOPBACK_GUARD_LOG: log },
+        timeout: 10_000
+      })
       assert.equal(run.status, 0, run.stderr)
       const results = JSON.parse(run.stdout)
-      assert.deepEqual({ ...results, ms: undefined }, { private: 'ECONNREFUSED', tls: 'ECONNREFUSED', name: 'ECONNREFUSED', lookup: 'ENOTFOUND', fetch: 'ECONNREFUSED', loopback: 'connected', ms: undefined })
+      assert.deepEqual(
+        { ...results, ms: undefined },
+        {
+          private: 'ECONNREFUSED',
+          tls: 'ECONNREFUSED',
+          name: 'ECONNREFUSED',
+          lookup: 'ENOTFOUND',
+          fetch: 'ECONNREFUSED',
+          loopback: 'connected',
+          ms: undefined
+        }
+      )
       assert.ok(results.ms < 1000, `took ${results.ms} ms`)
-      assert.deepEqual(readFileSync(log, 'utf8').split('\n').filter(Boolean), ['connect 10.5.0.2:50000', 'connect 192.0.2.10:443', 'connect api.github.com:443', 'lookup cluster.example', 'connect api.github.com:443'])
+      assert.deepEqual(readFileSync(log, 'utf8').split('\n').filter(Boolean), [
+        'connect 10.5.0.2:50000',
+        'connect 192.0.2.10:443',
+        'connect api.github.com:443',
+        'lookup cluster.example',
+        'connect api.github.com:443'
+      ])
     })
 
     it('stops a run of the bundle whose talosconfig names an outside endpoint, before any packet leaves', async () => {
       const cluster = makeCluster()
       const client = cluster.clientCertificate({ notBefore: daysFromNow(-360), notAfter: daysFromNow(5) })
-      const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['10.5.0.2'], caPem: cluster.caCrtPem, client } })
+      const talosconfig = talosconfigYaml('prod', {
+        prod: { endpoints: ['10.5.0.2'], caPem: cluster.caCrtPem, client }
+      })
       const started = Date.now()
-      const run = await runAction({ talosconfig, 'github-token': 'ghs_unused', 'github-api-url': 'http://127.0.0.1:9', repository: 'acme/cluster-ops' }, { node: runtime.node })
+      const run = await runAction(
+        {
+          talosconfig,
+          'github-token': 'ghs_unused',
+          'github-api-url': 'http://127.0.0.1:9',
+          repository: 'acme/cluster-ops'
+        },
+        { node: runtime.node }
+      )
       assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`)
       assert.deepEqual(run.refused, ['connect 10.5.0.2:50000'])
       assert.equal(run.code, 1, visibleLog(run))

@@ -30,7 +30,10 @@ for (const runtime of RUNTIMES) {
       it(`mode ${mode} on ${event} ${expected === 'check' ? 'only checks' : 'renews'}`, async () => {
         s.github.requests.length = 0
         s.github.secrets.clear()
-        const run = await runAction(s.inputs({ mode, 'fail-on': 'never' }), { node: runtime.node, env: { GITHUB_EVENT_NAME: event } })
+        const run = await runAction(s.inputs({ mode, 'fail-on': 'never' }), {
+          node: runtime.node,
+          env: { GITHUB_EVENT_NAME: event }
+        })
         assert.equal(run.code, 0, visibleLog(run))
         assert.deepEqual(errorLines(run), [])
         const reason = mode === 'auto' ? `mode auto on ${event}` : `mode ${mode}`
@@ -39,7 +42,10 @@ for (const runtime of RUNTIMES) {
           assert.equal(run.outputs.renewed, 'false')
           assert.equal(run.outputs.status, 'expiring')
           assert.match(run.summary, new RegExp(`^## Talos client certificates\\n\\nCheck only \\(${reason}\\)\\.\\n`))
-          assert.match(visibleLog(run), new RegExp(`Checked talosconfig context 'prod' \\(${reason}\\): 4 days left, inside renew-before\\.`))
+          assert.match(
+            visibleLog(run),
+            new RegExp(`Checked talosconfig context 'prod' \\(${reason}\\): 4 days left, inside renew-before\\.`)
+          )
         } else {
           assert.equal(run.outputs.renewed, 'true')
           assert.equal(run.outputs['secret-updated'], 'true')

@@ -16,11 +16,16 @@ import { errorLines, RUNTIMES, runAction, visibleLog } from '../support/run-acti
 const clusterA = makeCluster()
 const clusterB = makeCluster()
 const fromB64 = (value: string) => Buffer.from(value, 'base64').toString()
-const talosClient = (cluster: Cluster, daysLeft = 5.5) => cluster.clientCertificate({ notBefore: daysFromNow(daysLeft - 365), notAfter: daysFromNow(daysLeft) })
-const kubeClient = (cluster: Cluster) => cluster.kubeAdminCertificate({ notBefore: daysFromNow(-360), notAfter: daysFromNow(5.5) })
-const talosconfigOf = (endpoint: string, caPem: string, cluster: Cluster, daysLeft = 5.5) => talosconfigYaml('prod', { prod: { endpoints: [endpoint], caPem, client: talosClient(cluster, daysLeft) } })
-const kubeconfigOf = (server: string, caPem: string, cluster: Cluster) => kubeconfigYaml('prod', server, caPem, kubeClient(cluster))
-const lines = (run: { stdout: string }, level: string) => run.stdout.split('\n').filter((line) => line.startsWith(`::${level}::`))
+const talosClient = (cluster: Cluster, daysLeft = 5.5) =>
+  cluster.clientCertificate({ notBefore: daysFromNow(daysLeft - 365), notAfter: daysFromNow(daysLeft) })
+const kubeClient = (cluster: Cluster) =>
+  cluster.kubeAdminCertificate({ notBefore: daysFromNow(-360), notAfter: daysFromNow(5.5) })
+const talosconfigOf = (endpoint: string, caPem: string, cluster: Cluster, daysLeft = 5.5) =>
+  talosconfigYaml('prod', { prod: { endpoints: [endpoint], caPem, client: talosClient(cluster, daysLeft) } })
+const kubeconfigOf = (server: string, caPem: string, cluster: Cluster) =>
+  kubeconfigYaml('prod', server, caPem, kubeClient(cluster))
+const lines = (run: { stdout: string }, level: string) =>
+  run.stdout.split('\n').filter((line) => line.startsWith(`::${level}::`))
 
 for (const runtime of RUNTIMES) {
   describe(`never a broken credential (${runtime.name})`, () => {
@@ -42,34 +47,71 @@ for (const runtime of RUNTIMES) {
       standIn.secrets.clear()
       apid.versionCalls.length = 0
       kubeApi.requests.length = 0
-      return runAction({ 'github-token': standIn.token, 'github-api-url': standIn.url, repository: 'acme/cluster-ops', 'renew-through': 'ca-key', ...inputs }, { node: runtime.node })
+      return runAction(
+        {
+          'github-token': standIn.token,
+          'github-api-url': standIn.url,
+          repository: 'acme/cluster-ops',
+          'renew-through': 'ca-key',
+          ...inputs
+        },
+        { node: runtime.node }
+      )
     }
     const stored = (name: string) => github.secrets.get(`acme/cluster-ops/${name}`)?.value ?? ''
 
     it('refuses a kubeconfig of one cluster with a bundle of another, naming both CAs; nothing is written', async () => {
-      const result = await run({ 'secrets-bundle': clusterB.bundleYaml, talosconfig: talosconfigOf('127.0.0.1:9', clusterB.caCrtPem, clusterB, 200), kubeconfig: kubeconfigOf(kubeApi.server, clusterA.k8sCaPem, clusterA), 'kubeconfig-secret-name': 'KUBECONFIG' })
+      const result = await run({
+        'secrets-bundle': clusterB.bundleYaml,
+        talosconfig: talosconfigOf('127.0.0.1:9', clusterB.caCrtPem, clusterB, 200),
+        kubeconfig: kubeconfigOf(kubeApi.server, clusterA.k8sCaPem, clusterA),
+        'kubeconfig-secret-name': 'KUBECONFIG'
+      })
       assert.equal(result.code, 1)
       const errors = errorLines(result)
       assert.equal(errors.length, 1)
-      assert.match(errors[0] ?? '', /^::error::The CA that would sign the new kubeconfig certificate, certs\.k8s of input 'secrets-bundle' \(O=kubernetes, expires .+, SHA-256 [0-9A-F:]+\), is not a CA that kubeconfig context 'admin@prod' trusts or was issued by \(clusters\.prod\.cluster\.certificate-authority-data: O=kubernetes, expires .+, SHA-256 [0-9A-F:]+\)\. Either 'secrets-bundle' belongs to another cluster, or the CA was rotated \(talosctl rotate-ca\)/)
-      assert.deepEqual(github.requests.filter((request) => request.method === 'PUT'), [])
+      assert.match(
+        errors[0] ?? '',
+        /^::error::The CA that would sign the new kubeconfig certificate, certs\.k8s of input 'secrets-bundle' \(O=kubernetes, expires .+, SHA-256 [0-9A-F:]+\), is not a CA that kubeconfig context 'admin@prod' trusts or was issued by \(clusters\.prod\.cluster\.certificate-authority-data: O=kubernetes, expires .+, SHA-256 [0-9A-F:]+\)\. Either 'secrets-bundle' belongs to another cluster, or the CA was rotated \(talosctl rotate-ca\)/
+      )
+      assert.deepEqual(
+        github.requests.filter((request) => request.method === 'PUT'),
+        []
+      )
     })
 
     it('with allow-ca-change writes a kubeconfig whose CA data verifies its new certificate, with a warning', async () => {
-      const result = await run({ 'secrets-bundle': clusterB.bundleYaml, talosconfig: talosconfigOf('127.0.0.1:9', clusterB.caCrtPem, clusterB), kubeconfig: kubeconfigOf('https://127.0.0.1:9', clusterA.k8sCaPem, clusterA), 'kubeconfig-secret-name': 'KUBECONFIG', 'allow-ca-change': 'true', force: 'true' })
+      const result = await run({
+        'secrets-bundle': clusterB.bundleYaml,
+        talosconfig: talosconfigOf('127.0.0.1:9', clusterB.caCrtPem, clusterB),
+        kubeconfig: kubeconfigOf('https://127.0.0.1:9', clusterA.k8sCaPem, clusterA),
+        'kubeconfig-secret-name': 'KUBECONFIG',
+        'allow-ca-change': 'true',
+        force: 'true'
+      })
       assert.equal(result.code, 0, visibleLog(result))
       const written = parse(stored('KUBECONFIG'))
       const caData = fromB64(written.clusters[0].cluster['certificate-authority-data'])
       assert.equal(caData, clusterB.k8sCaPem)
       assert.ok(opensslVerifyClient(caData, fromB64(written.users[0].user['client-certificate-data'])).ok)
-      assert.equal(lines(result, 'warning').filter((line) => line.startsWith("::warning::allow-ca-change: the new kubeconfig of kubeconfig context 'admin@prod' trusts certs.k8s of input 'secrets-bundle'")).length, 1)
+      assert.equal(
+        lines(result, 'warning').filter((line) =>
+          line.startsWith(
+            "::warning::allow-ca-change: the new kubeconfig of kubeconfig context 'admin@prod' trusts certs.k8s of input 'secrets-bundle'"
+          )
+        ).length,
+        1
+      )
     })
 
     it('the same for a talosconfig: refused, then renewed once with allow-ca-change', async () => {
       const talosconfig = talosconfigOf('127.0.0.1:9', clusterA.caCrtPem, clusterA)
       const refused = await run({ 'secrets-bundle': clusterB.bundleYaml, talosconfig })
       assert.equal(refused.code, 1)
-      assert.match(errorLines(refused)[0] ?? '', /^::error::The CA that would sign the new talosconfig certificate, certs\.os of input 'secrets-bundle'/)
+      assert.match(
+        errorLines(refused)[0] ?? '',
+        /^::error::The CA that would sign the new talosconfig certificate, certs\.os of input 'secrets-bundle'/
+      )
       assert.deepEqual(github.requests, [])
       const allowed = await run({ 'secrets-bundle': clusterB.bundleYaml, talosconfig, 'allow-ca-change': 'true' })
       assert.equal(allowed.code, 0, visibleLog(allowed))
@@ -79,23 +121,50 @@ for (const runtime of RUNTIMES) {
     })
 
     it('proves both new credentials against the cluster before writing them: connection-verified=true', async () => {
-      const result = await run({ 'secrets-bundle': clusterA.bundleYaml, talosconfig: talosconfigOf(apid.endpoint, clusterA.caCrtPem, clusterA), kubeconfig: kubeconfigOf(kubeApi.server, clusterA.k8sCaPem, clusterA), 'kubeconfig-secret-name': 'KUBECONFIG', 'verify-connection': 'always' })
+      const result = await run({
+        'secrets-bundle': clusterA.bundleYaml,
+        talosconfig: talosconfigOf(apid.endpoint, clusterA.caCrtPem, clusterA),
+        kubeconfig: kubeconfigOf(kubeApi.server, clusterA.k8sCaPem, clusterA),
+        'kubeconfig-secret-name': 'KUBECONFIG',
+        'verify-connection': 'always'
+      })
       assert.equal(result.code, 0, visibleLog(result))
       assert.equal(result.outputs['connection-verified'], 'true')
       // The certificates the servers accepted are the ones that were stored.
       assert.deepEqual(apid.versionCalls, [fromB64(parse(stored('TALOSCONFIG')).contexts.prod.crt)])
-      assert.deepEqual(kubeApi.requests, [{ method: 'POST', path: '/apis/authentication.k8s.io/v1/selfsubjectreviews', user: 'admin' }])
-      assert.match(visibleLog(result), new RegExp(`Proved the new talosconfig of context 'prod' against the cluster: ${apid.endpoint} \\(cp-1\\) answered Version, Talos v1\\.12\\.0\\.`))
-      assert.match(visibleLog(result), /Proved the new kubeconfig of context 'admin@prod' against the cluster: https:\/\/127\.0\.0\.1:\d+ knows it as admin in system:masters \(SelfSubjectReview v1\)\./)
+      assert.deepEqual(kubeApi.requests, [
+        { method: 'POST', path: '/apis/authentication.k8s.io/v1/selfsubjectreviews', user: 'admin' }
+      ])
+      assert.match(
+        visibleLog(result),
+        new RegExp(
+          `Proved the new talosconfig of context 'prod' against the cluster: ${apid.endpoint} \\(cp-1\\) answered Version, Talos v1\\.12\\.0\\.`
+        )
+      )
+      assert.match(
+        visibleLog(result),
+        /Proved the new kubeconfig of context 'admin@prod' against the cluster: https:\/\/127\.0\.0\.1:\d+ knows it as admin in system:masters \(SelfSubjectReview v1\)\./
+      )
       assert.match(result.summary, /; proven against the cluster; written to secret `TALOSCONFIG`/)
     })
 
     it('falls back to SelfSubjectReview v1beta1 on a server that has no v1', async () => {
       const beta = await startKubeApi(clusterA, { betaOnly: true })
       try {
-        const result = await run({ 'secrets-bundle': clusterA.bundleYaml, talosconfig: talosconfigOf(apid.endpoint, clusterA.caCrtPem, clusterA, 200), kubeconfig: kubeconfigOf(beta.server, clusterA.k8sCaPem, clusterA), 'kubeconfig-secret-name': 'KUBECONFIG' })
+        const result = await run({
+          'secrets-bundle': clusterA.bundleYaml,
+          talosconfig: talosconfigOf(apid.endpoint, clusterA.caCrtPem, clusterA, 200),
+          kubeconfig: kubeconfigOf(beta.server, clusterA.k8sCaPem, clusterA),
+          'kubeconfig-secret-name': 'KUBECONFIG'
+        })
         assert.equal(result.code, 0, visibleLog(result))
-        assert.deepEqual(beta.requests.map((request) => request.path), ['/apis/authentication.k8s.io/v1/selfsubjectreviews', '/apis/authentication.k8s.io/v1beta1/selfsubjectreviews'])
+        assert.deepEqual(
+          beta.requests.map((request) => request.path),
+          [
+            '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+            '/apis/authentication.k8s.io/v1beta1/selfsubjectreviews'
+          ]
+        )
         assert.equal(result.outputs['connection-verified'], 'true')
       } finally {
         await beta.close()
@@ -109,12 +178,26 @@ for (const runtime of RUNTIMES) {
         const talosconfig = talosconfigOf(apid.endpoint, clusterA.caCrtPem + clusterB.caCrtPem, clusterA)
         const talos = await run({ 'secrets-bundle': clusterB.bundleYaml, talosconfig, 'verify-connection': mode })
         assert.equal(talos.code, 1)
-        assert.match(errorLines(talos)[0] ?? '', new RegExp(`^::error::The cluster refused the new talosconfig of context 'prod', so nothing was written: ${apid.endpoint} refused Version for talosconfig context 'prod': the server refused the client certificate`))
+        assert.match(
+          errorLines(talos)[0] ?? '',
+          new RegExp(
+            `^::error::The cluster refused the new talosconfig of context 'prod', so nothing was written: ${apid.endpoint} refused Version for talosconfig context 'prod': the server refused the client certificate`
+          )
+        )
         assert.deepEqual(github.requests, [])
         const kubeconfig = kubeconfigOf(kubeApi.server, clusterA.k8sCaPem + clusterB.k8sCaPem, clusterA)
-        const kube = await run({ 'secrets-bundle': clusterB.bundleYaml, talosconfig: talosconfigOf(apid.endpoint, clusterB.caCrtPem, clusterB, 200), kubeconfig, 'kubeconfig-secret-name': 'KUBECONFIG', 'verify-connection': mode })
+        const kube = await run({
+          'secrets-bundle': clusterB.bundleYaml,
+          talosconfig: talosconfigOf(apid.endpoint, clusterB.caCrtPem, clusterB, 200),
+          kubeconfig,
+          'kubeconfig-secret-name': 'KUBECONFIG',
+          'verify-connection': mode
+        })
         assert.equal(kube.code, 1, visibleLog(kube))
-        assert.match(errorLines(kube)[0] ?? '', /^::error::The cluster refused the new kubeconfig of context 'admin@prod', so nothing was written: https:\/\/127\.0\.0\.1:\d+: the server refused the client certificate/)
+        assert.match(
+          errorLines(kube)[0] ?? '',
+          /^::error::The cluster refused the new kubeconfig of context 'admin@prod', so nothing was written: https:\/\/127\.0\.0\.1:\d+: the server refused the client certificate/
+        )
         assert.deepEqual(github.requests, [])
       })
     }
@@ -124,11 +207,15 @@ for (const runtime of RUNTIMES) {
       const auto = await run({ 'secrets-bundle': clusterA.bundleYaml, talosconfig })
       assert.equal(auto.code, 0, visibleLog(auto))
       assert.equal(auto.outputs['connection-verified'], 'false')
-      assert.deepEqual(lines(auto, 'notice'), ["::notice::Could not prove the new talosconfig of context 'prod' against the cluster (no endpoint answered: 127.0.0.1:9 (connection refused)); written unproven, as 'verify-connection' is auto."])
+      assert.deepEqual(lines(auto, 'notice'), [
+        "::notice::Could not prove the new talosconfig of context 'prod' against the cluster (no endpoint answered: 127.0.0.1:9 (connection refused)); written unproven, as 'verify-connection' is auto."
+      ])
       assert.ok(stored('TALOSCONFIG'))
       const always = await run({ 'secrets-bundle': clusterA.bundleYaml, talosconfig, 'verify-connection': 'always' })
       assert.equal(always.code, 1)
-      assert.deepEqual(errorLines(always), ["::error::Could not prove the new talosconfig of context 'prod' against the cluster, and 'verify-connection' is always, so nothing was written: no endpoint answered: 127.0.0.1:9 (connection refused). Let the runner reach the cluster, or set 'verify-connection' to auto."])
+      assert.deepEqual(errorLines(always), [
+        "::error::Could not prove the new talosconfig of context 'prod' against the cluster, and 'verify-connection' is always, so nothing was written: no endpoint answered: 127.0.0.1:9 (connection refused). Let the runner reach the cluster, or set 'verify-connection' to auto."
+      ])
       assert.deepEqual(github.requests, [])
       const never = await run({ 'secrets-bundle': clusterA.bundleYaml, talosconfig, 'verify-connection': 'never' })
       assert.equal(never.code, 0)
@@ -136,17 +223,34 @@ for (const runtime of RUNTIMES) {
     })
 
     it('a dry run proves too', async () => {
-      const result = await run({ 'secrets-bundle': clusterA.bundleYaml, talosconfig: talosconfigOf(apid.endpoint, clusterA.caCrtPem, clusterA), 'dry-run': 'true' })
+      const result = await run({
+        'secrets-bundle': clusterA.bundleYaml,
+        talosconfig: talosconfigOf(apid.endpoint, clusterA.caCrtPem, clusterA),
+        'dry-run': 'true'
+      })
       assert.equal(result.code, 0, visibleLog(result))
       assert.equal(result.outputs['connection-verified'], 'true')
       assert.equal(apid.versionCalls.length, 1)
-      assert.deepEqual(github.requests.filter((request) => request.method === 'PUT'), [])
+      assert.deepEqual(
+        github.requests.filter((request) => request.method === 'PUT'),
+        []
+      )
     })
 
     it('a failing second write leaves outputs and a summary that say the first secret changed', async () => {
-      const faulty = await startGitHubStandIn({ fault: { method: 'PUT', path: /KUBECONFIG$/, status: 401, message: 'Bad credentials', times: Infinity } })
+      const faulty = await startGitHubStandIn({
+        fault: { method: 'PUT', path: /KUBECONFIG$/, status: 401, message: 'Bad credentials', times: Infinity }
+      })
       try {
-        const result = await run({ 'secrets-bundle': clusterA.bundleYaml, talosconfig: talosconfigOf('127.0.0.1:9', clusterA.caCrtPem, clusterA), kubeconfig: kubeconfigOf('https://127.0.0.1:9', clusterA.k8sCaPem, clusterA), 'kubeconfig-secret-name': 'KUBECONFIG' }, faulty)
+        const result = await run(
+          {
+            'secrets-bundle': clusterA.bundleYaml,
+            talosconfig: talosconfigOf('127.0.0.1:9', clusterA.caCrtPem, clusterA),
+            kubeconfig: kubeconfigOf('https://127.0.0.1:9', clusterA.k8sCaPem, clusterA),
+            'kubeconfig-secret-name': 'KUBECONFIG'
+          },
+          faulty
+        )
         assert.equal(result.code, 1)
         assert.deepEqual([...faulty.secrets.keys()], ['acme/cluster-ops/TALOSCONFIG'])
         assert.deepEqual(errorLines(result), [
@@ -155,18 +259,35 @@ for (const runtime of RUNTIMES) {
         assert.equal(result.outputs['secret-updated'], 'true')
         assert.equal(result.outputs['kubeconfig-renewed'], 'true')
         assert.match(result.summary, /written to secret `TALOSCONFIG` in repository acme\/cluster-ops\./)
-        assert.match(result.summary, /\*\*not written\*\*: writing secret `KUBECONFIG` in repository acme\/cluster-ops failed \(Could not write secret KUBECONFIG/)
+        assert.match(
+          result.summary,
+          /\*\*not written\*\*: writing secret `KUBECONFIG` in repository acme\/cluster-ops failed \(Could not write secret KUBECONFIG/
+        )
       } finally {
         await faulty.close()
       }
     })
 
     it('an over-size second value is refused before the first write', async () => {
-      const big = kubeconfigOf('https://127.0.0.1:9', clusterA.k8sCaPem, clusterA).replace('tok3n-value-for-another-user', 'x'.repeat(49 * 1024))
-      const result = await run({ 'secrets-bundle': clusterA.bundleYaml, talosconfig: talosconfigOf('127.0.0.1:9', clusterA.caCrtPem, clusterA), kubeconfig: big, 'kubeconfig-secret-name': 'KUBECONFIG' })
+      const big = kubeconfigOf('https://127.0.0.1:9', clusterA.k8sCaPem, clusterA).replace(
+        'tok3n-value-for-another-user',
+        'x'.repeat(49 * 1024)
+      )
+      const result = await run({
+        'secrets-bundle': clusterA.bundleYaml,
+        talosconfig: talosconfigOf('127.0.0.1:9', clusterA.caCrtPem, clusterA),
+        kubeconfig: big,
+        'kubeconfig-secret-name': 'KUBECONFIG'
+      })
       assert.equal(result.code, 1)
-      assert.match(errorLines(result)[0] ?? '', /^::error::The new value of secret KUBECONFIG is \d+ bytes; GitHub secrets hold at most 49152\.$/)
-      assert.deepEqual(github.requests.filter((request) => request.method === 'PUT'), [])
+      assert.match(
+        errorLines(result)[0] ?? '',
+        /^::error::The new value of secret KUBECONFIG is \d+ bytes; GitHub secrets hold at most 49152\.$/
+      )
+      assert.deepEqual(
+        github.requests.filter((request) => request.method === 'PUT'),
+        []
+      )
     })
   })
 }

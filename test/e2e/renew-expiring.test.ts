@@ -23,7 +23,13 @@ for (const runtime of RUNTIMES) {
       const old = cluster.clientCertificate({ notBefore: daysFromNow(-355), notAfter: daysFromNow(10) })
       oldKeyPem = old.keyPem
       talosconfig = talosconfigYaml('prod', {
-        prod: { endpoints: ['127.0.0.1:9', '127.0.0.2:9'], nodes: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: old, extra: { cluster: 'prod' } },
+        prod: {
+          endpoints: ['127.0.0.1:9', '127.0.0.2:9'],
+          nodes: ['127.0.0.1:9'],
+          caPem: cluster.caCrtPem,
+          client: old,
+          extra: { cluster: 'prod' }
+        },
         staging: { endpoints: ['127.0.0.3:9'], caPem: cluster.caCrtPem, client: old }
       })
       github = await startGitHubStandIn()
@@ -48,7 +54,10 @@ for (const runtime of RUNTIMES) {
       // Every request the action sent, in order.
       assert.deepEqual(
         github.requests.map((r) => `${r.method} ${r.path}`),
-        ['GET /repos/acme/cluster-ops/actions/secrets/public-key', 'PUT /repos/acme/cluster-ops/actions/secrets/TALOSCONFIG']
+        [
+          'GET /repos/acme/cluster-ops/actions/secrets/public-key',
+          'PUT /repos/acme/cluster-ops/actions/secrets/TALOSCONFIG'
+        ]
       )
       assert.match(String(github.requests[0]?.headers['user-agent']), /^talos-client-cert-renewal\/\d+\.\d+\.\d+/)
 
@@ -93,14 +102,24 @@ for (const runtime of RUNTIMES) {
       assert.equal(readFileSync(path, 'utf8'), stored.value)
 
       // The summary tells what happened; nothing secret is shown anywhere.
-      assert.match(run.summary, /\n\| `prod` \(selected\) \| `os:admin` \| \d{4}-\d\d-\d\d \| 9 \| expiring \| \d{4}-\d\d-\d\d \|\n/)
+      assert.match(
+        run.summary,
+        /\n\| `prod` \(selected\) \| `os:admin` \| \d{4}-\d\d-\d\d \| 9 \| expiring \| \d{4}-\d\d-\d\d \|\n/
+      )
       assert.match(run.summary, /; written to secret `TALOSCONFIG` in repository acme\/cluster-ops\.\n/)
       // The other context shares the expiring certificate but is not renewed: it is annotated.
-      assert.deepEqual(run.stdout.split('\n').filter((line) => line.startsWith('::warning')), [
-        `::warning::The client certificate of talosconfig context 'staging' expires on ${run.outputs['expires-at']?.slice(0, 10)} (9 days left).`
-      ])
+      assert.deepEqual(
+        run.stdout.split('\n').filter((line) => line.startsWith('::warning')),
+        [
+          `::warning::The client certificate of talosconfig context 'staging' expires on ${run.outputs['expires-at']?.slice(0, 10)} (9 days left).`
+        ]
+      )
       const log = visibleLog(run) + run.summary + JSON.stringify(run.outputs)
-      for (const secret of [written.contexts.prod.key, ...keyPem.split('\n').slice(1, -2), oldKeyPem.split('\n')[1] as string]) {
+      for (const secret of [
+        written.contexts.prod.key,
+        ...keyPem.split('\n').slice(1, -2),
+        oldKeyPem.split('\n')[1] as string
+      ]) {
         assert.ok(!log.includes(secret), 'key material appears in the log, summary or outputs')
       }
       // The new key and certificate are masked, line by line, never as multi-line YAML.

@@ -13,8 +13,10 @@ import { errorLines, RUNTIMES, runAction, visibleLog } from '../support/run-acti
 
 const cluster = makeCluster()
 const newCa = makeCluster()
-const certificate = (roles: string[], daysLeft: number) => cluster.clientCertificate({ roles, notBefore: daysFromNow(daysLeft - 365), notAfter: daysFromNow(daysLeft + 0.5) })
-const talosconfigFor = (endpoints: string[], roles = ['os:admin'], daysLeft = 5) => talosconfigYaml('home', { home: { endpoints, caPem: cluster.caCrtPem, client: certificate(roles, daysLeft) } })
+const certificate = (roles: string[], daysLeft: number) =>
+  cluster.clientCertificate({ roles, notBefore: daysFromNow(daysLeft - 365), notAfter: daysFromNow(daysLeft + 0.5) })
+const talosconfigFor = (endpoints: string[], roles = ['os:admin'], daysLeft = 5) =>
+  talosconfigYaml('home', { home: { endpoints, caPem: cluster.caCrtPem, client: certificate(roles, daysLeft) } })
 const notices = (log: string) => log.split('\n').filter((line) => line.startsWith('::notice::'))
 
 for (const runtime of RUNTIMES) {
@@ -40,9 +42,22 @@ for (const runtime of RUNTIMES) {
       for (const node of [apid, denying]) node.calls.length = 0
       github.requests.length = 0
       github.secrets.clear()
-      return runAction({ 'github-token': github.token, 'github-api-url': github.url, repository: 'acme/cluster-ops', 'secrets-bundle': cluster.bundleYaml, ...inputs }, { node: runtime.node })
+      return runAction(
+        {
+          'github-token': github.token,
+          'github-api-url': github.url,
+          repository: 'acme/cluster-ops',
+          'secrets-bundle': cluster.bundleYaml,
+          ...inputs
+        },
+        { node: runtime.node }
+      )
     }
-    const storedCrt = () => Buffer.from(parse(github.secrets.get('acme/cluster-ops/TALOSCONFIG')?.value ?? '').contexts.home.crt, 'base64').toString()
+    const storedCrt = () =>
+      Buffer.from(
+        parse(github.secrets.get('acme/cluster-ops/TALOSCONFIG')?.value ?? '').contexts.home.crt,
+        'base64'
+      ).toString()
 
     it('auto with a bundle and a reachable API renews through the API', async () => {
       const run = await renew({ talosconfig: talosconfigFor([apid.endpoint]) })
@@ -71,23 +86,31 @@ for (const runtime of RUNTIMES) {
       assert.equal(run.code, 0, visibleLog(run))
       assert.equal(run.outputs['renewed-through'], 'secrets-bundle')
       assert.deepEqual(apid.calls, [])
-      assert.match(notices(visibleLog(run))[0] ?? '', /^::notice::Not through the Talos API for the talosconfig: talosconfig context 'home' has a client certificate that expired on .+: it cannot authenticate to the Talos API any more; signed with the CA of 'secrets-bundle' instead\.$/)
+      assert.match(
+        notices(visibleLog(run))[0] ?? '',
+        /^::notice::Not through the Talos API for the talosconfig: talosconfig context 'home' has a client certificate that expired on .+: it cannot authenticate to the Talos API any more; signed with the CA of 'secrets-bundle' instead\.$/
+      )
     })
 
-    it('auto with a reader\'s certificate renews from the bundle', async () => {
+    it("auto with a reader's certificate renews from the bundle", async () => {
       const run = await renew({ talosconfig: talosconfigFor([apid.endpoint], ['os:reader']), roles: 'os:reader' })
       assert.equal(run.code, 0, visibleLog(run))
       assert.equal(run.outputs['renewed-through'], 'secrets-bundle')
       assert.deepEqual(apid.calls, [])
-      assert.match(notices(visibleLog(run))[0] ?? '', /has a client certificate for os:reader, and the Talos API issues only to os:admin; signed with the CA of 'secrets-bundle' instead\.$/)
+      assert.match(
+        notices(visibleLog(run))[0] ?? '',
+        /has a client certificate for os:reader, and the Talos API issues only to os:admin; signed with the CA of 'secrets-bundle' instead\.$/
+      )
     })
 
-    it('after a CA rotation the new talosconfig carries the node\'s ca, with a notice', async () => {
+    it("after a CA rotation the new talosconfig carries the node's ca, with a notice", async () => {
       const run = await renew({ talosconfig: talosconfigFor([rotating.endpoint]) })
       assert.equal(run.code, 0, visibleLog(run))
       const stored = parse(github.secrets.get('acme/cluster-ops/TALOSCONFIG')?.value ?? '')
       assert.equal(Buffer.from(stored.contexts.home.ca, 'base64').toString(), cluster.caCrtPem + newCa.caCrtPem)
-      assert.deepEqual(notices(visibleLog(run)), ["::notice::The Talos API answered with a ca other than talosconfig context 'home' holds (a CA rotation); the renewed talosconfig carries the node's."])
+      assert.deepEqual(notices(visibleLog(run)), [
+        "::notice::The Talos API answered with a ca other than talosconfig context 'home' holds (a CA rotation); the renewed talosconfig carries the node's."
+      ])
       assert.equal(run.outputs['renewed-through'], 'talos-api')
     })
 
@@ -95,7 +118,12 @@ for (const runtime of RUNTIMES) {
       const run = await renew({ talosconfig: talosconfigFor([denying.endpoint]) })
       assert.equal(run.code, 1)
       assert.equal(denying.calls.length, 1)
-      assert.match(errorLines(run)[0] ?? '', new RegExp(`^::error::${denying.endpoint} refused GenerateClientConfiguration for talosconfig context 'home': permission denied\\.`))
+      assert.match(
+        errorLines(run)[0] ?? '',
+        new RegExp(
+          `^::error::${denying.endpoint} refused GenerateClientConfiguration for talosconfig context 'home': permission denied\\.`
+        )
+      )
       assert.deepEqual(github.requests, [])
       assert.doesNotMatch(visibleLog(run), /Read the CA source/)
     })
@@ -106,7 +134,10 @@ for (const runtime of RUNTIMES) {
       assert.deepEqual([keyOnly.outputs['renewed-through'], apid.calls.length], ['secrets-bundle', 0])
       const both = await renew({ talosconfig: talosconfigFor([apid.endpoint]), 'renew-through': 'talos-api' })
       assert.equal(both.code, 1)
-      assert.match(errorLines(both)[0] ?? '', /^::error::Input 'secrets-bundle' is set, but 'renew-through' is talos-api/)
+      assert.match(
+        errorLines(both)[0] ?? '',
+        /^::error::Input 'secrets-bundle' is set, but 'renew-through' is talos-api/
+      )
       assert.deepEqual([apid.calls.length, github.requests.length], [0, 0])
     })
 

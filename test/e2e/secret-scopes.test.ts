@@ -12,8 +12,15 @@ for (const runtime of RUNTIMES) {
       try {
         const run = await runAction(s.inputs({ environment: 'production' }), { node: runtime.node })
         assert.equal(run.code, 0, visibleLog(run))
-        assert.ok(s.github.secrets.get('acme/cluster-ops/environments/production/TALOSCONFIG')?.value.startsWith('context: prod'))
-        assert.match(run.summary, /; written to secret `TALOSCONFIG` in environment 'production' of repository acme\/cluster-ops\./)
+        assert.ok(
+          s.github.secrets
+            .get('acme/cluster-ops/environments/production/TALOSCONFIG')
+            ?.value.startsWith('context: prod')
+        )
+        assert.match(
+          run.summary,
+          /; written to secret `TALOSCONFIG` in environment 'production' of repository acme\/cluster-ops\./
+        )
         assert.deepEqual(s.github.violations, [])
         const missing = await runAction(s.inputs({ environment: 'staging' }), { node: runtime.node })
         assert.equal(missing.code, 1)
@@ -26,18 +33,29 @@ for (const runtime of RUNTIMES) {
     })
 
     it('an organization secret keeps its visibility and repositories, a new one is private', async () => {
-      const s = await scenario({ daysLeft: 5, standIn: { orgSecrets: { 'acme/TALOSCONFIG': { visibility: 'selected', selectedRepositoryIds: [7, 8] } } } })
+      const s = await scenario({
+        daysLeft: 5,
+        standIn: { orgSecrets: { 'acme/TALOSCONFIG': { visibility: 'selected', selectedRepositoryIds: [7, 8] } } }
+      })
       try {
         const kept = await runAction(s.inputs({ organization: 'acme' }), { node: runtime.node })
         assert.equal(kept.code, 0, visibleLog(kept))
-        assert.deepEqual({ ...s.github.secrets.get('orgs/acme/TALOSCONFIG'), value: undefined, keyId: undefined }, { value: undefined, keyId: undefined, visibility: 'selected', selectedRepositoryIds: [7, 8] })
+        assert.deepEqual(
+          { ...s.github.secrets.get('orgs/acme/TALOSCONFIG'), value: undefined, keyId: undefined },
+          { value: undefined, keyId: undefined, visibility: 'selected', selectedRepositoryIds: [7, 8] }
+        )
         assert.match(kept.summary, /in organization acme \(visibility selected, 2 repositories\)\./)
-        const fresh = await runAction(s.inputs({ organization: 'acme', 'secret-name': 'TALOSCONFIG_NEW' }), { node: runtime.node })
+        const fresh = await runAction(s.inputs({ organization: 'acme', 'secret-name': 'TALOSCONFIG_NEW' }), {
+          node: runtime.node
+        })
         assert.equal(fresh.code, 0, visibleLog(fresh))
         assert.equal(s.github.secrets.get('orgs/acme/TALOSCONFIG_NEW')?.visibility, 'private')
         const all = await runAction(s.inputs({ organization: 'acme', visibility: 'all' }), { node: runtime.node })
         assert.equal(all.code, 0)
-        assert.deepEqual({ ...s.github.secrets.get('orgs/acme/TALOSCONFIG'), value: undefined, keyId: undefined }, { value: undefined, keyId: undefined, visibility: 'all', selectedRepositoryIds: undefined })
+        assert.deepEqual(
+          { ...s.github.secrets.get('orgs/acme/TALOSCONFIG'), value: undefined, keyId: undefined },
+          { value: undefined, keyId: undefined, visibility: 'all', selectedRepositoryIds: undefined }
+        )
         assert.deepEqual(s.github.violations, [])
       } finally {
         await s.close()
@@ -47,14 +65,24 @@ for (const runtime of RUNTIMES) {
     it('an organization secret for repositories named in selected-repositories', async () => {
       const s = await scenario({ daysLeft: 5, standIn: { repositories: { 'cluster-ops': 41, infra: 42 } } })
       try {
-        const run = await runAction(s.inputs({ organization: 'acme', 'selected-repositories': 'cluster-ops, infra' }), { node: runtime.node })
+        const run = await runAction(s.inputs({ organization: 'acme', 'selected-repositories': 'cluster-ops, infra' }), {
+          node: runtime.node
+        })
         assert.equal(run.code, 0, visibleLog(run))
         assert.deepEqual(s.github.secrets.get('orgs/acme/TALOSCONFIG')?.selectedRepositoryIds, [41, 42])
         assert.deepEqual(s.github.violations, [])
-        const unknown = await runAction(s.inputs({ organization: 'acme', 'selected-repositories': 'nope' }), { node: runtime.node })
+        const unknown = await runAction(s.inputs({ organization: 'acme', 'selected-repositories': 'nope' }), {
+          node: runtime.node
+        })
         assert.equal(unknown.code, 1)
-        assert.deepEqual(errorLines(unknown), ["::error::Input 'selected-repositories' names 'nope', which is not a repository of organization acme, or the token in 'github-token' cannot see it."])
-        assert.equal(s.github.requests.filter((r) => r.method === 'PUT' && r.path.includes('TALOSCONFIG')).length, 1, 'nothing more was written')
+        assert.deepEqual(errorLines(unknown), [
+          "::error::Input 'selected-repositories' names 'nope', which is not a repository of organization acme, or the token in 'github-token' cannot see it."
+        ])
+        assert.equal(
+          s.github.requests.filter((r) => r.method === 'PUT' && r.path.includes('TALOSCONFIG')).length,
+          1,
+          'nothing more was written'
+        )
       } finally {
         await s.close()
       }
@@ -64,9 +92,18 @@ for (const runtime of RUNTIMES) {
       const s = await scenario({ daysLeft: 5, standIn: { prefix: '/api/v3' } })
       try {
         assert.match(s.github.url, /\/api\/v3$/)
-        const run = await runAction(s.inputs(), { node: runtime.node, env: { GITHUB_API_URL: 'https://api.github.com' } })
+        const run = await runAction(s.inputs(), {
+          node: runtime.node,
+          env: { GITHUB_API_URL: 'https://api.github.com' }
+        })
         assert.equal(run.code, 0, visibleLog(run))
-        assert.deepEqual(s.github.requests.map((r) => `${r.method} ${r.path}`), ['GET /repos/acme/cluster-ops/actions/secrets/public-key', 'PUT /repos/acme/cluster-ops/actions/secrets/TALOSCONFIG'])
+        assert.deepEqual(
+          s.github.requests.map((r) => `${r.method} ${r.path}`),
+          [
+            'GET /repos/acme/cluster-ops/actions/secrets/public-key',
+            'PUT /repos/acme/cluster-ops/actions/secrets/TALOSCONFIG'
+          ]
+        )
         assert.deepEqual(s.github.violations, [])
       } finally {
         await s.close()
@@ -76,9 +113,13 @@ for (const runtime of RUNTIMES) {
     it('environment and organization together is an error', async () => {
       const s = await scenario({ daysLeft: 5 })
       try {
-        const run = await runAction(s.inputs({ environment: 'production', organization: 'acme' }), { node: runtime.node })
+        const run = await runAction(s.inputs({ environment: 'production', organization: 'acme' }), {
+          node: runtime.node
+        })
         assert.equal(run.code, 1)
-        assert.deepEqual(errorLines(run), ["::error::Inputs 'environment' and 'organization' are both set; a secret lives in one place: give one of them, or neither for a repository secret."])
+        assert.deepEqual(errorLines(run), [
+          "::error::Inputs 'environment' and 'organization' are both set; a secret lives in one place: give one of them, or neither for a repository secret."
+        ])
         assert.deepEqual(s.github.requests, [])
       } finally {
         await s.close()

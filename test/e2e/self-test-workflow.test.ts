@@ -40,7 +40,10 @@ describe('the self-test workflow, check job', () => {
     assert.equal(step('Check the fresh context').outputs.status, 'valid')
     const expiring = step('Check the expiring context')
     assert.equal(expiring.outputs.status, 'expiring')
-    assert.match(expiring.log, /^::error::The client certificate of talosconfig context 'expiring' expires on .* \(9 days left\)\.$/m)
+    assert.match(
+      expiring.log,
+      /^::error::The client certificate of talosconfig context 'expiring' expires on .* \(9 days left\)\.$/m
+    )
     assert.match(step('Assert the outputs').log, /The check job's outputs are as expected\./)
   })
 })

@@ -11,8 +11,18 @@ import { maskedValues, RUNTIMES, runAction, visibleLog } from '../support/run-ac
 
 const cluster = makeCluster()
 const accepted = makeCluster()
-const machineConfig = cluster.machineConfigTalos114Yaml({ acceptedCaPems: [accepted.k8sCaPem], clusterName: 'lab', endpoint: 'https://127.0.0.1:6443' })
-const talosconfig = talosconfigYaml('lab', { lab: { endpoints: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: cluster.clientCertificate({ notBefore: daysFromNow(-10), notAfter: daysFromNow(300) }) } })
+const machineConfig = cluster.machineConfigTalos114Yaml({
+  acceptedCaPems: [accepted.k8sCaPem],
+  clusterName: 'lab',
+  endpoint: 'https://127.0.0.1:6443'
+})
+const talosconfig = talosconfigYaml('lab', {
+  lab: {
+    endpoints: ['127.0.0.1:9'],
+    caPem: cluster.caCrtPem,
+    client: cluster.clientCertificate({ notBefore: daysFromNow(-10), notAfter: daysFromNow(300) })
+  }
+})
 const fromB64 = (value: string) => Buffer.from(value, 'base64').toString()
 
 for (const runtime of RUNTIMES) {
@@ -23,7 +33,14 @@ for (const runtime of RUNTIMES) {
 
     it('makes a first kubeconfig from KubeAPIServerCAConfig and KubeClusterConfig', async () => {
       const run = await runAction(
-        { 'machine-config': machineConfig, talosconfig, 'kubeconfig-secret-name': 'KUBECONFIG', 'github-token': github.token, 'github-api-url': github.url, repository: 'acme/cluster-ops' },
+        {
+          'machine-config': machineConfig,
+          talosconfig,
+          'kubeconfig-secret-name': 'KUBECONFIG',
+          'github-token': github.token,
+          'github-api-url': github.url,
+          repository: 'acme/cluster-ops'
+        },
         { node: runtime.node }
       )
       assert.equal(run.code, 0, visibleLog(run))
@@ -33,7 +50,10 @@ for (const runtime of RUNTIMES) {
       assert.equal(view['current-context'], 'admin@lab')
       assert.equal(view.clusters[0].name, 'lab')
       assert.equal(view.clusters[0].cluster.server, 'https://127.0.0.1:6443')
-      assert.equal(fromB64(view.clusters[0].cluster['certificate-authority-data']), cluster.k8sCaPem + accepted.k8sCaPem)
+      assert.equal(
+        fromB64(view.clusters[0].cluster['certificate-authority-data']),
+        cluster.k8sCaPem + accepted.k8sCaPem
+      )
       const crtPem = fromB64(view.users[0].user['client-certificate-data'])
       assert.ok(opensslVerifyClient(cluster.k8sCaPem, crtPem).ok, 'chains to the issuing CA')
       assert.ok(!opensslVerifyClient(accepted.k8sCaPem, crtPem).ok, 'not to the accepted one')

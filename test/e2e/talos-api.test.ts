@@ -11,7 +11,8 @@ import { opensslText, opensslVerifyClient } from '../support/judge.js'
 import { errorLines, RUNTIMES, runAction, visibleLog } from '../support/run-action.js'
 
 const cluster = makeCluster()
-const certificate = (roles: string[], daysLeft: number) => cluster.clientCertificate({ roles, notBefore: daysFromNow(daysLeft - 365), notAfter: daysFromNow(daysLeft + 0.5) })
+const certificate = (roles: string[], daysLeft: number) =>
+  cluster.clientCertificate({ roles, notBefore: daysFromNow(daysLeft - 365), notAfter: daysFromNow(daysLeft + 0.5) })
 
 /** A loopback port nothing listens on. */
 async function deadEndpoint(): Promise<string> {
@@ -41,11 +42,26 @@ for (const runtime of RUNTIMES) {
       apid.calls.length = 0
       github.requests.length = 0
       github.secrets.clear()
-      return runAction({ talosconfig, 'github-token': github.token, 'github-api-url': github.url, repository: 'acme/cluster-ops', ...extra }, { node: runtime.node })
+      return runAction(
+        {
+          talosconfig,
+          'github-token': github.token,
+          'github-api-url': github.url,
+          repository: 'acme/cluster-ops',
+          ...extra
+        },
+        { node: runtime.node }
+      )
     }
     const talosconfigFor = (endpoints: string[], roles = ['os:admin'], daysLeft = 5) =>
       talosconfigYaml('home', {
-        home: { endpoints, nodes: ['127.0.0.2:9'], caPem: cluster.caCrtPem, client: certificate(roles, daysLeft), extra: { cluster: 'home-lab' } },
+        home: {
+          endpoints,
+          nodes: ['127.0.0.2:9'],
+          caPem: cluster.caCrtPem,
+          client: certificate(roles, daysLeft),
+          extra: { cluster: 'home-lab' }
+        },
         other: { endpoints: ['127.0.0.4:9'], caPem: cluster.caCrtPem, client: certificate(['os:reader'], 300) }
       })
 
@@ -59,13 +75,19 @@ for (const runtime of RUNTIMES) {
       const original = parse(talosconfig)
       assert.equal(stored.context, 'home')
       assert.deepEqual(stored.contexts.other, original.contexts.other)
-      assert.deepEqual({ ...stored.contexts.home, crt: undefined, key: undefined }, { ...original.contexts.home, crt: undefined, key: undefined })
+      assert.deepEqual(
+        { ...stored.contexts.home, crt: undefined, key: undefined },
+        { ...original.contexts.home, crt: undefined, key: undefined }
+      )
       assert.notEqual(stored.contexts.home.crt, original.contexts.home.crt)
       const crtPem = Buffer.from(stored.contexts.home.crt, 'base64').toString()
       assert.ok(opensslVerifyClient(cluster.caCrtPem, crtPem).ok)
       assert.match(opensslText(crtPem), /Subject: O = os:admin\n/)
       assert.equal(run.outputs.renewed, 'true')
-      assert.match(visibleLog(run), new RegExp(`Asking the Talos API at ${dead}, ${apid.endpoint} for a new client certificate\\.`))
+      assert.match(
+        visibleLog(run),
+        new RegExp(`Asking the Talos API at ${dead}, ${apid.endpoint} for a new client certificate\\.`)
+      )
       // The node's address is checked against its certificate without sending it as the TLS server name.
       assert.doesNotMatch(run.stderr, /DEP0123|DeprecationWarning/)
       assert.deepEqual(github.violations, [])
@@ -84,7 +106,10 @@ for (const runtime of RUNTIMES) {
     it('an expired certificate is refused before any call, pointing to the other sources', async () => {
       const run = await renew(talosconfigFor([apid.endpoint], ['os:admin'], -2))
       assert.equal(run.code, 1)
-      assert.match(errorLines(run)[0] ?? '', /^::error::Cannot renew through the Talos API: talosconfig context 'home' has a client certificate that expired on .+: it cannot authenticate to the Talos API any more\. Give 'secrets-bundle' or 'machine-config' to sign with the CA key instead\.$/)
+      assert.match(
+        errorLines(run)[0] ?? '',
+        /^::error::Cannot renew through the Talos API: talosconfig context 'home' has a client certificate that expired on .+: it cannot authenticate to the Talos API any more\. Give 'secrets-bundle' or 'machine-config' to sign with the CA key instead\.$/
+      )
       assert.deepEqual(apid.calls, [])
       assert.deepEqual(github.requests, [])
     })
@@ -102,7 +127,12 @@ for (const runtime of RUNTIMES) {
       try {
         const run = await renew(talosconfigFor([elsewhere.endpoint]))
         assert.equal(run.code, 1)
-        assert.match(errorLines(run)[0] ?? '', new RegExp(`^::error::${elsewhere.endpoint} refused GenerateClientConfiguration for talosconfig context 'home': the server's certificate does not name the address it was reached at \\(ERR_TLS_CERT_ALTNAME_INVALID\\)`))
+        assert.match(
+          errorLines(run)[0] ?? '',
+          new RegExp(
+            `^::error::${elsewhere.endpoint} refused GenerateClientConfiguration for talosconfig context 'home': the server's certificate does not name the address it was reached at \\(ERR_TLS_CERT_ALTNAME_INVALID\\)`
+          )
+        )
         assert.deepEqual(elsewhere.calls, [])
       } finally {
         await elsewhere.close()
@@ -114,7 +144,12 @@ for (const runtime of RUNTIMES) {
       const started = Date.now()
       const run = await renew(talosconfigFor([dead]))
       assert.equal(run.code, 1)
-      assert.match(errorLines(run)[0] ?? '', new RegExp(`^::error::No endpoint of talosconfig context 'home' answered GenerateClientConfiguration: ${dead} \\(.+\\)\\. The runner must reach a controlplane node on port 50000 \\(self-hosted runner or VPN\\), or renew with 'secrets-bundle' or 'machine-config'\\.$`))
+      assert.match(
+        errorLines(run)[0] ?? '',
+        new RegExp(
+          `^::error::No endpoint of talosconfig context 'home' answered GenerateClientConfiguration: ${dead} \\(.+\\)\\. The runner must reach a controlplane node on port 50000 \\(self-hosted runner or VPN\\), or renew with 'secrets-bundle' or 'machine-config'\\.$`
+        )
+      )
       assert.ok(Date.now() - started < 35_000)
       assert.deepEqual(github.requests, [])
     })

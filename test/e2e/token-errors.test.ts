@@ -58,7 +58,10 @@ for (const runtime of RUNTIMES) {
       const run = await runAction(s.inputs(), { node: runtime.node })
       assert.equal(run.code, 1)
       const [line] = errorLines(run)
-      assert.match(line ?? '', /^::error::Could not read the Actions public key of the repository acme\/cluster-ops: 5 attempts over \d+ s got no answer \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)\. GitHub or the network is failing; run it again later, and check 'github-api-url' \(http:\/\/127\.0\.0\.1:\d+\)\.$/)
+      assert.match(
+        line ?? '',
+        /^::error::Could not read the Actions public key of the repository acme\/cluster-ops: 5 attempts over \d+ s got no answer \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)\. GitHub or the network is failing; run it again later, and check 'github-api-url' \(http:\/\/127\.0\.0\.1:\d+\)\.$/
+      )
     })
   })
 }

@@ -12,8 +12,15 @@ import { keyLines } from '../support/scenario.js'
 
 const cluster = makeCluster()
 const WORKFLOW_TOKEN = 'ghs_workflow_token_for_issues_0123456789'
-const client = (daysLeft: number) => cluster.clientCertificate({ notBefore: daysFromNow(daysLeft - 365), notAfter: daysFromNow(daysLeft + 0.5) })
-const talosconfigWith = (daysLeft: number) => ({ daysLeft, text: talosconfigYaml('prod', { prod: { endpoints: ['127.0.0.1:9'], nodes: ['127.0.0.2'], caPem: cluster.caCrtPem, client: client(daysLeft) }, staging: { endpoints: ['127.0.0.3:9'], caPem: cluster.caCrtPem, client: client(100) } }) })
+const client = (daysLeft: number) =>
+  cluster.clientCertificate({ notBefore: daysFromNow(daysLeft - 365), notAfter: daysFromNow(daysLeft + 0.5) })
+const talosconfigWith = (daysLeft: number) => ({
+  daysLeft,
+  text: talosconfigYaml('prod', {
+    prod: { endpoints: ['127.0.0.1:9'], nodes: ['127.0.0.2'], caPem: cluster.caCrtPem, client: client(daysLeft) },
+    staging: { endpoints: ['127.0.0.3:9'], caPem: cluster.caCrtPem, client: client(100) }
+  })
+})
 const expired = talosconfigWith(-2)
 const fresh = talosconfigWith(200)
 const env = (event: string) => ({
@@ -31,7 +38,15 @@ for (const runtime of RUNTIMES) {
     after(() => github.close())
     const run = (inputs: Record<string, string>, event = 'schedule', standIn = github) =>
       runAction(
-        { 'github-token': standIn.token, 'github-api-url': standIn.url, 'workflow-token': WORKFLOW_TOKEN, 'secrets-bundle': cluster.bundleYaml, 'renew-through': 'ca-key', 'verify-connection': 'never', ...inputs },
+        {
+          'github-token': standIn.token,
+          'github-api-url': standIn.url,
+          'workflow-token': WORKFLOW_TOKEN,
+          'secrets-bundle': cluster.bundleYaml,
+          'renew-through': 'ca-key',
+          'verify-connection': 'never',
+          ...inputs
+        },
         { node: runtime.node, env: env(event) }
       )
     const routes = (standIn = github) => standIn.requests.map((r) => `${r.method} ${r.path}`)
@@ -47,7 +62,9 @@ for (const runtime of RUNTIMES) {
           reset()
           const result = await run({ talosconfig: talosconfig.text, 'keep-schedule-alive': 'true' })
           assert.equal(result.code, 0, visibleLog(result))
-          const enables = github.requests.filter((r) => r.path === '/repos/acme/cluster-ops/actions/workflows/renew.yml/enable')
+          const enables = github.requests.filter(
+            (r) => r.path === '/repos/acme/cluster-ops/actions/workflows/renew.yml/enable'
+          )
           assert.equal(enables.length, 1)
           assert.equal(enables[0]?.method, 'PUT')
           assert.equal(enables[0]?.headers.authorization, `token ${WORKFLOW_TOKEN}`)
@@ -64,7 +81,10 @@ for (const runtime of RUNTIMES) {
       })
 
       it('a refusal is one warning naming actions: write, and the step still succeeds', async () => {
-        const refusing = await startGitHubStandIn({ workflowToken: WORKFLOW_TOKEN, fault: { method: 'PUT', path: /\/enable$/, status: 403, message: 'Resource not accessible by integration' } })
+        const refusing = await startGitHubStandIn({
+          workflowToken: WORKFLOW_TOKEN,
+          fault: { method: 'PUT', path: /\/enable$/, status: 403, message: 'Resource not accessible by integration' }
+        })
         try {
           const result = await run({ talosconfig: fresh.text, 'keep-schedule-alive': 'true' }, 'schedule', refusing)
           assert.equal(result.code, 0, visibleLog(result))
@@ -87,7 +107,10 @@ for (const runtime of RUNTIMES) {
         assert.equal(github.issues.length, 1)
         const [issue] = github.issues
         assert.deepEqual(issue?.labels, ['talos-certificates'])
-        assert.match(issue?.body ?? '', /The talosconfig certificate of `prod` expired on \d{4}-\d{2}-\d{2} and was not renewed by this run \(mode check\)\./)
+        assert.match(
+          issue?.body ?? '',
+          /The talosconfig certificate of `prod` expired on \d{4}-\d{2}-\d{2} and was not renewed by this run \(mode check\)\./
+        )
         assert.match(issue?.body ?? '', /\[The run\]\(https:\/\/github\.com\/acme\/cluster-ops\/actions\/runs\/4242\)/)
         assert.equal(first.outputs['issue-number'], String(issue?.number))
         const opened = github.requests.find((r) => r.method === 'POST' && r.path === '/repos/acme/cluster-ops/issues')
@@ -99,7 +122,10 @@ for (const runtime of RUNTIMES) {
         assert.deepEqual([github.issues.length, issue && github.issues[0]?.comments.length], [1, 0])
 
         // A changed state: one comment.
-        const staging = talosconfigYaml('prod', { prod: { endpoints: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: client(-2) }, staging: { endpoints: ['127.0.0.3:9'], caPem: cluster.caCrtPem, client: client(-1) } })
+        const staging = talosconfigYaml('prod', {
+          prod: { endpoints: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: client(-2) },
+          staging: { endpoints: ['127.0.0.3:9'], caPem: cluster.caCrtPem, client: client(-1) }
+        })
         await run({ ...issueInputs, talosconfig: staging, mode: 'check', 'fail-on': 'never' })
         assert.equal(github.issues[0]?.comments.length, 1)
         assert.match(github.issues[0]?.comments[0] ?? '', /`staging` expired/)
@@ -114,12 +140,22 @@ for (const runtime of RUNTIMES) {
       })
 
       it('a failing renewal opens an issue with its error line, and the step still fails with that error', async () => {
-        const failing = await startGitHubStandIn({ workflowToken: WORKFLOW_TOKEN, fault: { method: 'GET', path: /secrets\/public-key$/, status: 401, message: 'Bad credentials' } })
+        const failing = await startGitHubStandIn({
+          workflowToken: WORKFLOW_TOKEN,
+          fault: { method: 'GET', path: /secrets\/public-key$/, status: 401, message: 'Bad credentials' }
+        })
         try {
-          const result = await run({ ...issueInputs, talosconfig: talosconfigWith(5).text }, 'workflow_dispatch', failing)
+          const result = await run(
+            { ...issueInputs, talosconfig: talosconfigWith(5).text },
+            'workflow_dispatch',
+            failing
+          )
           assert.equal(result.code, 1)
           const [error] = errorLines(result)
-          assert.match(error ?? '', /^::error::Could not read the Actions public key of the repository acme\/cluster-ops: GitHub answered 401/)
+          assert.match(
+            error ?? '',
+            /^::error::Could not read the Actions public key of the repository acme\/cluster-ops: GitHub answered 401/
+          )
           assert.equal(failing.issues.length, 1)
           assert.ok(failing.issues[0]?.body.includes(`The run failed: ${(error ?? '').replace('::error::', '')}`))
           assert.equal(result.outputs['issue-number'], String(failing.issues[0]?.number))
@@ -131,7 +167,13 @@ for (const runtime of RUNTIMES) {
       it('two secret names in one repository get two separate issues', async () => {
         reset()
         await run({ ...issueInputs, talosconfig: expired.text, mode: 'check', 'fail-on': 'never' })
-        await run({ ...issueInputs, talosconfig: expired.text, mode: 'check', 'fail-on': 'never', 'secret-name': 'TALOSCONFIG_STAGING' })
+        await run({
+          ...issueInputs,
+          talosconfig: expired.text,
+          mode: 'check',
+          'fail-on': 'never',
+          'secret-name': 'TALOSCONFIG_STAGING'
+        })
         assert.equal(github.issues.length, 2)
         assert.notEqual(github.issues[0]?.body, github.issues[1]?.body)
       })
@@ -139,13 +181,26 @@ for (const runtime of RUNTIMES) {
       it('never writes a key, a certificate, an endpoint address or a token', async () => {
         const text = everything()
         assert.ok(text.length > 0)
-        for (const pem of [cluster.caCrtPem, cluster.caKeyPem, client(5).crtPem]) for (const line of keyLines(pem)) assert.ok(!text.includes(line))
-        for (const forbidden of ['127.0.0.1', '127.0.0.2', '127.0.0.3', github.token, WORKFLOW_TOKEN, 'BEGIN', Buffer.from(cluster.caCrtPem).toString('base64').slice(0, 40)]) assert.ok(!text.includes(forbidden), forbidden)
+        for (const pem of [cluster.caCrtPem, cluster.caKeyPem, client(5).crtPem])
+          for (const line of keyLines(pem)) assert.ok(!text.includes(line))
+        for (const forbidden of [
+          '127.0.0.1',
+          '127.0.0.2',
+          '127.0.0.3',
+          github.token,
+          WORKFLOW_TOKEN,
+          'BEGIN',
+          Buffer.from(cluster.caCrtPem).toString('base64').slice(0, 40)
+        ])
+          assert.ok(!text.includes(forbidden), forbidden)
       })
 
       it('mode check on pull_request never touches issues', async () => {
         reset()
-        const result = await run({ ...issueInputs, talosconfig: expired.text, mode: 'check', 'github-token': '' }, 'pull_request')
+        const result = await run(
+          { ...issueInputs, talosconfig: expired.text, mode: 'check', 'github-token': '' },
+          'pull_request'
+        )
         assert.equal(result.code, 1)
         assert.deepEqual(github.requests, [])
         assert.equal(result.outputs['issue-number'], '')
@@ -167,7 +222,8 @@ for (const runtime of RUNTIMES) {
           assert.equal(kept.contexts[name].key, undefined)
           assert.ok(!copy.includes(full.contexts[name].key))
         }
-        for (const line of keyLines(Buffer.from(full.contexts.prod.key, 'base64').toString())) assert.ok(!copy.includes(line))
+        for (const line of keyLines(Buffer.from(full.contexts.prod.key, 'base64').toString()))
+          assert.ok(!copy.includes(line))
         assert.doesNotMatch(copy, /PRIVATE KEY|LS0tLS1CRUdJTiBFRDI1NTE5IFBSSVZBVEUgS0VZ/)
         // A check of the copy alone reports what a check of the whole talosconfig reports.
         const fromCopy = await run({ talosconfig: copy, mode: 'check' }, 'pull_request')
@@ -177,7 +233,10 @@ for (const runtime of RUNTIMES) {
         // Unchanged: read, not written again.
         github.requests.length = 0
         await run({ talosconfig: fresh.text, 'public-variable': 'TALOS_PUBLIC' })
-        assert.deepEqual(routes().filter((route) => route.includes('/variables')), ['GET /repos/acme/cluster-ops/actions/variables/TALOS_PUBLIC'])
+        assert.deepEqual(
+          routes().filter((route) => route.includes('/variables')),
+          ['GET /repos/acme/cluster-ops/actions/variables/TALOS_PUBLIC']
+        )
         assert.deepEqual(github.violations, [])
       })
     })

@@ -69,7 +69,9 @@ type Status = { code: grpc.status; details: string }
 
 export async function startApid(cluster: Cluster, options: ApidOptions = {}): Promise<ApidStandIn> {
   const definition = loadSync(PROTO, { keepCase: true, longs: Number, defaults: true })
-  const machine = grpc.loadPackageDefinition(definition).machine as unknown as { MachineService: grpc.ServiceClientConstructor }
+  const machine = grpc.loadPackageDefinition(definition).machine as unknown as {
+    MachineService: grpc.ServiceClientConstructor
+  }
   const calls: ReceivedCall[] = []
   const kubeconfigCalls: string[][] = []
   const issued: string[] = []
@@ -80,33 +82,57 @@ export async function startApid(cluster: Cluster, options: ApidOptions = {}): Pr
   }
   /** What apid answers before it does anything: the role check, then the controlplane check. */
   const refusal = (callerRoles: string[], what: string): Status | undefined => {
-    if (options.denyAll || !callerRoles.includes('os:admin')) return { code: grpc.status.PERMISSION_DENIED, details: 'not authorized' }
-    if (options.worker) return { code: grpc.status.FAILED_PRECONDITION, details: `${what} can only be generated on a control plane node` }
+    if (options.denyAll || !callerRoles.includes('os:admin'))
+      return { code: grpc.status.PERMISSION_DENIED, details: 'not authorized' }
+    if (options.worker)
+      return { code: grpc.status.FAILED_PRECONDITION, details: `${what} can only be generated on a control plane node` }
     return undefined
   }
   const server = new grpc.Server()
   server.addService(machine.MachineService.service, {
-    GenerateClientConfiguration: (call: grpc.ServerUnaryCall<{ roles: string[]; crt_ttl?: { seconds: number } }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+    GenerateClientConfiguration: (
+      call: grpc.ServerUnaryCall<{ roles: string[]; crt_ttl?: { seconds: number } }, unknown>,
+      callback: grpc.sendUnaryData<unknown>
+    ) => {
       void (async () => {
         const callerRoles = rolesOf(call)
         calls.push({ roles: call.request.roles, crtTtlSeconds: call.request.crt_ttl?.seconds ?? 0, callerRoles })
         const refused = refusal(callerRoles, 'client configuration (talosconfig)')
         if (refused) return callback(refused)
         const ttlSeconds = call.request.crt_ttl?.seconds ?? 0
-        if (ttlSeconds <= 0) return callback({ code: grpc.status.INVALID_ARGUMENT, details: 'crt_ttl should be positive' })
+        if (ttlSeconds <= 0)
+          return callback({ code: grpc.status.INVALID_ARGUMENT, details: 'crt_ttl should be positive' })
         const now = new Date()
         const origin = { input: 'apid', path: 'os' }
         const ca = loadLocalCa(cluster.caCrtPem, cluster.caKeyPem, origin, now)
-        const credential = await caSigner(ca, origin).issue({ profile: talosClientProfile(call.request.roles), ttlMs: ttlSeconds * 1000, now })
+        const credential = await caSigner(ca, origin).issue({
+          profile: talosClientProfile(call.request.roles),
+          ttlMs: ttlSeconds * 1000,
+          now
+        })
         issued.push(credential.crtPem)
         const answerCa = options.answerCaPem ?? cluster.caCrtPem
-        callback(null, { messages: [{ metadata: { hostname: 'cp-1' }, ca: Buffer.from(answerCa), crt: Buffer.from(credential.crtPem), key: Buffer.from(credential.keyPem), talosconfig: Buffer.from(`context: ${call.request.roles[0]}@demo\n`) }] })
+        callback(null, {
+          messages: [
+            {
+              metadata: { hostname: 'cp-1' },
+              ca: Buffer.from(answerCa),
+              crt: Buffer.from(credential.crtPem),
+              key: Buffer.from(credential.keyPem),
+              talosconfig: Buffer.from(`context: ${call.request.roles[0]}@demo\n`)
+            }
+          ]
+        })
       })().catch((error: Error) => callback({ code: grpc.status.INTERNAL, details: error.message }))
     },
     // Any role may ask; mutual TLS against the OS CA has already judged the certificate.
     Version: (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       const peer = call.getAuthContext()?.sslPeerCertificate
-      versionCalls.push(peer ? `-----BEGIN CERTIFICATE-----\n${peer.raw.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n` : '')
+      versionCalls.push(
+        peer
+          ? `-----BEGIN CERTIFICATE-----\n${peer.raw.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`
+          : ''
+      )
       callback(null, { messages: [{ metadata: { hostname: 'cp-1' }, version: { tag: 'v1.12.0', sha: 'abc1234' } }] })
     },
     Kubeconfig: (call: grpc.ServerWritableStream<unknown, unknown>) => {
@@ -117,7 +143,8 @@ export async function startApid(cluster: Cluster, options: ApidOptions = {}): Pr
       try {
         const archive = kubeconfigArchive(cluster, options.kubeconfig ?? {}, (crtPem) => issued.push(crtPem))
         const size = options.kubeconfig?.chunkBytes ?? archive.length
-        for (let at = 0; at < archive.length; at += size) call.write({ metadata: { hostname: 'cp-1' }, bytes: archive.subarray(at, at + size) })
+        for (let at = 0; at < archive.length; at += size)
+          call.write({ metadata: { hostname: 'cp-1' }, bytes: archive.subarray(at, at + size) })
         call.end()
       } catch (error) {
         call.emit('error', { code: grpc.status.INTERNAL, details: (error as Error).message })
@@ -125,8 +152,21 @@ export async function startApid(cluster: Cluster, options: ApidOptions = {}): Pr
     }
   })
   const serverCertificate = cluster.serverCertificate()
-  const credentials = grpc.ServerCredentials.createSsl(Buffer.from(cluster.caCrtPem), [{ private_key: Buffer.from(standardKeyPem(serverCertificate.keyPem)), cert_chain: Buffer.from(serverCertificate.crtPem) }], true)
-  const port = await new Promise<number>((done, fail) => server.bindAsync(`${options.host ?? '127.0.0.1'}:0`, credentials, (error, bound) => (error ? fail(error) : done(bound))))
+  const credentials = grpc.ServerCredentials.createSsl(
+    Buffer.from(cluster.caCrtPem),
+    [
+      {
+        private_key: Buffer.from(standardKeyPem(serverCertificate.keyPem)),
+        cert_chain: Buffer.from(serverCertificate.crtPem)
+      }
+    ],
+    true
+  )
+  const port = await new Promise<number>((done, fail) =>
+    server.bindAsync(`${options.host ?? '127.0.0.1'}:0`, credentials, (error, bound) =>
+      error ? fail(error) : done(bound)
+    )
+  )
   return {
     endpoint: `${options.host ?? '127.0.0.1'}:${port}`,
     calls,
@@ -140,15 +180,31 @@ export async function startApid(cluster: Cluster, options: ApidOptions = {}): Pr
 /** GenerateAdmin's kubeconfig, in the archive Server.Kubeconfig wraps it in. */
 function kubeconfigArchive(cluster: Cluster, options: KubeconfigOptions, record: (crtPem: string) => void): Buffer {
   const now = Date.now()
-  const client = cluster.kubeAdminCertificate({ notBefore: new Date(now - 10_000), notAfter: new Date(now + (options.lifetimeMs ?? 365 * 86_400_000)) })
+  const client = cluster.kubeAdminCertificate({
+    notBefore: new Date(now - 10_000),
+    notAfter: new Date(now + (options.lifetimeMs ?? 365 * 86_400_000))
+  })
   record(client.crtPem)
   const name = options.clusterName ?? 'demo'
   const b64 = (text: string) => Buffer.from(text).toString('base64')
   const text = stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name, cluster: { server: options.server ?? 'https://127.0.0.1:9', 'certificate-authority-data': b64([cluster.k8sCaPem, ...(options.acceptedCaPems ?? [])].join('')) } }],
-    users: [{ name: `admin@${name}`, user: { 'client-certificate-data': b64(client.crtPem), 'client-key-data': b64(client.keyPem) } }],
+    clusters: [
+      {
+        name,
+        cluster: {
+          server: options.server ?? 'https://127.0.0.1:9',
+          'certificate-authority-data': b64([cluster.k8sCaPem, ...(options.acceptedCaPems ?? [])].join(''))
+        }
+      }
+    ],
+    users: [
+      {
+        name: `admin@${name}`,
+        user: { 'client-certificate-data': b64(client.crtPem), 'client-key-data': b64(client.keyPem) }
+      }
+    ],
     contexts: [{ name: `admin@${name}`, context: { cluster: name, namespace: 'default', user: `admin@${name}` } }],
     'current-context': `admin@${name}`
   })

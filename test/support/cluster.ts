@@ -60,7 +60,8 @@ export function openssl(args: string[], cwd?: string, input?: string): string {
 const b64 = (text: string): string => Buffer.from(text).toString('base64')
 
 /** openssl writes PKCS#8 as PRIVATE KEY; Talos labels an Ed25519 key ED25519 PRIVATE KEY. */
-const talosLabel = (pem: string): string => pem.replace(/-----(BEGIN|END) PRIVATE KEY-----/g, '-----$1 ED25519 PRIVATE KEY-----')
+const talosLabel = (pem: string): string =>
+  pem.replace(/-----(BEGIN|END) PRIVATE KEY-----/g, '-----$1 ED25519 PRIVATE KEY-----')
 
 function generateKey(dir: string, algorithm: CaAlgorithm, file: string): void {
   if (algorithm === 'ed25519') openssl(['genpkey', '-algorithm', 'ed25519', '-out', file], dir)
@@ -69,7 +70,11 @@ function generateKey(dir: string, algorithm: CaAlgorithm, file: string): void {
 }
 
 /** openssl's date form for -startdate/-enddate. */
-const asn1Date = (date: Date): string => date.toISOString().replace(/[-:T]/g, '').replace(/\.\d+Z$/, 'Z')
+const asn1Date = (date: Date): string =>
+  date
+    .toISOString()
+    .replace(/[-:T]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
 
 export interface ClientCertificate {
   crtPem: string
@@ -83,7 +88,12 @@ export interface Cluster {
   caKeyPem: string
   bundleYaml: string
   /** Signs a client certificate with the OS CA, as openssl ca does, with the given dates. */
-  clientCertificate(options: { roles?: string[]; notBefore: Date; notAfter: Date; legacyUsages?: boolean }): ClientCertificate
+  clientCertificate(options: {
+    roles?: string[]
+    notBefore: Date
+    notAfter: Date
+    legacyUsages?: boolean
+  }): ClientCertificate
   /** A server certificate for 127.0.0.1 from the OS CA, as apid presents one. */
   serverCertificate(): ClientCertificate
   /**
@@ -106,7 +116,9 @@ export interface Cluster {
   kubeServerCertificate(): ClientCertificate
 }
 
-export function makeCluster(options: { algorithm?: CaAlgorithm; caDays?: number; caValidity?: { notBefore: Date; notAfter: Date } } = {}): Cluster {
+export function makeCluster(
+  options: { algorithm?: CaAlgorithm; caDays?: number; caValidity?: { notBefore: Date; notAfter: Date } } = {}
+): Cluster {
   const algorithm = options.algorithm ?? 'ed25519'
   const dir = mkdtempSync(join(tmpdir(), 'talos-cluster-'))
   writeFileSync(join(dir, 'ca.cnf'), CONFIG)
@@ -116,10 +128,49 @@ export function makeCluster(options: { algorithm?: CaAlgorithm; caDays?: number;
   if (options.caValidity) {
     // A CA with chosen dates (expired, not yet valid): openssl ca signs it with its own key.
     openssl(['req', '-new', '-key', 'os.key', '-config', 'ca.cnf', '-out', 'os.csr'], dir)
-    openssl(['ca', '-batch', '-selfsign', '-config', 'ca.cnf', '-keyfile', 'os.key', '-in', 'os.csr', '-out', 'os.crt', '-notext', '-rand_serial',
-      '-startdate', asn1Date(options.caValidity.notBefore), '-enddate', asn1Date(options.caValidity.notAfter), '-extensions', 'talos_ca'], dir)
+    openssl(
+      [
+        'ca',
+        '-batch',
+        '-selfsign',
+        '-config',
+        'ca.cnf',
+        '-keyfile',
+        'os.key',
+        '-in',
+        'os.csr',
+        '-out',
+        'os.crt',
+        '-notext',
+        '-rand_serial',
+        '-startdate',
+        asn1Date(options.caValidity.notBefore),
+        '-enddate',
+        asn1Date(options.caValidity.notAfter),
+        '-extensions',
+        'talos_ca'
+      ],
+      dir
+    )
   } else {
-    openssl(['req', '-x509', '-new', '-key', 'os.key', '-config', 'ca.cnf', '-extensions', 'talos_ca', '-days', String(options.caDays ?? 3650), '-out', 'os.crt'], dir)
+    openssl(
+      [
+        'req',
+        '-x509',
+        '-new',
+        '-key',
+        'os.key',
+        '-config',
+        'ca.cnf',
+        '-extensions',
+        'talos_ca',
+        '-days',
+        String(options.caDays ?? 3650),
+        '-out',
+        'os.crt'
+      ],
+      dir
+    )
   }
   const read = (file: string): string => readFileSync(join(dir, file), 'utf8')
   const caCrtPem = read('os.crt')
@@ -128,13 +179,31 @@ export function makeCluster(options: { algorithm?: CaAlgorithm; caDays?: number;
   const others: Record<string, { crt: string; key: string }> = {}
   for (const name of ['etcd', 'k8s', 'k8saggregator']) {
     generateKey(dir, 'ecdsa', `${name}.key`)
-    openssl(['req', '-x509', '-new', '-key', `${name}.key`, '-subj', name === 'k8s' ? '/O=kubernetes' : `/O=${name}`, '-days', '3650', '-out', `${name}.crt`], dir)
+    openssl(
+      [
+        'req',
+        '-x509',
+        '-new',
+        '-key',
+        `${name}.key`,
+        '-subj',
+        name === 'k8s' ? '/O=kubernetes' : `/O=${name}`,
+        '-days',
+        '3650',
+        '-out',
+        `${name}.crt`
+      ],
+      dir
+    )
     others[name] = { crt: b64(read(`${name}.crt`)), key: b64(read(`${name}.key`)) }
   }
   const bundleYaml = stringify(
     {
       cluster: { id: 'c2t0Zy1pZC0wMTIzNDU2Nzg5YWJjZGVm', secret: 'Y2x1c3Rlci1zZWNyZXQtMDEyMzQ1Njc4OWFiY2RlZg==' },
-      secrets: { bootstraptoken: 'abcdef.0123456789abcdef', secretboxencryptionsecret: 'c2VjcmV0Ym94LWVuY3J5cHRpb24tc2VjcmV0LTAxMjM=' },
+      secrets: {
+        bootstraptoken: 'abcdef.0123456789abcdef',
+        secretboxencryptionsecret: 'c2VjcmV0Ym94LWVuY3J5cHRpb24tc2VjcmV0LTAxMjM='
+      },
       trustdinfo: { token: 'ghijkl.0123456789ghijkl' },
       certs: {
         etcd: others.etcd,
@@ -164,8 +233,16 @@ export function makeCluster(options: { algorithm?: CaAlgorithm; caDays?: number;
     machineConfigTalos114Yaml({ acceptedCaPems = [], clusterName, endpoint }) {
       const config = {
         version: 'v1alpha1',
-        machine: { type: 'controlplane', token: 'abcdef.0123456789abcdef', ca: { crt: b64(caCrtPem), key: b64(caKeyPem) } },
-        cluster: { id: 'c2t0Zy1pZC0wMTIzNDU2Nzg5YWJjZGVm', secret: 'Y2x1c3Rlci1zZWNyZXQtMDEyMzQ1Njc4OWFiY2RlZg==', token: 'ghijkl.0123456789ghijkl' }
+        machine: {
+          type: 'controlplane',
+          token: 'abcdef.0123456789abcdef',
+          ca: { crt: b64(caCrtPem), key: b64(caKeyPem) }
+        },
+        cluster: {
+          id: 'c2t0Zy1pZC0wMTIzNDU2Nzg5YWJjZGVm',
+          secret: 'Y2x1c3Rlci1zZWNyZXQtMDEyMzQ1Njc4OWFiY2RlZg==',
+          token: 'ghijkl.0123456789ghijkl'
+        }
       }
       const caConfig = {
         apiVersion: 'v1alpha1',
@@ -212,14 +289,41 @@ export function makeCluster(options: { algorithm?: CaAlgorithm; caDays?: number;
     }
   }
 
-  function sign(section: string, subject: string, notBefore: Date, notAfter: Date, ca: 'os' | 'k8s' = 'os'): ClientCertificate {
+  function sign(
+    section: string,
+    subject: string,
+    notBefore: Date,
+    notAfter: Date,
+    ca: 'os' | 'k8s' = 'os'
+  ): ClientCertificate {
     serial += 1
     const name = `${section}${serial}`
     generateKey(dir, ca === 'k8s' ? 'ecdsa' : algorithm, `${name}.key`)
     openssl(['req', '-new', '-key', `${name}.key`, '-subj', subject, '-out', `${name}.csr`], dir)
     openssl(
-      ['ca', '-batch', '-config', 'ca.cnf', '-cert', `${ca}.crt`, '-keyfile', `${ca}.key`, '-in', `${name}.csr`, '-out', `${name}.crt`,
-        '-startdate', asn1Date(notBefore), '-enddate', asn1Date(notAfter), '-extensions', section, '-notext', '-rand_serial', '-preserveDN'],
+      [
+        'ca',
+        '-batch',
+        '-config',
+        'ca.cnf',
+        '-cert',
+        `${ca}.crt`,
+        '-keyfile',
+        `${ca}.key`,
+        '-in',
+        `${name}.csr`,
+        '-out',
+        `${name}.crt`,
+        '-startdate',
+        asn1Date(notBefore),
+        '-enddate',
+        asn1Date(notAfter),
+        '-extensions',
+        section,
+        '-notext',
+        '-rand_serial',
+        '-preserveDN'
+      ],
       dir
     )
     const keyPem = read(`${name}.key`)
@@ -230,7 +334,16 @@ export function makeCluster(options: { algorithm?: CaAlgorithm; caDays?: number;
 /** A talosconfig as talosctl writes it, with one context per entry. */
 export function talosconfigYaml(
   current: string,
-  contexts: Record<string, { endpoints: string[]; nodes?: string[]; caPem: string; client?: ClientCertificate; extra?: Record<string, unknown> }>
+  contexts: Record<
+    string,
+    {
+      endpoints: string[]
+      nodes?: string[]
+      caPem: string
+      client?: ClientCertificate
+      extra?: Record<string, unknown>
+    }
+  >
 ): string {
   return stringify(
     {

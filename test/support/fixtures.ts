@@ -8,7 +8,10 @@ const SOPS = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/sops'
 export const sopsFixture = (name: string): string => readFileSync(join(SOPS, name), 'utf8')
 
 /** talhelper's talsecret.sops.yaml (sops 3.8.0, age): a real Talos secrets bundle, and its key. */
-export const talhelperBundle = () => ({ text: sopsFixture('talhelper-talsecret.sops.yaml'), ageKey: sopsFixture('talhelper-age-key.txt') })
+export const talhelperBundle = () => ({
+  text: sopsFixture('talhelper-talsecret.sops.yaml'),
+  ageKey: sopsFixture('talhelper-age-key.txt')
+})
 
 /** sops-age's secret.enc.yaml (sops 3.8.1): str, int, float, bool and a list; its key and plaintext. */
 export const sopsAgeSecret = () => ({

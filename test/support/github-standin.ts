@@ -83,25 +83,52 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
   await sodium.ready
   const keys = new Map<Scope, { id: string; pair: KeyPair }>()
   let keySerial = 100
-  const rotate = (scope: Scope) => keys.set(scope, { id: String(568250167242549743n + BigInt(keySerial++)), pair: sodium.crypto_box_keypair() })
+  const rotate = (scope: Scope) =>
+    keys.set(scope, { id: String(568250167242549743n + BigInt(keySerial++)), pair: sodium.crypto_box_keypair() })
   for (const scope of ['repo', 'env', 'org'] as const) rotate(scope)
   const token = options.token ?? 'ghs_standin_token_0123456789'
   const prefix = options.prefix ?? ''
   const requests: RecordedRequest[] = []
   const secrets = new Map<string, StoredSecret>()
-  for (const [name, secret] of Object.entries(options.orgSecrets ?? {})) secrets.set(`orgs/${name}`, { value: '', keyId: '', ...secret })
+  for (const [name, secret] of Object.entries(options.orgSecrets ?? {}))
+    secrets.set(`orgs/${name}`, { value: '', keyId: '', ...secret })
   const violations: string[] = []
   const variables = new Map<string, string>()
   const issues: StandInIssue[] = structuredClone(options.issues ?? [])
-  const faults = [...(options.faults ?? []), ...(options.fault ? [{ times: Infinity, ...options.fault }] : [])].map((fault) => ({ ...fault, left: fault.times ?? Infinity }))
+  const faults = [...(options.faults ?? []), ...(options.fault ? [{ times: Infinity, ...options.fault }] : [])].map(
+    (fault) => ({ ...fault, left: fault.times ?? Infinity })
+  )
 
-  const reply = (req: RecordedRequest, res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void => {
-    violations.push(...validateResponse(req.method, req.path, status, body).map((p) => `${req.method} ${req.path}: ${p}`))
-    res.writeHead(status, { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }) })
+  const reply = (
+    req: RecordedRequest,
+    res: ServerResponse,
+    status: number,
+    body?: unknown,
+    headers: Record<string, string> = {}
+  ): void => {
+    violations.push(
+      ...validateResponse(req.method, req.path, status, body).map((p) => `${req.method} ${req.path}: ${p}`)
+    )
+    res.writeHead(status, {
+      ...headers,
+      ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' })
+    })
     res.end(body === undefined ? undefined : JSON.stringify(body))
   }
-  const error = (req: RecordedRequest, res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}) =>
-    reply(req, res, status, { message, documentation_url: 'https://docs.github.com/rest/actions/secrets', status: String(status) }, headers)
+  const error = (
+    req: RecordedRequest,
+    res: ServerResponse,
+    status: number,
+    message: string,
+    headers: Record<string, string> = {}
+  ) =>
+    reply(
+      req,
+      res,
+      status,
+      { message, documentation_url: 'https://docs.github.com/rest/actions/secrets', status: String(status) },
+      headers
+    )
 
   const publicKey = (scope: Scope) => {
     const key = keys.get(scope) as { id: string; pair: KeyPair }
@@ -110,9 +137,21 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
   const open = (scope: Scope, body: { encrypted_value: string; key_id: string }): string | undefined => {
     const key = keys.get(scope) as { id: string; pair: KeyPair }
     if (body.key_id !== key.id) return undefined
-    return sodium.to_string(sodium.crypto_box_seal_open(sodium.from_base64(body.encrypted_value, sodium.base64_variants.ORIGINAL), key.pair.publicKey, key.pair.privateKey))
+    return sodium.to_string(
+      sodium.crypto_box_seal_open(
+        sodium.from_base64(body.encrypted_value, sodium.base64_variants.ORIGINAL),
+        key.pair.publicKey,
+        key.pair.privateKey
+      )
+    )
   }
-  const store = (req: RecordedRequest, res: ServerResponse, scope: Scope, name: string, extra: Partial<StoredSecret> = {}) => {
+  const store = (
+    req: RecordedRequest,
+    res: ServerResponse,
+    scope: Scope,
+    name: string,
+    extra: Partial<StoredSecret> = {}
+  ) => {
     const body = req.body as { encrypted_value: string; key_id: string }
     const value = open(scope, body)
     if (value === undefined) return error(req, res, 422, 'Bad request: key_id does not match the current public key')
@@ -123,103 +162,235 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
 
   /** An issue as the API shows one: GitHub's published example with this issue's fields. */
   const issueJson = (req: RecordedRequest, issue: StandInIssue) => {
-    const example = exampleResponse('POST', `/repos/${req.path.split('/')[2]}/${req.path.split('/')[3]}/issues`, 201) as Record<string, unknown>
+    const example = exampleResponse(
+      'POST',
+      `/repos/${req.path.split('/')[2]}/${req.path.split('/')[3]}/issues`,
+      201
+    ) as Record<string, unknown>
     const label = (example.labels as Array<Record<string, unknown>>)[0]
-    return { ...example, number: issue.number, title: issue.title, body: issue.body, state: issue.state, comments: issue.comments.length, pull_request: undefined, labels: issue.labels.map((name) => ({ ...label, name })) }
+    return {
+      ...example,
+      number: issue.number,
+      title: issue.title,
+      body: issue.body,
+      state: issue.state,
+      comments: issue.comments.length,
+      pull_request: undefined,
+      labels: issue.labels.map((name) => ({ ...label, name }))
+    }
   }
 
   const routes: Array<[string, RegExp, (req: RecordedRequest, res: ServerResponse, m: RegExpExecArray) => void]> = [
-    ['GET', /^\/repos\/([^/]+)\/([^/]+)\/actions\/secrets\/public-key$/, (req, res) => reply(req, res, 200, publicKey('repo'))],
-    ['PUT', /^\/repos\/([^/]+)\/([^/]+)\/actions\/secrets\/([^/]+)$/, (req, res, m) => store(req, res, 'repo', `${m[1]}/${m[2]}/${m[3]}`)],
-    ['GET', /^\/repos\/([^/]+)\/([^/]+)\/environments\/([^/]+)\/secrets\/public-key$/, (req, res, m) =>
-      (options.environments ?? []).includes(decodeURIComponent(m[3] as string)) ? reply(req, res, 200, publicKey('env')) : error(req, res, 404, 'Not Found')],
-    ['PUT', /^\/repos\/([^/]+)\/([^/]+)\/environments\/([^/]+)\/secrets\/([^/]+)$/, (req, res, m) =>
-      (options.environments ?? []).includes(decodeURIComponent(m[3] as string)) ? store(req, res, 'env', `${m[1]}/${m[2]}/environments/${decodeURIComponent(m[3] as string)}/${m[4]}`) : error(req, res, 404, 'Not Found')],
+    [
+      'GET',
+      /^\/repos\/([^/]+)\/([^/]+)\/actions\/secrets\/public-key$/,
+      (req, res) => reply(req, res, 200, publicKey('repo'))
+    ],
+    [
+      'PUT',
+      /^\/repos\/([^/]+)\/([^/]+)\/actions\/secrets\/([^/]+)$/,
+      (req, res, m) => store(req, res, 'repo', `${m[1]}/${m[2]}/${m[3]}`)
+    ],
+    [
+      'GET',
+      /^\/repos\/([^/]+)\/([^/]+)\/environments\/([^/]+)\/secrets\/public-key$/,
+      (req, res, m) =>
+        (options.environments ?? []).includes(decodeURIComponent(m[3] as string))
+          ? reply(req, res, 200, publicKey('env'))
+          : error(req, res, 404, 'Not Found')
+    ],
+    [
+      'PUT',
+      /^\/repos\/([^/]+)\/([^/]+)\/environments\/([^/]+)\/secrets\/([^/]+)$/,
+      (req, res, m) =>
+        (options.environments ?? []).includes(decodeURIComponent(m[3] as string))
+          ? store(req, res, 'env', `${m[1]}/${m[2]}/environments/${decodeURIComponent(m[3] as string)}/${m[4]}`)
+          : error(req, res, 404, 'Not Found')
+    ],
     ['GET', /^\/orgs\/([^/]+)\/actions\/secrets\/public-key$/, (req, res) => reply(req, res, 200, publicKey('org'))],
-    ['GET', /^\/orgs\/([^/]+)\/actions\/secrets\/([^/]+)\/repositories$/, (req, res, m) => {
-      const secret = secrets.get(`orgs/${m[1]}/${m[2]}`)
-      if (!secret) return error(req, res, 404, 'Not Found')
-      const example = exampleResponse('GET', req.path, 200) as { repositories: Array<Record<string, unknown>> }
-      const repositories = (secret.selectedRepositoryIds ?? []).map((id) => ({ ...example.repositories[0], id, name: `repo-${id}`, full_name: `${m[1]}/repo-${id}` }))
-      reply(req, res, 200, { total_count: repositories.length, repositories })
-    }],
-    ['GET', /^\/orgs\/([^/]+)\/actions\/secrets\/([^/]+)$/, (req, res, m) => {
-      const secret = secrets.get(`orgs/${m[1]}/${m[2]}`)
-      if (!secret) return error(req, res, 404, 'Not Found')
-      reply(req, res, 200, { name: m[2], created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z', visibility: secret.visibility, selected_repositories_url: `https://api.github.com/orgs/${m[1]}/actions/secrets/${m[2]}/repositories` })
-    }],
-    ['PUT', /^\/orgs\/([^/]+)\/actions\/secrets\/([^/]+)$/, (req, res, m) => {
-      const body = req.body as { visibility: string; selected_repository_ids?: number[] }
-      store(req, res, 'org', `orgs/${m[1]}/${m[2]}`, { visibility: body.visibility, selectedRepositoryIds: body.selected_repository_ids })
-    }],
+    [
+      'GET',
+      /^\/orgs\/([^/]+)\/actions\/secrets\/([^/]+)\/repositories$/,
+      (req, res, m) => {
+        const secret = secrets.get(`orgs/${m[1]}/${m[2]}`)
+        if (!secret) return error(req, res, 404, 'Not Found')
+        const example = exampleResponse('GET', req.path, 200) as { repositories: Array<Record<string, unknown>> }
+        const repositories = (secret.selectedRepositoryIds ?? []).map((id) => ({
+          ...example.repositories[0],
+          id,
+          name: `repo-${id}`,
+          full_name: `${m[1]}/repo-${id}`
+        }))
+        reply(req, res, 200, { total_count: repositories.length, repositories })
+      }
+    ],
+    [
+      'GET',
+      /^\/orgs\/([^/]+)\/actions\/secrets\/([^/]+)$/,
+      (req, res, m) => {
+        const secret = secrets.get(`orgs/${m[1]}/${m[2]}`)
+        if (!secret) return error(req, res, 404, 'Not Found')
+        reply(req, res, 200, {
+          name: m[2],
+          created_at: '2026-01-01T00:00:00Z',
+          updated_at: '2026-01-01T00:00:00Z',
+          visibility: secret.visibility,
+          selected_repositories_url: `https://api.github.com/orgs/${m[1]}/actions/secrets/${m[2]}/repositories`
+        })
+      }
+    ],
+    [
+      'PUT',
+      /^\/orgs\/([^/]+)\/actions\/secrets\/([^/]+)$/,
+      (req, res, m) => {
+        const body = req.body as { visibility: string; selected_repository_ids?: number[] }
+        store(req, res, 'org', `orgs/${m[1]}/${m[2]}`, {
+          visibility: body.visibility,
+          selectedRepositoryIds: body.selected_repository_ids
+        })
+      }
+    ],
     // The workflow API: re-enable a workflow by its file name.
     ['PUT', /^\/repos\/([^/]+)\/([^/]+)\/actions\/workflows\/([^/]+)\/enable$/, (req, res) => reply(req, res, 204)],
     // Repository variables.
-    ['GET', /^\/repos\/([^/]+)\/([^/]+)\/actions\/variables\/([^/]+)$/, (req, res, m) => {
-      const value = variables.get(`${m[1]}/${m[2]}/${m[3]}`)
-      if (value === undefined) return error(req, res, 404, 'Not Found')
-      reply(req, res, 200, { name: m[3], value, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z' })
-    }],
-    ['POST', /^\/repos\/([^/]+)\/([^/]+)\/actions\/variables$/, (req, res, m) => {
-      const body = req.body as { name: string; value: string }
-      if (variables.has(`${m[1]}/${m[2]}/${body.name}`)) return error(req, res, 409, 'Already exists')
-      variables.set(`${m[1]}/${m[2]}/${body.name}`, body.value)
-      reply(req, res, 201, {})
-    }],
-    ['PATCH', /^\/repos\/([^/]+)\/([^/]+)\/actions\/variables\/([^/]+)$/, (req, res, m) => {
-      if (!variables.has(`${m[1]}/${m[2]}/${m[3]}`)) return error(req, res, 404, 'Not Found')
-      variables.set(`${m[1]}/${m[2]}/${m[3]}`, (req.body as { value: string }).value)
-      reply(req, res, 204)
-    }],
+    [
+      'GET',
+      /^\/repos\/([^/]+)\/([^/]+)\/actions\/variables\/([^/]+)$/,
+      (req, res, m) => {
+        const value = variables.get(`${m[1]}/${m[2]}/${m[3]}`)
+        if (value === undefined) return error(req, res, 404, 'Not Found')
+        reply(req, res, 200, {
+          name: m[3],
+          value,
+          created_at: '2026-01-01T00:00:00Z',
+          updated_at: '2026-01-01T00:00:00Z'
+        })
+      }
+    ],
+    [
+      'POST',
+      /^\/repos\/([^/]+)\/([^/]+)\/actions\/variables$/,
+      (req, res, m) => {
+        const body = req.body as { name: string; value: string }
+        if (variables.has(`${m[1]}/${m[2]}/${body.name}`)) return error(req, res, 409, 'Already exists')
+        variables.set(`${m[1]}/${m[2]}/${body.name}`, body.value)
+        reply(req, res, 201, {})
+      }
+    ],
+    [
+      'PATCH',
+      /^\/repos\/([^/]+)\/([^/]+)\/actions\/variables\/([^/]+)$/,
+      (req, res, m) => {
+        if (!variables.has(`${m[1]}/${m[2]}/${m[3]}`)) return error(req, res, 404, 'Not Found')
+        variables.set(`${m[1]}/${m[2]}/${m[3]}`, (req.body as { value: string }).value)
+        reply(req, res, 204)
+      }
+    ],
     // Issues and their comments, answered from GitHub's own examples.
-    ['GET', /^\/repos\/([^/]+)\/([^/]+)\/issues$/, (req, res) => {
-      const query = new URLSearchParams(req.query ?? '')
-      const found = issues.filter((issue) => issue.state === (query.get('state') ?? 'open') && (!query.get('labels') || issue.labels.includes(query.get('labels') as string)))
-      reply(req, res, 200, found.map((issue) => issueJson(req, issue)))
-    }],
-    ['POST', /^\/repos\/([^/]+)\/([^/]+)\/issues$/, (req, res) => {
-      const body = req.body as { title: string; body: string; labels?: string[] }
-      const issue: StandInIssue = { number: 100 + issues.length + 1, title: body.title, body: body.body, state: 'open', labels: body.labels ?? [], comments: [] }
-      issues.push(issue)
-      reply(req, res, 201, issueJson(req, issue))
-    }],
-    ['GET', /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/, (req, res, m) => {
-      const issue = issues.find((i) => i.number === Number(m[3]))
-      if (!issue) return error(req, res, 404, 'Not Found')
-      const example = exampleResponse('GET', req.path, 200) as unknown as Array<Record<string, unknown>>
-      reply(req, res, 200, issue.comments.map((body, index) => ({ ...example[0], id: index + 1, body })))
-    }],
-    ['POST', /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/, (req, res, m) => {
-      const issue = issues.find((i) => i.number === Number(m[3]))
-      if (!issue) return error(req, res, 404, 'Not Found')
-      issue.comments.push((req.body as { body: string }).body)
-      reply(req, res, 201, { ...exampleResponse('POST', req.path, 201), id: issue.comments.length, body: (req.body as { body: string }).body })
-    }],
-    ['PATCH', /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)$/, (req, res, m) => {
-      const issue = issues.find((i) => i.number === Number(m[3]))
-      if (!issue) return error(req, res, 404, 'Not Found')
-      const body = req.body as { state?: 'open' | 'closed' }
-      if (body.state) issue.state = body.state
-      reply(req, res, 200, issueJson(req, issue))
-    }],
-    ['GET', /^\/repos\/([^/]+)\/([^/]+)$/, (req, res, m) => {
-      const id = (options.repositories ?? {})[m[2] as string]
-      if (id === undefined) return error(req, res, 404, 'Not Found')
-      // GitHub's published example lacks 'language', which its own schema requires.
-      const example = exampleResponse('GET', req.path, 200) as Record<string, unknown> & { source?: Record<string, unknown> }
-      if (example.source) example.source.language = null
-      reply(req, res, 200, { ...example, language: null, id, name: m[2], full_name: `${m[1]}/${m[2]}` })
-    }]
+    [
+      'GET',
+      /^\/repos\/([^/]+)\/([^/]+)\/issues$/,
+      (req, res) => {
+        const query = new URLSearchParams(req.query ?? '')
+        const found = issues.filter(
+          (issue) =>
+            issue.state === (query.get('state') ?? 'open') &&
+            (!query.get('labels') || issue.labels.includes(query.get('labels') as string))
+        )
+        reply(
+          req,
+          res,
+          200,
+          found.map((issue) => issueJson(req, issue))
+        )
+      }
+    ],
+    [
+      'POST',
+      /^\/repos\/([^/]+)\/([^/]+)\/issues$/,
+      (req, res) => {
+        const body = req.body as { title: string; body: string; labels?: string[] }
+        const issue: StandInIssue = {
+          number: 100 + issues.length + 1,
+          title: body.title,
+          body: body.body,
+          state: 'open',
+          labels: body.labels ?? [],
+          comments: []
+        }
+        issues.push(issue)
+        reply(req, res, 201, issueJson(req, issue))
+      }
+    ],
+    [
+      'GET',
+      /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/,
+      (req, res, m) => {
+        const issue = issues.find((i) => i.number === Number(m[3]))
+        if (!issue) return error(req, res, 404, 'Not Found')
+        const example = exampleResponse('GET', req.path, 200) as unknown as Array<Record<string, unknown>>
+        reply(
+          req,
+          res,
+          200,
+          issue.comments.map((body, index) => ({ ...example[0], id: index + 1, body }))
+        )
+      }
+    ],
+    [
+      'POST',
+      /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/,
+      (req, res, m) => {
+        const issue = issues.find((i) => i.number === Number(m[3]))
+        if (!issue) return error(req, res, 404, 'Not Found')
+        issue.comments.push((req.body as { body: string }).body)
+        reply(req, res, 201, {
+          ...exampleResponse('POST', req.path, 201),
+          id: issue.comments.length,
+          body: (req.body as { body: string }).body
+        })
+      }
+    ],
+    [
+      'PATCH',
+      /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)$/,
+      (req, res, m) => {
+        const issue = issues.find((i) => i.number === Number(m[3]))
+        if (!issue) return error(req, res, 404, 'Not Found')
+        const body = req.body as { state?: 'open' | 'closed' }
+        if (body.state) issue.state = body.state
+        reply(req, res, 200, issueJson(req, issue))
+      }
+    ],
+    [
+      'GET',
+      /^\/repos\/([^/]+)\/([^/]+)$/,
+      (req, res, m) => {
+        const id = (options.repositories ?? {})[m[2] as string]
+        if (id === undefined) return error(req, res, 404, 'Not Found')
+        // GitHub's published example lacks 'language', which its own schema requires.
+        const example = exampleResponse('GET', req.path, 200) as Record<string, unknown> & {
+          source?: Record<string, unknown>
+        }
+        if (example.source) example.source.language = null
+        reply(req, res, 200, { ...example, language: null, id, name: m[2], full_name: `${m[1]}/${m[2]}` })
+      }
+    ]
   ]
 
   const handle = (req: RecordedRequest, res: ServerResponse): void => {
     const accepted = [token, ...(options.workflowToken ? [options.workflowToken] : [])]
-    if (!accepted.some((t) => req.headers.authorization === `token ${t}` || req.headers.authorization === `Bearer ${t}`)) {
+    if (
+      !accepted.some((t) => req.headers.authorization === `token ${t}` || req.headers.authorization === `Bearer ${t}`)
+    ) {
       return error(req, res, 401, 'Bad credentials')
     }
-    if (req.headers['x-github-api-version'] !== '2022-11-28') violations.push(`${req.method} ${req.path}: no X-GitHub-Api-Version: 2022-11-28`)
+    if (req.headers['x-github-api-version'] !== '2022-11-28')
+      violations.push(`${req.method} ${req.path}: no X-GitHub-Api-Version: 2022-11-28`)
     violations.push(...validateRequest(req.method, req.path, req.body).map((p) => `${req.method} ${req.path}: ${p}`))
-    const fault = faults.find((f) => f.left > 0 && (!f.method || f.method === req.method) && (!f.path || f.path.test(req.path)))
+    const fault = faults.find(
+      (f) => f.left > 0 && (!f.method || f.method === req.method) && (!f.path || f.path.test(req.path))
+    )
     if (fault) {
       fault.left -= 1
       if (fault.kind === 'reset') return void res.socket?.destroy()
@@ -270,9 +441,10 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
     violations,
     variables,
     issues,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections()
-      server.close(() => resolve())
-    })
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
   }
 }

@@ -48,7 +48,11 @@ export interface Handshake {
  * Connects with the client certificate to a loopback TLS server that trusts only `caPem`
  * and requires a client certificate, like apid. Bounded by a timeout.
  */
-export async function mutualTlsHandshake(caPem: string, server: ClientCertificate, client: ClientCertificate): Promise<Handshake> {
+export async function mutualTlsHandshake(
+  caPem: string,
+  server: ClientCertificate,
+  client: ClientCertificate
+): Promise<Handshake> {
   const tlsServer = createServer({
     ca: caPem,
     cert: server.crtPem,
@@ -71,9 +75,17 @@ export async function mutualTlsHandshake(caPem: string, server: ClientCertificat
   })
   await new Promise<void>((resolve) => tlsServer.listen(0, '127.0.0.1', resolve))
   const { port } = tlsServer.address() as AddressInfo
-  const socket = connect({ host: '127.0.0.1', port, ca: caPem, cert: client.crtPem, key: standardKeyPem(client.keyPem) })
+  const socket = connect({
+    host: '127.0.0.1',
+    port,
+    ca: caPem,
+    cert: client.crtPem,
+    key: standardKeyPem(client.keyPem)
+  })
   socket.on('error', () => undefined)
-  const timeout = new Promise<Handshake>((resolve) => setTimeout(() => resolve({ authorized: false, error: 'timeout' }), 5000).unref())
+  const timeout = new Promise<Handshake>((resolve) =>
+    setTimeout(() => resolve({ authorized: false, error: 'timeout' }), 5000).unref()
+  )
   try {
     return await Promise.race([seen, timeout])
   } finally {

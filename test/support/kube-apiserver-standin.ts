@@ -24,26 +24,43 @@ export interface KubeApiOptions {
 export async function startKubeApi(cluster: Cluster, options: KubeApiOptions = {}): Promise<KubeApiStandIn> {
   const certificate = cluster.kubeServerCertificate()
   const requests: KubeApiStandIn['requests'] = []
-  const server: Server = createServer({ key: certificate.keyPem, cert: certificate.crtPem, ca: cluster.k8sCaPem, requestCert: true, rejectUnauthorized: true }, (request, response) => {
-    let body = ''
-    request.on('data', (chunk: Buffer) => (body += chunk.toString()))
-    request.on('end', () => {
-      const peer = (request.socket as TLSSocket).getPeerCertificate()
-      const user = peer?.subject?.CN as string | undefined
-      const groups = [peer?.subject?.O].flat().filter((group): group is string => typeof group === 'string')
-      requests.push({ method: request.method ?? '', path: request.url ?? '', user })
-      const version = /^\/apis\/authentication\.k8s\.io\/(v1|v1beta1)\/selfsubjectreviews$/.exec(request.url ?? '')?.[1]
-      const send = (status: number, answer: unknown) => {
-        response.writeHead(status, { 'content-type': 'application/json' })
-        response.end(JSON.stringify(answer))
-      }
-      if (request.method !== 'POST' || !version || (options.betaOnly && version === 'v1')) return send(404, { kind: 'Status', code: 404 })
-      const review = JSON.parse(body || '{}')
-      if (review.kind !== 'SelfSubjectReview' || review.apiVersion !== `authentication.k8s.io/${version}`) return send(400, { kind: 'Status', code: 400 })
-      if (options.forbid) return send(403, { kind: 'Status', code: 403 })
-      send(201, { apiVersion: `authentication.k8s.io/${version}`, kind: 'SelfSubjectReview', status: { userInfo: { username: user, groups: [...groups, 'system:authenticated'] } } })
-    })
-  })
+  const server: Server = createServer(
+    {
+      key: certificate.keyPem,
+      cert: certificate.crtPem,
+      ca: cluster.k8sCaPem,
+      requestCert: true,
+      rejectUnauthorized: true
+    },
+    (request, response) => {
+      let body = ''
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()))
+      request.on('end', () => {
+        const peer = (request.socket as TLSSocket).getPeerCertificate()
+        const user = peer?.subject?.CN as string | undefined
+        const groups = [peer?.subject?.O].flat().filter((group): group is string => typeof group === 'string')
+        requests.push({ method: request.method ?? '', path: request.url ?? '', user })
+        const version = /^\/apis\/authentication\.k8s\.io\/(v1|v1beta1)\/selfsubjectreviews$/.exec(
+          request.url ?? ''
+        )?.[1]
+        const send = (status: number, answer: unknown) => {
+          response.writeHead(status, { 'content-type': 'application/json' })
+          response.end(JSON.stringify(answer))
+        }
+        if (request.method !== 'POST' || !version || (options.betaOnly && version === 'v1'))
+          return send(404, { kind: 'Status', code: 404 })
+        const review = JSON.parse(body || '{}')
+        if (review.kind !== 'SelfSubjectReview' || review.apiVersion !== `authentication.k8s.io/${version}`)
+          return send(400, { kind: 'Status', code: 400 })
+        if (options.forbid) return send(403, { kind: 'Status', code: 403 })
+        send(201, {
+          apiVersion: `authentication.k8s.io/${version}`,
+          kind: 'SelfSubjectReview',
+          status: { userInfo: { username: user, groups: [...groups, 'system:authenticated'] } }
+        })
+      })
+    }
+  )
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
   const { port } = server.address() as { port: number }
   return {

@@ -8,5 +8,8 @@ import { join } from 'node:path'
 export function kubectl(kubeconfig: string, args: string[]): string {
   const file = join(mkdtempSync(join(tmpdir(), 'kubectl-')), 'config')
   writeFileSync(file, kubeconfig, { mode: 0o600 })
-  return execFileSync('kubectl', ['--kubeconfig', file, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+  return execFileSync('kubectl', ['--kubeconfig', file, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
 }

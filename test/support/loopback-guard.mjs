@@ -10,7 +10,9 @@ const LOOPBACK_NAMES = new Set(['localhost', 'localhost.', 'ip6-localhost'])
 
 /** 127.0.0.0/8, ::1, and IPv4-mapped 127.x: the only addresses tests may reach. */
 export function isLoopback(host) {
-  const bare = String(host).replace(/^\[|\]$/g, '').toLowerCase()
+  const bare = String(host)
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase()
   if (LOOPBACK_NAMES.has(bare)) return true
   if (net.isIPv4(bare)) return bare.startsWith('127.')
   if (net.isIPv6(bare)) return bare === '::1' || bare === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(bare)
@@ -23,14 +25,24 @@ function record(what) {
 
 function refusal(code, syscall, host, port) {
   const where = port === undefined ? host : `${host}:${port}`
-  return Object.assign(new Error(`${syscall} ${code} ${where} (refused by the tests' loopback guard)`), { code, syscall, address: host, port })
+  return Object.assign(new Error(`${syscall} ${code} ${where} (refused by the tests' loopback guard)`), {
+    code,
+    syscall,
+    address: host,
+    port
+  })
 }
 
 // Every TCP and TLS client (net.connect, tls.connect, http, undici, gRPC) ends here.
 const connect = net.Socket.prototype.connect
 net.Socket.prototype.connect = function guardedConnect(...args) {
   const first = args[0]
-  const options = typeof first === 'object' && first !== null ? (Array.isArray(first) ? first[0] : first) : { port: first, host: typeof args[1] === 'string' ? args[1] : undefined }
+  const options =
+    typeof first === 'object' && first !== null
+      ? Array.isArray(first)
+        ? first[0]
+        : first
+      : { port: first, host: typeof args[1] === 'string' ? args[1] : undefined }
   if (options?.path === undefined) {
     const host = options?.host ?? 'localhost'
     if (!isLoopback(host)) {

@@ -103,7 +103,10 @@ export function exampleResponse(method: string, path: string, status: number): J
   const found = findOperation(method, path)
   if (!found) throw new Error(`${method} ${path} is not an operation`)
   const response = deref((found.operation.responses as Record<string, unknown>)[String(status)]) as Json
-  const examples = (response.content as Record<string, Json>)['application/json']?.examples as Record<string, { value: Json }>
+  const examples = (response.content as Record<string, Json>)['application/json']?.examples as Record<
+    string,
+    { value: Json }
+  >
   const first = Object.values(examples)[0]
   if (!first) throw new Error(`no example for ${method} ${path} ${status}`)
   return structuredClone(first.value)

@@ -14,10 +14,16 @@ export const ACTION_ENTRY = join(root, 'dist', 'index.js')
  * How every test, the demo and the bench start the bundle: with the loopback guard preloaded,
  * so that no run can reach past 127.0.0.0/8 and ::1 whatever its fixture names.
  */
-export const GUARDED_ENTRY = ['--import', pathToFileURL(join(root, 'test', 'support', 'loopback-guard.mjs')).href, ACTION_ENTRY]
+export const GUARDED_ENTRY = [
+  '--import',
+  pathToFileURL(join(root, 'test', 'support', 'loopback-guard.mjs')).href,
+  ACTION_ENTRY
+]
 
-
-const runtime = (node: string) => ({ name: `node ${execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()}`, node })
+const runtime = (node: string) => ({
+  name: `node ${execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()}`,
+  node
+})
 
 /** The runtimes the bundle is tested under: the one action.yml declares (24), and this machine's. */
 export const RUNTIMES: Array<{ name: string; node: string }> = [

@@ -14,10 +14,20 @@ export interface Scenario {
 }
 
 /** A cluster whose current talosconfig (context 'prod') expires `daysLeft` days from now. */
-export async function scenario(options: { daysLeft: number; fault?: Fault; token?: string; standIn?: StandInOptions }): Promise<Scenario> {
+export async function scenario(options: {
+  daysLeft: number
+  fault?: Fault
+  token?: string
+  standIn?: StandInOptions
+}): Promise<Scenario> {
   const cluster = makeCluster()
-  const current = cluster.clientCertificate({ notBefore: daysFromNow(options.daysLeft - 365), notAfter: daysFromNow(options.daysLeft) })
-  const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['127.0.0.1:9'], nodes: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: current } })
+  const current = cluster.clientCertificate({
+    notBefore: daysFromNow(options.daysLeft - 365),
+    notAfter: daysFromNow(options.daysLeft)
+  })
+  const talosconfig = talosconfigYaml('prod', {
+    prod: { endpoints: ['127.0.0.1:9'], nodes: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: current }
+  })
   const github = await startGitHubStandIn({ ...options.standIn, fault: options.fault })
   return {
     cluster,

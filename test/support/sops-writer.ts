@@ -24,7 +24,9 @@ function encryptValue(plain: string, type: string, key: Buffer, aad: string): st
 
 function shouldBeEncrypted(path: string[], rules: SopsRules): boolean {
   let encrypted = true
-  const suffix = rules.unencrypted_suffix ?? (rules.encrypted_suffix || rules.unencrypted_regex || rules.encrypted_regex ? '' : '_unencrypted')
+  const suffix =
+    rules.unencrypted_suffix ??
+    (rules.encrypted_suffix || rules.unencrypted_regex || rules.encrypted_regex ? '' : '_unencrypted')
   if (suffix && path.some((k) => k.endsWith(suffix))) encrypted = false
   if (rules.encrypted_suffix) encrypted = path.some((k) => k.endsWith(rules.encrypted_suffix as string))
   // Go's regexp, as sops: RE2 syntax, matched anywhere in the key.
@@ -40,12 +42,18 @@ export function sopsEncrypt(plainYaml: string, recipient: string, rules: SopsRul
   const hash = createHash('sha512')
   if (rules.mac_only_encrypted) hash.update(createHash('sha256').update('sops').digest())
   const visit = (node: Node | null, path: string[]): void => {
-    if (isMap(node)) for (const pair of node.items) visit(pair.value as Node, [...path, String((pair.key as { value: unknown }).value)])
+    if (isMap(node))
+      for (const pair of node.items)
+        visit(pair.value as Node, [...path, String((pair.key as { value: unknown }).value)])
     else if (isSeq(node)) for (const item of node.items) visit(item as Node, path)
     else if (isScalar(node) && node.value !== null) {
       const value = node.value
       const [text, type] =
-        typeof value === 'boolean' ? [value ? 'True' : 'False', 'bool'] : typeof value === 'number' ? [String(value), Number.isInteger(value) ? 'int' : 'float'] : [String(value), 'str']
+        typeof value === 'boolean'
+          ? [value ? 'True' : 'False', 'bool']
+          : typeof value === 'number'
+            ? [String(value), Number.isInteger(value) ? 'int' : 'float']
+            : [String(value), 'str']
       const encrypted = shouldBeEncrypted(path, rules)
       if (!rules.mac_only_encrypted || encrypted) hash.update(text)
       if (encrypted) node.value = encryptValue(text, type, key, `${path.join(':')}:`)

@@ -50,7 +50,8 @@ export function runWorkflowJob(workflowPath: string, jobName: string, github: Gi
   const steps: StepResult[] = []
   const masks: string[] = []
   let failed = false
-  const evaluate = (text: string): string => text.replace(/\$\{\{\s*(.+?)\s*\}\}/g, (_whole, expression: string) => valueOf(expression))
+  const evaluate = (text: string): string =>
+    text.replace(/\$\{\{\s*(.+?)\s*\}\}/g, (_whole, expression: string) => valueOf(expression))
   const valueOf = (expression: string): string => {
     const step = /^steps\.([\w-]+)\.(outputs\.([\w-]+)|outcome)$/.exec(expression)
     if (step) {
@@ -69,19 +70,25 @@ export function runWorkflowJob(workflowPath: string, jobName: string, github: Gi
       result = { label, outcome: 'success', outputs: {}, log: 'the working tree is the checkout' }
     } else if (step.uses === './') {
       const inputs: Record<string, string> = {}
-      for (const [name, spec] of Object.entries(action.inputs)) if (spec.default !== undefined) inputs[name] = evaluate(String(spec.default))
+      for (const [name, spec] of Object.entries(action.inputs))
+        if (spec.default !== undefined) inputs[name] = evaluate(String(spec.default))
       for (const [name, value] of Object.entries(step.with ?? {})) inputs[name] = evaluate(String(value))
-      result = runStep(label, [(RUNTIMES[0] as { node: string }).node, ...GUARDED_ENTRY], github, { ...inputEnv(inputs), ...evaluateAll(job.env, evaluate) })
+      result = runStep(label, [(RUNTIMES[0] as { node: string }).node, ...GUARDED_ENTRY], github, {
+        ...inputEnv(inputs),
+        ...evaluateAll(job.env, evaluate)
+      })
     } else if (step.run !== undefined) {
       const script = join(mkdtempSync(join(tmpdir(), 'workflow-step-')), 'step.sh')
       writeFileSync(script, step.run)
-      const shell = step.shell === 'bash' ? ['bash', '--noprofile', '--norc', '-eo', 'pipefail', script] : ['bash', '-e', script]
+      const shell =
+        step.shell === 'bash' ? ['bash', '--noprofile', '--norc', '-eo', 'pipefail', script] : ['bash', '-e', script]
       result = runStep(label, shell, github, { ...evaluateAll(job.env, evaluate), ...evaluateAll(step.env, evaluate) })
     } else {
       throw new Error(`step '${label}' uses ${step.uses}, which this emulator does not run`)
     }
     // As the runner does: a value added with ::add-mask:: shows as *** in every later line.
-    for (const line of result.log.split('\n')) if (line.startsWith('::add-mask::')) masks.push(line.slice('::add-mask::'.length))
+    for (const line of result.log.split('\n'))
+      if (line.startsWith('::add-mask::')) masks.push(line.slice('::add-mask::'.length))
     result.log = masked(result.log, masks)
     steps.push(result)
     if (step.id) results.set(step.id, result)
@@ -96,16 +103,24 @@ export function runWorkflowJob(workflowPath: string, jobName: string, github: Gi
 function masked(log: string, masks: string[]): string {
   return log
     .split('\n')
-    .map((line) => (line.startsWith('::add-mask::') ? '::add-mask::***' : masks.reduce((text, mask) => (mask ? text.split(mask).join('***') : text), line)))
+    .map((line) =>
+      line.startsWith('::add-mask::')
+        ? '::add-mask::***'
+        : masks.reduce((text, mask) => (mask ? text.split(mask).join('***') : text), line)
+    )
     .join('\n')
 }
 
-function evaluateAll(env: Record<string, string> | undefined, evaluate: (text: string) => string): Record<string, string> {
+function evaluateAll(
+  env: Record<string, string> | undefined,
+  evaluate: (text: string) => string
+): Record<string, string> {
   return Object.fromEntries(Object.entries(env ?? {}).map(([name, value]) => [name, evaluate(String(value))]))
 }
 
 /** INPUT_<NAME> as the runner passes inputs: upper case, hyphens kept. */
-const inputEnv = (inputs: Record<string, string>) => Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]))
+const inputEnv = (inputs: Record<string, string>) =>
+  Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]))
 
 function runStep(label: string, command: string[], github: GitHubContext, env: Record<string, string>): StepResult {
   const work = mkdtempSync(join(tmpdir(), 'workflow-run-'))
@@ -127,5 +142,10 @@ function runStep(label: string, command: string[], github: GitHubContext, env: R
       ...env
     }
   })
-  return { label, outcome: run.status === 0 ? 'success' : 'failure', outputs: parseOutputFile(readFileSync(outputFile, 'utf8')), log: `${run.stdout}${run.stderr}` }
+  return {
+    label,
+    outcome: run.status === 0 ? 'success' : 'failure',
+    outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
+    log: `${run.stdout}${run.stderr}`
+  }
 }

@@ -7,7 +7,12 @@ import { ageEncrypt, ageEncryptWithPassphrase, ageKeygen } from '../support/age-
 
 const plain = 'cluster:\n    id: abc\ncerts:\n    os:\n        crt: x\n'
 const identity = ageKeygen()
-const keys = (overrides: Partial<AgeKeys> = {}): AgeKeys => ({ identities: readIdentities(identity.keyFile), passphrase: undefined, identitiesFrom: "input 'age-key'", ...overrides })
+const keys = (overrides: Partial<AgeKeys> = {}): AgeKeys => ({
+  identities: readIdentities(identity.keyFile),
+  passphrase: undefined,
+  identitiesFrom: "input 'age-key'",
+  ...overrides
+})
 
 describe('age files', () => {
   it('opens an armored file', async () => {
@@ -28,11 +33,17 @@ describe('age files', () => {
 
   it('opens a passphrase file, with the key file identities tried too', async () => {
     const file = ageEncryptWithPassphrase(plain, 'correct horse battery').toString('utf8')
-    const opened = await openInput(file, 'machine-config', keys({ identities: [], passphrase: 'correct horse battery' }))
+    const opened = await openInput(
+      file,
+      'machine-config',
+      keys({ identities: [], passphrase: 'correct horse battery' })
+    )
     assert.equal(opened.docs[0]?.getIn(['cluster', 'id']), 'abc')
     await assert.rejects(
       openInput(file, 'machine-config', keys({ identities: [], passphrase: 'wrong' })),
-      (error: Error) => error.message === "Input 'machine-config' could not be decrypted: none of 'age-passphrase' opens it; check that it was encrypted to your key."
+      (error: Error) =>
+        error.message ===
+        "Input 'machine-config' could not be decrypted: none of 'age-passphrase' opens it; check that it was encrypted to your key."
     )
   })
 
@@ -40,7 +51,9 @@ describe('age files', () => {
     const file = ageEncryptWithPassphrase(plain, 'correct horse battery').toString('utf8')
     await assert.rejects(
       openInput(file, 'secrets-bundle', keys()),
-      (error: Error) => error.message === "Input 'secrets-bundle' could not be decrypted: it is encrypted with a passphrase, not to an identity: set 'age-passphrase'."
+      (error: Error) =>
+        error.message ===
+        "Input 'secrets-bundle' could not be decrypted: it is encrypted with a passphrase, not to an identity: set 'age-passphrase'."
     )
   })
 
@@ -52,7 +65,12 @@ describe('age files', () => {
     ]
     for (const [text, what] of cases) {
       const armored = ageEncrypt(text, identity.recipient, true).toString('utf8')
-      await assert.rejects(openCaSource('secrets-bundle', armored, keys(), () => undefined), (error: Error) => error.message === `Input 'secrets-bundle' decrypted (age) to ${what}, not a Talos secrets bundle. Pass the secrets.yaml made by 'talosctl gen secrets'.`)
+      await assert.rejects(
+        openCaSource('secrets-bundle', armored, keys(), () => undefined),
+        (error: Error) =>
+          error.message ===
+          `Input 'secrets-bundle' decrypted (age) to ${what}, not a Talos secrets bundle. Pass the secrets.yaml made by 'talosctl gen secrets'.`
+      )
     }
   })
 
@@ -60,12 +78,20 @@ describe('age files', () => {
     const armored = ageEncrypt(plain, identity.recipient, true).toString('utf8')
     await assert.rejects(
       openInput(armored, 'secrets-bundle', keys({ identities: [] })),
-      (error: Error) => error.message === "Input 'secrets-bundle' is age-encrypted, but no key was given: set the 'age-key' input (or the SOPS_AGE_KEY environment variable) to an age identity, or 'age-passphrase'."
+      (error: Error) =>
+        error.message ===
+        "Input 'secrets-bundle' is age-encrypted, but no key was given: set the 'age-key' input (or the SOPS_AGE_KEY environment variable) to an age identity, or 'age-passphrase'."
     )
     const other = ageKeygen()
     await assert.rejects(
-      openInput(armored, 'secrets-bundle', keys({ identities: readIdentities(other.keyFile), identitiesFrom: 'SOPS_AGE_KEY' })),
-      (error: Error) => error.message === "Input 'secrets-bundle' could not be decrypted: none of the identities in SOPS_AGE_KEY opens it; check that it was encrypted to your key."
+      openInput(
+        armored,
+        'secrets-bundle',
+        keys({ identities: readIdentities(other.keyFile), identitiesFrom: 'SOPS_AGE_KEY' })
+      ),
+      (error: Error) =>
+        error.message ===
+        "Input 'secrets-bundle' could not be decrypted: none of the identities in SOPS_AGE_KEY opens it; check that it was encrypted to your key."
     )
   })
 
@@ -73,7 +99,10 @@ describe('age files', () => {
     const armored = ageEncrypt(plain, identity.recipient, true).toString('utf8')
     const lines = armored.split('\n')
     lines[2] = (lines[2] as string).replace(/^./, (c) => (c === 'A' ? 'B' : 'A'))
-    await assert.rejects(openInput(lines.join('\n'), 'secrets-bundle', keys()), /^UserError: Input 'secrets-bundle' (could not be decrypted: the file is damaged or was altered|is not a well-formed armored age file)\.$/)
+    await assert.rejects(
+      openInput(lines.join('\n'), 'secrets-bundle', keys()),
+      /^UserError: Input 'secrets-bundle' (could not be decrypted: the file is damaged or was altered|is not a well-formed armored age file)\.$/
+    )
   })
 
   it('reads identities from a key file with comments and blank lines', () => {

@@ -24,9 +24,34 @@ function refusal(fn: () => unknown): string {
 
 /** A self-signed certificate made by openssl with the given extensions. */
 function selfSigned(extensions: string, days = 10): { crtPem: string; keyPem: string } {
-  writeFileSync(join(cluster.dir, 'custom.cnf'), `[req]\ndistinguished_name = dn\nprompt = no\n[dn]\nO = talos\n[ext]\n${extensions}\n`)
-  openssl(['req', '-x509', '-newkey', 'ed25519', '-nodes', '-keyout', 'custom.key', '-config', 'custom.cnf', '-extensions', 'ext', '-days', String(days), '-out', 'custom.crt'], cluster.dir)
-  return { crtPem: openssl(['x509', '-in', 'custom.crt'], cluster.dir), keyPem: openssl(['pkey', '-in', 'custom.key'], cluster.dir) }
+  writeFileSync(
+    join(cluster.dir, 'custom.cnf'),
+    `[req]\ndistinguished_name = dn\nprompt = no\n[dn]\nO = talos\n[ext]\n${extensions}\n`
+  )
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ed25519',
+      '-nodes',
+      '-keyout',
+      'custom.key',
+      '-config',
+      'custom.cnf',
+      '-extensions',
+      'ext',
+      '-days',
+      String(days),
+      '-out',
+      'custom.crt'
+    ],
+    cluster.dir
+  )
+  return {
+    crtPem: openssl(['x509', '-in', 'custom.crt'], cluster.dir),
+    keyPem: openssl(['pkey', '-in', 'custom.key'], cluster.dir)
+  }
 }
 
 describe('loadLocalCa', () => {
@@ -43,19 +68,31 @@ describe('loadLocalCa', () => {
   })
 
   it('refuses what is not a certificate or not a key, without quoting it', () => {
-    assert.equal(refusal(() => loadLocalCa(cluster.caKeyPem, cluster.caKeyPem, origin, now)), "certs.os.crt in input 'secrets-bundle' is not a PEM certificate.")
+    assert.equal(
+      refusal(() => loadLocalCa(cluster.caKeyPem, cluster.caKeyPem, origin, now)),
+      "certs.os.crt in input 'secrets-bundle' is not a PEM certificate."
+    )
     const message = refusal(() => loadLocalCa(cluster.caCrtPem, cluster.caCrtPem, origin, now))
     assert.match(message, /^certs\.os\.key in input 'secrets-bundle' is not a private key Talos writes/)
   })
 
   it('refuses a certificate that is not a CA', () => {
     const leaf = selfSigned('basicConstraints = critical, CA:FALSE\nkeyUsage = critical, digitalSignature')
-    assert.match(refusal(() => loadLocalCa(leaf.crtPem, leaf.keyPem, origin, now)), /is not a CA certificate \(it lacks the CA basic constraint or the certSign key usage\)/)
+    assert.match(
+      refusal(() => loadLocalCa(leaf.crtPem, leaf.keyPem, origin, now)),
+      /is not a CA certificate \(it lacks the CA basic constraint or the certSign key usage\)/
+    )
   })
 
   it('refuses a CA outside its validity', () => {
-    assert.match(refusal(() => loadLocalCa(cluster.caCrtPem, cluster.caKeyPem, origin, new Date(Date.now() + 3651 * 86_400_000))), /^certs\.os\.crt in input 'secrets-bundle' expired on .+ Rotate the CA/)
-    assert.match(refusal(() => loadLocalCa(cluster.caCrtPem, cluster.caKeyPem, origin, new Date(Date.now() - 86_400_000))), /is not valid before .+; check the runner's clock\.$/)
+    assert.match(
+      refusal(() => loadLocalCa(cluster.caCrtPem, cluster.caKeyPem, origin, new Date(Date.now() + 3651 * 86_400_000))),
+      /^certs\.os\.crt in input 'secrets-bundle' expired on .+ Rotate the CA/
+    )
+    assert.match(
+      refusal(() => loadLocalCa(cluster.caCrtPem, cluster.caKeyPem, origin, new Date(Date.now() - 86_400_000))),
+      /is not valid before .+; check the runner's clock\.$/
+    )
   })
 
   it('refuses a CA whose key usage lacks certSign', () => {

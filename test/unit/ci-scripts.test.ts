@@ -28,7 +28,12 @@ const check = (dir: string) => spawnSync('bash', ['.ci/check-standalone'], { cwd
 
 describe('.ci/check-standalone', () => {
   it('passes a repository that stands alone', () => {
-    const run = check(repoWith({ 'test/support/fixtures.ts': "const SOPS = '../fixtures/sops'\n", '.ci/notes': `copied from ${SHARED}/fixtures\n` }))
+    const run = check(
+      repoWith({
+        'test/support/fixtures.ts': "const SOPS = '../fixtures/sops'\n",
+        '.ci/notes': `copied from ${SHARED}/fixtures\n`
+      })
+    )
     assert.equal(run.status, 0, run.stderr)
   })
 

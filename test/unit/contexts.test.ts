@@ -18,12 +18,18 @@ describe('reportContexts', () => {
       })
     )
     const reports = reportContexts(talosconfig, 'b', rule, new Date())
-    assert.deepEqual(reports.map((r) => [r.name, r.selected, r.decision.status, r.certificate?.organizations]), [
-      ['b', true, 'valid', ['os:admin']],
-      ['omni', false, 'missing', undefined],
-      ['a', false, 'valid', ['os:admin']]
-    ])
-    assert.deepEqual(reports.map((r) => r.problems), [[], [], []])
+    assert.deepEqual(
+      reports.map((r) => [r.name, r.selected, r.decision.status, r.certificate?.organizations]),
+      [
+        ['b', true, 'valid', ['os:admin']],
+        ['omni', false, 'missing', undefined],
+        ['a', false, 'valid', ['os:admin']]
+      ]
+    )
+    assert.deepEqual(
+      reports.map((r) => r.problems),
+      [[], [], []]
+    )
   })
 
   it('refuses a context whose crt or ca is not a certificate, naming it', () => {
@@ -31,8 +37,14 @@ describe('reportContexts', () => {
       a: { endpoints: [], caPem: cluster.caCrtPem, client },
       b: { endpoints: [], caPem: cluster.caCrtPem, client: { crtPem: client.keyPem, keyPem: client.keyPem } }
     })
-    assert.throws(() => reportContexts(readTalosconfig(broken), 'a', rule, new Date()), /^UserError: contexts\.b\.crt in input 'talosconfig' is not a PEM certificate\.$/)
+    assert.throws(
+      () => reportContexts(readTalosconfig(broken), 'a', rule, new Date()),
+      /^UserError: contexts\.b\.crt in input 'talosconfig' is not a PEM certificate\.$/
+    )
     const badCa = talosconfigYaml('a', { a: { endpoints: [], caPem: client.keyPem, client } })
-    assert.throws(() => reportContexts(readTalosconfig(badCa), 'a', rule, new Date()), /^UserError: contexts\.a\.ca in input 'talosconfig' is not a PEM certificate\.$/)
+    assert.throws(
+      () => reportContexts(readTalosconfig(badCa), 'a', rule, new Date()),
+      /^UserError: contexts\.a\.ca in input 'talosconfig' is not a PEM certificate\.$/
+    )
   })
 })

@@ -20,7 +20,12 @@ function tableUnder(heading: string): string[][] {
   assert.notEqual(start, -1, `README has no '## ${heading}' section`)
   const section = readme.slice(start + 1).split(/\n## /)[0] as string
   const rows = section.split('\n').filter((line) => line.startsWith('|'))
-  return rows.slice(2).map((row) => row.slice(1, -1).split(' | ').map((cell) => cell.trim()))
+  return rows.slice(2).map((row) =>
+    row
+      .slice(1, -1)
+      .split(' | ')
+      .map((cell) => cell.trim())
+  )
 }
 
 /** `a`, `b` in a first cell: the names it documents. */
@@ -33,25 +38,43 @@ describe('README, action.yml and the code agree', () => {
     assert.equal(new Set(documented).size, documented.length, 'an input is documented twice')
   })
 
-  it('give the same defaults: action.yml\'s, in code quotes, and no default where it has none', () => {
+  it("give the same defaults: action.yml's, in code quotes, and no default where it has none", () => {
     for (const [cell, defaultCell] of tableUnder('Inputs')) {
       const name = namesIn(cell ?? '')[0] as string
       const declared = action.inputs[name]?.default
       if (declared !== undefined) assert.equal(defaultCell, `\`${declared}\``, `the README's default of '${name}'`)
-      else assert.ok(!defaultCell?.startsWith('`'), `README gives '${name}' a default (${defaultCell}) that action.yml does not`)
+      else
+        assert.ok(
+          !defaultCell?.startsWith('`'),
+          `README gives '${name}' a default (${defaultCell}) that action.yml does not`
+        )
     }
   })
 
   it('the code falls back to exactly the defaults action.yml declares', () => {
     // The runner fills in action.yml's defaults; a run outside it gets the code's. Both must
     // make the same Config. A pull request makes mode auto a check, which needs no token.
-    const env = { GITHUB_EVENT_NAME: 'pull_request', GITHUB_REPOSITORY: 'acme/cluster-ops', GITHUB_API_URL: 'https://ghe.example/api/v3' }
-    const github: Record<string, string> = { 'github.token': '', 'github.repository': env.GITHUB_REPOSITORY, 'github.api_url': env.GITHUB_API_URL }
+    const env = {
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_REPOSITORY: 'acme/cluster-ops',
+      GITHUB_API_URL: 'https://ghe.example/api/v3'
+    }
+    const github: Record<string, string> = {
+      'github.token': '',
+      'github.repository': env.GITHUB_REPOSITORY,
+      'github.api_url': env.GITHUB_API_URL
+    }
     const given: Record<string, string> = { talosconfig: 'contexts: {}', context: 'prod' }
     const declared = Object.fromEntries(
       Object.entries(action.inputs)
         .filter(([, spec]) => spec.default !== undefined)
-        .map(([name, spec]) => [name, String(spec.default).replace(/^\$\{\{ (.+) \}\}$/, (_all, expression: string) => github[expression] ?? assert.fail(expression))])
+        .map(([name, spec]) => [
+          name,
+          String(spec.default).replace(
+            /^\$\{\{ (.+) \}\}$/,
+            (_all, expression: string) => github[expression] ?? assert.fail(expression)
+          )
+        ])
     )
     const fromCode = readConfig((name) => given[name] ?? '', env)
     const fromActionYml = readConfig((name) => given[name] ?? declared[name] ?? '', env)

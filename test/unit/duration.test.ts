@@ -26,18 +26,31 @@ describe('parseDuration', () => {
 
 describe('requirePositiveDuration', () => {
   it('names the input and the expected syntax', () => {
-    assert.throws(() => requirePositiveDuration('a year', 'ttl'), (error: UserError) => {
-      assert.equal(error.input, 'ttl')
-      assert.match(error.message, /^Input 'ttl' is not a duration: 'a year'\. Use Go duration syntax/)
-      return true
-    })
+    assert.throws(
+      () => requirePositiveDuration('a year', 'ttl'),
+      (error: UserError) => {
+        assert.equal(error.input, 'ttl')
+        assert.match(error.message, /^Input 'ttl' is not a duration: 'a year'\. Use Go duration syntax/)
+        return true
+      }
+    )
   })
   it('refuses a duration past what Go can hold (about 292 years), as talosctl would', () => {
     assert.equal(requirePositiveDuration('2562047h', 'ttl'), 2562047 * 3_600_000)
     for (const text of ['9999999999d', '2562048h', '1e400h']) {
-      assert.throws(() => requirePositiveDuration(text, 'ttl'), (error: UserError) => error.input === 'ttl' && error.message === `Input 'ttl' is longer than a Go duration can be (about 292 years), as talosctl would refuse it; got '${text}'.` || error.message.startsWith(`Input 'ttl' is not a duration`))
+      assert.throws(
+        () => requirePositiveDuration(text, 'ttl'),
+        (error: UserError) =>
+          (error.input === 'ttl' &&
+            error.message ===
+              `Input 'ttl' is longer than a Go duration can be (about 292 years), as talosctl would refuse it; got '${text}'.`) ||
+          error.message.startsWith(`Input 'ttl' is not a duration`)
+      )
     }
-    assert.throws(() => parseRenewBefore('9999999999d', 'renew-before'), /^UserError: Input 'renew-before' is longer than a Go duration can be/)
+    assert.throws(
+      () => parseRenewBefore('9999999999d', 'renew-before'),
+      /^UserError: Input 'renew-before' is longer than a Go duration can be/
+    )
   })
   it('refuses zero and negative lifetimes', () => {
     assert.throws(() => requirePositiveDuration('0', 'ttl'), /must be longer than zero/)

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { decodeBase64, encodePem, MAX_INPUT_BYTES, parsePem, parseYaml, pemBodyLines, readTextInput } from '../../src/encoding.js'
+import {
+  decodeBase64,
+  encodePem,
+  MAX_INPUT_BYTES,
+  parsePem,
+  parseYaml,
+  pemBodyLines,
+  readTextInput
+} from '../../src/encoding.js'
 
 describe('readTextInput', () => {
   const yaml = 'context: prod\ncontexts:\n    prod: {}\n'
@@ -11,10 +19,16 @@ describe('readTextInput', () => {
     assert.equal(readTextInput(b64.replace(/(.{20})/g, '$1\n'), 'talosconfig'), yaml)
   })
   it('refuses something that is neither', () => {
-    assert.throws(() => readTextInput('abc', 'talosconfig'), /^UserError: Input 'talosconfig' is neither YAML nor valid base64 of YAML\.$/)
+    assert.throws(
+      () => readTextInput('abc', 'talosconfig'),
+      /^UserError: Input 'talosconfig' is neither YAML nor valid base64 of YAML\.$/
+    )
   })
   it('refuses input larger than any secret before parsing it', () => {
-    assert.throws(() => readTextInput('a: b\n'.repeat(MAX_INPUT_BYTES), 'secrets-bundle'), /^UserError: Input 'secrets-bundle' is \d+ bytes, more than any GitHub secret can hold \(48 KB, or 73728 bytes as base64\)/)
+    assert.throws(
+      () => readTextInput('a: b\n'.repeat(MAX_INPUT_BYTES), 'secrets-bundle'),
+      /^UserError: Input 'secrets-bundle' is \d+ bytes, more than any GitHub secret can hold \(48 KB, or 73728 bytes as base64\)/
+    )
   })
 })
 
@@ -39,9 +53,15 @@ describe('PEM', () => {
   it('round-trips with 64-character lines as Go writes them', () => {
     const der = Buffer.alloc(100, 7)
     const pem = encodePem('CERTIFICATE', der)
-    assert.match(pem, /^-----BEGIN CERTIFICATE-----\n(?:[A-Za-z0-9+/]{64}\n){2}[A-Za-z0-9+/=]{8}\n-----END CERTIFICATE-----\n$/)
+    assert.match(
+      pem,
+      /^-----BEGIN CERTIFICATE-----\n(?:[A-Za-z0-9+/]{64}\n){2}[A-Za-z0-9+/=]{8}\n-----END CERTIFICATE-----\n$/
+    )
     assert.deepEqual(parsePem(pem), [{ label: 'CERTIFICATE', der }])
-    assert.deepEqual(pemBodyLines(pem).map((line) => line.length), [64, 64, 8])
+    assert.deepEqual(
+      pemBodyLines(pem).map((line) => line.length),
+      [64, 64, 8]
+    )
   })
   it('finds nothing in broken PEM', () => {
     assert.deepEqual(parsePem('-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n'), [])

@@ -38,7 +38,12 @@ describe('readConfig', () => {
   })
 
   it('falls back to the runner environment for repository, API URL and temp folder', () => {
-    const env = { GITHUB_REPOSITORY: 'o/r', GITHUB_API_URL: 'https://ghe.example/api/v3/', RUNNER_TEMP: '/runner/tmp', GITHUB_STEP_SUMMARY: '/runner/summary' }
+    const env = {
+      GITHUB_REPOSITORY: 'o/r',
+      GITHUB_API_URL: 'https://ghe.example/api/v3/',
+      RUNNER_TEMP: '/runner/tmp',
+      GITHUB_STEP_SUMMARY: '/runner/summary'
+    }
     const config = read({ repository: '' }, env)
     assert.deepEqual(config.secretTarget, { kind: 'repository', repository: { owner: 'o', repo: 'r' } })
     assert.equal(config.githubApiUrl, 'https://ghe.example/api/v3')
@@ -48,7 +53,12 @@ describe('readConfig', () => {
   })
 
   it('reads lists, roles and booleans', () => {
-    const config = read({ endpoints: '10.0.0.1, 10.0.0.2\n10.0.0.3,', roles: 'os:reader\nos:etcd:backup,os:reader', force: 'True', 'dry-run': 'FALSE' })
+    const config = read({
+      endpoints: '10.0.0.1, 10.0.0.2\n10.0.0.3,',
+      roles: 'os:reader\nos:etcd:backup,os:reader',
+      force: 'True',
+      'dry-run': 'FALSE'
+    })
     assert.deepEqual(config.endpoints, ['10.0.0.1', '10.0.0.2', '10.0.0.3'])
     assert.deepEqual(config.roles, ['os:reader', 'os:etcd:backup'])
     assert.equal(config.force, true)
@@ -57,9 +67,17 @@ describe('readConfig', () => {
 
   it('names each bad input', () => {
     const cases: Array<[Record<string, string>, string, RegExp]> = [
-      [{ 'secrets-bundle': '', talosconfig: '', context: 'x', endpoints: '10.0.0.1' }, 'secrets-bundle', /^Input 'secrets-bundle' is required/],
+      [
+        { 'secrets-bundle': '', talosconfig: '', context: 'x', endpoints: '10.0.0.1' },
+        'secrets-bundle',
+        /^Input 'secrets-bundle' is required/
+      ],
       [{ 'github-token': '' }, 'github-token', /^Input 'github-token' is required/],
-      [{ roles: 'os:admin,admin' }, 'roles', /^Input 'roles' has unknown roles: admin\. Talos knows os:admin, os:operator/],
+      [
+        { roles: 'os:admin,admin' },
+        'roles',
+        /^Input 'roles' has unknown roles: admin\. Talos knows os:admin, os:operator/
+      ],
       [{ roles: ' , ' }, 'roles', /^Input 'roles' is empty/],
       [{ ttl: '1y' }, 'ttl', /^Input 'ttl' is not a duration/],
       [{ 'renew-before': '120%' }, 'renew-before', /^Input 'renew-before'/],
@@ -80,11 +98,26 @@ describe('readConfig', () => {
   })
 
   it('resolves mode auto from the event', () => {
-    for (const event of ['pull_request', 'pull_request_target', 'merge_group', 'workflow_run', 'issue_comment', 'pull_request_review', '']) {
-      assert.deepEqual([read({}, { GITHUB_EVENT_NAME: event }).mode, read({}, { GITHUB_EVENT_NAME: event }).modeReason], ['check', `mode auto on ${event || 'an unknown event'}`])
+    for (const event of [
+      'pull_request',
+      'pull_request_target',
+      'merge_group',
+      'workflow_run',
+      'issue_comment',
+      'pull_request_review',
+      ''
+    ]) {
+      assert.deepEqual(
+        [read({}, { GITHUB_EVENT_NAME: event }).mode, read({}, { GITHUB_EVENT_NAME: event }).modeReason],
+        ['check', `mode auto on ${event || 'an unknown event'}`]
+      )
     }
-    for (const event of ['schedule', 'workflow_dispatch', 'repository_dispatch', 'workflow_call', 'push']) assert.equal(read({}, { GITHUB_EVENT_NAME: event }).mode, 'renew')
-    assert.deepEqual([read({ mode: 'check' }, { GITHUB_EVENT_NAME: 'schedule' }).mode, read({ mode: 'check' }).modeReason], ['check', 'mode check'])
+    for (const event of ['schedule', 'workflow_dispatch', 'repository_dispatch', 'workflow_call', 'push'])
+      assert.equal(read({}, { GITHUB_EVENT_NAME: event }).mode, 'renew')
+    assert.deepEqual(
+      [read({ mode: 'check' }, { GITHUB_EVENT_NAME: 'schedule' }).mode, read({ mode: 'check' }).modeReason],
+      ['check', 'mode check']
+    )
     assert.equal(read({ mode: 'renew' }, { GITHUB_EVENT_NAME: 'pull_request' }).mode, 'renew')
   })
 
@@ -92,55 +125,94 @@ describe('readConfig', () => {
     const check = read({ mode: 'check', 'secrets-bundle': '', 'github-token': '' })
     assert.equal(check.caSource, undefined)
     assert.equal(check.failOn, 'expiring')
-    assert.match(failure({ mode: 'renew', 'secrets-bundle': '', talosconfig: '', context: 'x', endpoints: '10.0.0.1' }).message, /^Input 'secrets-bundle' is required/)
+    assert.match(
+      failure({ mode: 'renew', 'secrets-bundle': '', talosconfig: '', context: 'x', endpoints: '10.0.0.1' }).message,
+      /^Input 'secrets-bundle' is required/
+    )
     assert.match(failure({ mode: 'renew', 'github-token': '' }).message, /^Input 'github-token' is required/)
-    assert.match(failure({ mode: 'check', talosconfig: '' }).message, /^Input 'talosconfig' is empty, and a check reads nothing else\..*forks get no secrets\.$/)
-    assert.equal(failure({ 'fail-on': 'soon' }).message, "Input 'fail-on' must be one of expiring, expired, never; got 'soon'.")
+    assert.match(
+      failure({ mode: 'check', talosconfig: '' }).message,
+      /^Input 'talosconfig' is empty, and a check reads nothing else\..*forks get no secrets\.$/
+    )
+    assert.equal(
+      failure({ 'fail-on': 'soon' }).message,
+      "Input 'fail-on' must be one of expiring, expired, never; got 'soon'."
+    )
   })
 
   it('takes the CA from secrets-bundle or machine-config, never both', () => {
     assert.deepEqual(read({}).caSource, { input: 'secrets-bundle', value: 'certs: {}' })
-    assert.deepEqual(read({ 'secrets-bundle': '', 'machine-config': 'machine: {}' }).caSource, { input: 'machine-config', value: 'machine: {}' })
+    assert.deepEqual(read({ 'secrets-bundle': '', 'machine-config': 'machine: {}' }).caSource, {
+      input: 'machine-config',
+      value: 'machine: {}'
+    })
     assert.equal(failure({ 'machine-config': 'machine: {}' }).input, 'machine-config')
-    assert.match(failure({ 'secrets-bundle': '', talosconfig: '', context: 'x', endpoints: '10.0.0.1' }).message, /^Input 'secrets-bundle' is required to make a first talosconfig: .+; or give 'machine-config', a controlplane configuration\. Without a talosconfig there is no certificate to call the Talos API with\.$/)
+    assert.match(
+      failure({ 'secrets-bundle': '', talosconfig: '', context: 'x', endpoints: '10.0.0.1' }).message,
+      /^Input 'secrets-bundle' is required to make a first talosconfig: .+; or give 'machine-config', a controlplane configuration\. Without a talosconfig there is no certificate to call the Talos API with\.$/
+    )
   })
 
   it('renews through the API first by default, and refuses renew-through combinations that can never work', () => {
     assert.equal(read({}).renewThrough, 'auto')
     // A talosconfig alone renews through the API, the kubeconfig too.
     const apiOnly = read({ 'secrets-bundle': '', 'kubeconfig-secret-name': 'KUBECONFIG' })
-    assert.deepEqual([apiOnly.renewThrough, apiOnly.caSource, apiOnly.kube.secretName], ['auto', undefined, 'KUBECONFIG'])
+    assert.deepEqual(
+      [apiOnly.renewThrough, apiOnly.caSource, apiOnly.kube.secretName],
+      ['auto', undefined, 'KUBECONFIG']
+    )
     assert.equal(read({ 'secrets-bundle': '', 'renew-through': 'talos-api' }).renewThrough, 'talos-api')
     assert.equal(read({ 'renew-through': 'ca-key' }).renewThrough, 'ca-key')
     const withKey = failure({ 'renew-through': 'talos-api' })
     assert.equal(withKey.input, 'secrets-bundle')
-    assert.equal(withKey.message, "Input 'secrets-bundle' is set, but 'renew-through' is talos-api, which never uses a CA key: leave 'secrets-bundle' empty, or set 'renew-through' to auto to keep it for when the API cannot be used.")
-    assert.equal(failure({ 'renew-through': 'talos-api', 'secrets-bundle': '', 'machine-config': 'machine: {}' }).input, 'machine-config')
+    assert.equal(
+      withKey.message,
+      "Input 'secrets-bundle' is set, but 'renew-through' is talos-api, which never uses a CA key: leave 'secrets-bundle' empty, or set 'renew-through' to auto to keep it for when the API cannot be used."
+    )
+    assert.equal(
+      failure({ 'renew-through': 'talos-api', 'secrets-bundle': '', 'machine-config': 'machine: {}' }).input,
+      'machine-config'
+    )
     const noKey = failure({ 'renew-through': 'ca-key', 'secrets-bundle': '' })
     assert.equal(noKey.input, 'secrets-bundle')
     assert.match(noKey.message, /^Input 'renew-through' is ca-key, which signs with the CA key: give 'secrets-bundle'/)
     // A check never renews, so it asks for neither.
     assert.equal(read({ mode: 'check', 'renew-through': 'ca-key', 'secrets-bundle': '' }).caSource, undefined)
-    assert.equal(failure({ 'renew-through': 'api' }).message, "Input 'renew-through' must be one of auto, talos-api, ca-key; got 'api'.")
+    assert.equal(
+      failure({ 'renew-through': 'api' }).message,
+      "Input 'renew-through' must be one of auto, talos-api, ca-key; got 'api'."
+    )
   })
 
   it('reads age identities from age-key, else from SOPS_AGE_KEY, and refuses anything else in them', () => {
     const key = 'AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ'
-    assert.deepEqual(read({ 'age-key': `# created: today
+    assert.deepEqual(
+      read({
+        'age-key': `# created: today
 
 ${key}
-` }).ageKeys, { identities: [key], passphrase: undefined, identitiesFrom: "input 'age-key'" })
-    assert.deepEqual(read({ 'age-passphrase': 'pw' }, { SOPS_AGE_KEY: key }).ageKeys, { identities: [key], passphrase: 'pw', identitiesFrom: 'SOPS_AGE_KEY' })
+`
+      }).ageKeys,
+      { identities: [key], passphrase: undefined, identitiesFrom: "input 'age-key'" }
+    )
+    assert.deepEqual(read({ 'age-passphrase': 'pw' }, { SOPS_AGE_KEY: key }).ageKeys, {
+      identities: [key],
+      passphrase: 'pw',
+      identitiesFrom: 'SOPS_AGE_KEY'
+    })
     const bad = failure({ 'age-key': 'ssh-ed25519 AAAAC3Nza' })
     assert.equal(bad.input, 'age-key')
-    assert.equal(bad.message, "Input 'age-key' holds a line that is not an age identity (AGE-SECRET-KEY-1...); it may hold identities, comment lines and blank lines only.")
+    assert.equal(
+      bad.message,
+      "Input 'age-key' holds a line that is not an age identity (AGE-SECRET-KEY-1...); it may hold identities, comment lines and blank lines only."
+    )
     assert.ok(!bad.message.includes('AAAAC3Nza'))
   })
 
   it('reads exactly the inputs action.yml declares', () => {
     const declared = Object.keys(parse(readFileSync('action.yml', 'utf8')).inputs).sort()
     const asked = new Set<string>()
-    readConfig((name) => (asked.add(name), ({ ...base })[name] ?? ''), {})
+    readConfig((name) => (asked.add(name), { ...base }[name] ?? ''), {})
     assert.deepEqual([...asked].sort(), declared)
   })
 })

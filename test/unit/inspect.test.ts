@@ -28,7 +28,10 @@ describe('inspectCertificate', () => {
     const other = makeCluster()
     assert.equal(issuedBy(client.crtPem, cluster.caCrtPem), true)
     assert.equal(issuedBy(client.crtPem, other.caCrtPem), false)
-    assert.equal(issuedBy(other.clientCertificate({ notBefore, notAfter: daysFromNow(1) }).crtPem, cluster.caCrtPem), false)
+    assert.equal(
+      issuedBy(other.clientCertificate({ notBefore, notAfter: daysFromNow(1) }).crtPem, cluster.caCrtPem),
+      false
+    )
   })
 
   it('compares certificates by content, not layout', () => {

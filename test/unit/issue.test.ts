@@ -12,9 +12,21 @@ import { mutualTlsHandshake, opensslText, opensslVerifyClient } from '../support
 
 const origin = { input: 'secrets-bundle', path: 'certs.os' }
 const expectations: Record<CaAlgorithm, { signature: RegExp; key: RegExp; label: string }> = {
-  ed25519: { signature: /Signature Algorithm: ED25519/, key: /Public Key Algorithm: ED25519/, label: 'ED25519 PRIVATE KEY' },
-  ecdsa: { signature: /Signature Algorithm: ecdsa-with-SHA256/, key: /Public-Key: \(256 bit\)\n.*\n(.*\n)*\s+ASN1 OID: prime256v1/, label: 'EC PRIVATE KEY' },
-  rsa: { signature: /Signature Algorithm: sha512WithRSAEncryption/, key: /Public-Key: \(4096 bit\)/, label: 'RSA PRIVATE KEY' }
+  ed25519: {
+    signature: /Signature Algorithm: ED25519/,
+    key: /Public Key Algorithm: ED25519/,
+    label: 'ED25519 PRIVATE KEY'
+  },
+  ecdsa: {
+    signature: /Signature Algorithm: ecdsa-with-SHA256/,
+    key: /Public-Key: \(256 bit\)\n.*\n(.*\n)*\s+ASN1 OID: prime256v1/,
+    label: 'EC PRIVATE KEY'
+  },
+  rsa: {
+    signature: /Signature Algorithm: sha512WithRSAEncryption/,
+    key: /Public-Key: \(4096 bit\)/,
+    label: 'RSA PRIVATE KEY'
+  }
 }
 
 for (const algorithm of ['ed25519', 'ecdsa', 'rsa'] as const) {
@@ -46,7 +58,11 @@ for (const algorithm of ['ed25519', 'ecdsa', 'rsa'] as const) {
       assert.ok(caSki)
       assert.match(text, new RegExp(`Authority Key Identifier: \\n\\s+(keyid:)?${caSki}\\n`))
       const extensions = text.match(/X509v3 [A-Z][A-Za-z ]+:/g)
-      assert.deepEqual(extensions, ['X509v3 Key Usage:', 'X509v3 Extended Key Usage:', 'X509v3 Authority Key Identifier:'])
+      assert.deepEqual(extensions, [
+        'X509v3 Key Usage:',
+        'X509v3 Extended Key Usage:',
+        'X509v3 Authority Key Identifier:'
+      ])
 
       const certificate = new X509Certificate(credential.crtPem)
       const serial = BigInt(`0x${certificate.serialNumber}`)
@@ -80,9 +96,15 @@ describe('issuing', () => {
     const notAfter = new Date(now.getTime() + 3_600_000)
     const good = await caSigner(ca, origin).issue({ profile, ttlMs: 3_600_000, now })
     const foreign = await caSigner(otherCa, origin).issue({ profile, ttlMs: 3_600_000, now })
-    assert.deepEqual(verifyCredential({ ...foreign, caPem: cluster.caCrtPem }, { profile, notAfter, now }), ['it does not chain to a CA its file trusts'])
-    assert.deepEqual(verifyCredential({ ...good, keyPem: foreign.keyPem }, { profile, notAfter, now }), ['its private key does not match it'])
-    assert.deepEqual(verifyCredential(good, { profile: talosClientProfile(['os:reader']), notAfter, now }), ['its roles are not the ones asked for'])
+    assert.deepEqual(verifyCredential({ ...foreign, caPem: cluster.caCrtPem }, { profile, notAfter, now }), [
+      'it does not chain to a CA its file trusts'
+    ])
+    assert.deepEqual(verifyCredential({ ...good, keyPem: foreign.keyPem }, { profile, notAfter, now }), [
+      'its private key does not match it'
+    ])
+    assert.deepEqual(verifyCredential(good, { profile: talosClientProfile(['os:reader']), notAfter, now }), [
+      'its roles are not the ones asked for'
+    ])
     assert.deepEqual(verifyCredential(good, { profile, notAfter: new Date(notAfter.getTime() + 60_000), now }), [
       `it expires at ${new Date(Math.floor(notAfter.getTime() / 1000) * 1000).toISOString()}, not ${new Date(notAfter.getTime() + 60_000).toISOString()}`
     ])

@@ -8,15 +8,33 @@ import type { Issued, IssueRequest } from '../../src/issuers/issuer.js'
 import { talosClientProfile } from '../../src/pki/profile.js'
 import { Unreachable } from '../../src/talos-api/errors.js'
 
-const request: IssueRequest = { kind: 'talosconfig', profile: talosClientProfile(['os:admin']), ttlMs: 1, ttlInput: 'ttl', ttlGiven: false, now: new Date(), allowCaChange: false }
-const issued = (through: Issued['through']): Issued => ({ credential: { caPem: '', crtPem: '', keyPem: '' }, through, caNotAfter: new Date(), expectedNotAfter: undefined, clockToleranceMs: 0, notes: [] })
+const request: IssueRequest = {
+  kind: 'talosconfig',
+  profile: talosClientProfile(['os:admin']),
+  ttlMs: 1,
+  ttlInput: 'ttl',
+  ttlGiven: false,
+  now: new Date(),
+  allowCaChange: false
+}
+const issued = (through: Issued['through']): Issued => ({
+  credential: { caPem: '', crtPem: '', keyPem: '' },
+  through,
+  caNotAfter: new Date(),
+  expectedNotAfter: undefined,
+  clockToleranceMs: 0,
+  notes: []
+})
 
 function fakes(api: { unusable?: string; fails?: Error }) {
   const calls: string[] = []
   return {
     calls,
     issuer: new ApiFirstIssuer(
-      { unusable: api.unusable, issue: async () => (calls.push('api'), api.fails ? Promise.reject(api.fails) : issued('talos-api')) },
+      {
+        unusable: api.unusable,
+        issue: async () => (calls.push('api'), api.fails ? Promise.reject(api.fails) : issued('talos-api'))
+      },
       { input: 'secrets-bundle', issue: async () => (calls.push('ca-key'), issued('secrets-bundle')) }
     )
   }
@@ -30,18 +48,31 @@ describe('ApiFirstIssuer', () => {
   })
 
   it('signs with the CA key when the talosconfig cannot call the API, saying why', async () => {
-    const { issuer, calls } = fakes({ unusable: "talosconfig context 'home' has a client certificate that expired on 2026-01-01" })
+    const { issuer, calls } = fakes({
+      unusable: "talosconfig context 'home' has a client certificate that expired on 2026-01-01"
+    })
     const result = await issuer.issue(request)
     assert.deepEqual(calls, ['ca-key'])
-    assert.deepEqual(result.notes, [{ level: 'notice', message: "Not through the Talos API for the talosconfig: talosconfig context 'home' has a client certificate that expired on 2026-01-01; signed with the CA of 'secrets-bundle' instead." }])
+    assert.deepEqual(result.notes, [
+      {
+        level: 'notice',
+        message:
+          "Not through the Talos API for the talosconfig: talosconfig context 'home' has a client certificate that expired on 2026-01-01; signed with the CA of 'secrets-bundle' instead."
+      }
+    ])
   })
 
   it('falls back when no endpoint answers, and does not ask the API again in the same run', async () => {
-    const { issuer, calls } = fakes({ fails: new Unreachable('none answered', ['10.5.0.2:50000 (connection refused)']) })
+    const { issuer, calls } = fakes({
+      fails: new Unreachable('none answered', ['10.5.0.2:50000 (connection refused)'])
+    })
     const first = await issuer.issue(request)
     await issuer.issue({ ...request, kind: 'kubeconfig' })
     assert.deepEqual(calls, ['api', 'ca-key', 'ca-key'])
-    assert.match(first.notes[0]?.message ?? '', /: no endpoint answered: 10\.5\.0\.2:50000 \(connection refused\); signed with the CA of 'secrets-bundle' instead\.$/)
+    assert.match(
+      first.notes[0]?.message ?? '',
+      /: no endpoint answered: 10\.5\.0\.2:50000 \(connection refused\); signed with the CA of 'secrets-bundle' instead\.$/
+    )
   })
 
   it('never signs around a refusal: PermissionDenied and the like are final', async () => {

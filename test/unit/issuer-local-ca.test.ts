@@ -28,7 +28,10 @@ const request = (kind: IssueRequest['kind'], ttlMs = 30 * 86_400_000): IssueRequ
 describe('LocalCaIssuer', () => {
   it('opens its source once, only when first asked, and signs each kind with its CA', async () => {
     let opened = 0
-    const issuer = new LocalCaIssuer('secrets-bundle', () => (opened++, openCaSource('secrets-bundle', cluster.bundleYaml, noKeys, () => undefined)))
+    const issuer = new LocalCaIssuer(
+      'secrets-bundle',
+      () => (opened++, openCaSource('secrets-bundle', cluster.bundleYaml, noKeys, () => undefined))
+    )
     assert.equal(opened, 0)
     const talos = await issuer.issue(request('talosconfig'))
     const kube = await issuer.issue(request('kubeconfig'))
@@ -37,21 +40,41 @@ describe('LocalCaIssuer', () => {
     assert.ok(opensslVerifyClient(cluster.caCrtPem, talos.credential.crtPem).ok)
     assert.ok(opensslVerifyClient(cluster.k8sCaPem, kube.credential.crtPem).ok)
     assert.equal(kube.credential.caPem, cluster.k8sCaPem)
-    for (const [issued, kind] of [[talos, 'talosconfig'], [kube, 'kubeconfig']] as const) {
-      assert.deepEqual(verifyCredential(issued.credential, { profile: request(kind).profile, notAfter: issued.expectedNotAfter, now }), [])
+    for (const [issued, kind] of [
+      [talos, 'talosconfig'],
+      [kube, 'kubeconfig']
+    ] as const) {
+      assert.deepEqual(
+        verifyCredential(issued.credential, { profile: request(kind).profile, notAfter: issued.expectedNotAfter, now }),
+        []
+      )
     }
   })
 
   it('carries the accepted CAs of a Talos 1.14 configuration after the issuing one', async () => {
-    const text = cluster.machineConfigTalos114Yaml({ acceptedCaPems: [accepted.k8sCaPem], clusterName: 'lab', endpoint: 'https://127.0.0.1:6443' })
-    const issuer = new LocalCaIssuer('machine-config', () => openCaSource('machine-config', text, noKeys, () => undefined))
+    const text = cluster.machineConfigTalos114Yaml({
+      acceptedCaPems: [accepted.k8sCaPem],
+      clusterName: 'lab',
+      endpoint: 'https://127.0.0.1:6443'
+    })
+    const issuer = new LocalCaIssuer('machine-config', () =>
+      openCaSource('machine-config', text, noKeys, () => undefined)
+    )
     const kube = await issuer.issue(request('kubeconfig'))
     assert.equal(kube.credential.caPem, cluster.k8sCaPem + accepted.k8sCaPem)
     assert.deepEqual([kube.through, kube.clusterName, kube.server], ['machine-config', 'lab', 'https://127.0.0.1:6443'])
   })
 
   it('refuses a lifetime that outlives the CA, naming the input', async () => {
-    const issuer = new LocalCaIssuer('secrets-bundle', () => openCaSource('secrets-bundle', cluster.bundleYaml, noKeys, () => undefined))
-    await assert.rejects(issuer.issue(request('kubeconfig', 20 * 365 * 86_400_000)), (error) => error instanceof UserError && error.input === 'kubeconfig-ttl' && /the Kubernetes CA expires on/.test(error.message))
+    const issuer = new LocalCaIssuer('secrets-bundle', () =>
+      openCaSource('secrets-bundle', cluster.bundleYaml, noKeys, () => undefined)
+    )
+    await assert.rejects(
+      issuer.issue(request('kubeconfig', 20 * 365 * 86_400_000)),
+      (error) =>
+        error instanceof UserError &&
+        error.input === 'kubeconfig-ttl' &&
+        /the Kubernetes CA expires on/.test(error.message)
+    )
   })
 })

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict'
 import { createPublicKey, generateKeyPairSync } from 'node:crypto'
 import { describe, it } from 'node:test'
 import type { KeyObject } from 'node:crypto'
-import { clientKeyAlgorithmFor, generatePrivateKey, keyAlgorithmOf, readPrivateKeyPem, writePrivateKeyPem } from '../../src/pki/keys.js'
+import {
+  clientKeyAlgorithmFor,
+  generatePrivateKey,
+  keyAlgorithmOf,
+  readPrivateKeyPem,
+  writePrivateKeyPem
+} from '../../src/pki/keys.js'
 import { openssl } from '../support/cluster.js'
 
 /** The key, or a failed assertion: the PEM must be readable. */
@@ -42,7 +48,10 @@ describe('client keys', () => {
   it('are written under Talos labels that openssl reads back (after relabelling Ed25519)', async () => {
     const ed = writePrivateKeyPem(await generatePrivateKey({ kind: 'ed25519' }))
     assert.match(ed, /^-----BEGIN ED25519 PRIVATE KEY-----\n[A-Za-z0-9+/=]{64}\n-----END ED25519 PRIVATE KEY-----\n$/)
-    assert.match(openssl(['pkey', '-noout', '-text'], undefined, ed.replace(/ED25519 PRIVATE KEY/g, 'PRIVATE KEY')), /ED25519 Private-Key/)
+    assert.match(
+      openssl(['pkey', '-noout', '-text'], undefined, ed.replace(/ED25519 PRIVATE KEY/g, 'PRIVATE KEY')),
+      /ED25519 Private-Key/
+    )
     const ec = writePrivateKeyPem(await generatePrivateKey({ kind: 'ecdsa', curve: 'P-256' }))
     assert.match(ec, /^-----BEGIN EC PRIVATE KEY-----\n/)
     assert.match(openssl(['ec', '-noout', '-text'], undefined, ec), /ASN1 OID: prime256v1/)

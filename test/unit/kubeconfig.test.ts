@@ -26,8 +26,14 @@ describe('kubeconfig', () => {
       crtPem: client.crtPem,
       keyPem: client.keyPem
     })
-    assert.throws(() => readKubeContext(config, 'admin@nope'), /^UserError: Context 'admin@nope' does not exist in input 'kubeconfig'/)
-    assert.throws(() => readKubeconfig('apiVersion: v1\n'), /^UserError: Input 'kubeconfig' is YAML but not a kubeconfig/)
+    assert.throws(
+      () => readKubeContext(config, 'admin@nope'),
+      /^UserError: Context 'admin@nope' does not exist in input 'kubeconfig'/
+    )
+    assert.throws(
+      () => readKubeconfig('apiVersion: v1\n'),
+      /^UserError: Input 'kubeconfig' is YAML but not a kubeconfig/
+    )
   })
 
   it('lists client keys, certificates and tokens for masking', () => {
@@ -41,33 +47,76 @@ describe('kubeconfig', () => {
     const k8sKey = Buffer.from(parse(source.bundleYaml).certs.k8s.key, 'base64').toString()
     const origin = { input: 'secrets-bundle', path: 'certs.k8s' }
     const now = new Date(Date.now() + 2000)
-    const credential = await caSigner(loadLocalCa(source.k8sCaPem, k8sKey, origin, now), origin).issue({ profile: kubernetesAdminProfile(), ttlMs: 86_400_000, now })
+    const credential = await caSigner(loadLocalCa(source.k8sCaPem, k8sKey, origin, now), origin).issue({
+      profile: kubernetesAdminProfile(),
+      ttlMs: 86_400_000,
+      now
+    })
     assert.match(credential.keyPem, /^-----BEGIN EC PRIVATE KEY-----\n/)
-    assert.deepEqual(verifyCredential(credential, { profile: kubernetesAdminProfile(), notAfter: new Date(now.getTime() + 86_400_000), now }), [])
+    assert.deepEqual(
+      verifyCredential(credential, {
+        profile: kubernetesAdminProfile(),
+        notAfter: new Date(now.getTime() + 86_400_000),
+        now
+      }),
+      []
+    )
   })
 
-  it('renders a renewal that replaces only the admin user certificate and key, and its cluster\'s CA', () => {
+  it("renders a renewal that replaces only the admin user certificate and key, and its cluster's CA", () => {
     const config = readKubeconfig(text)
     const context = readKubeContext(config, 'admin@demo')
     const other = makeCluster()
-    const credential = { caPem: other.k8sCaPem, crtPem: '-----BEGIN CERTIFICATE-----\nTkVX\n-----END CERTIFICATE-----\n', keyPem: '-----BEGIN EC PRIVATE KEY-----\nTkVX\n-----END EC PRIVATE KEY-----\n' }
-    const rendered = parse(renderKubeconfig(config, context, { clusterName: 'demo', server: 'https://127.0.0.1:9', serverGiven: false, credential }))
+    const credential = {
+      caPem: other.k8sCaPem,
+      crtPem: '-----BEGIN CERTIFICATE-----\nTkVX\n-----END CERTIFICATE-----\n',
+      keyPem: '-----BEGIN EC PRIVATE KEY-----\nTkVX\n-----END EC PRIVATE KEY-----\n'
+    }
+    const rendered = parse(
+      renderKubeconfig(config, context, {
+        clusterName: 'demo',
+        server: 'https://127.0.0.1:9',
+        serverGiven: false,
+        credential
+      })
+    )
     const original = parse(text)
-    assert.deepEqual(rendered.users[0].user, { 'client-certificate-data': b64(credential.crtPem), 'client-key-data': b64(credential.keyPem) })
+    assert.deepEqual(rendered.users[0].user, {
+      'client-certificate-data': b64(credential.crtPem),
+      'client-key-data': b64(credential.keyPem)
+    })
     assert.equal(rendered.clusters[0].cluster['certificate-authority-data'], b64(other.k8sCaPem))
-    rendered.clusters[0].cluster['certificate-authority-data'] = original.clusters[0].cluster['certificate-authority-data']
+    rendered.clusters[0].cluster['certificate-authority-data'] =
+      original.clusters[0].cluster['certificate-authority-data']
     assert.deepEqual({ ...rendered, users: [] }, { ...original, users: [] })
     assert.deepEqual(rendered.users[1], original.users[1])
   })
 
   it('makes a new kubeconfig as Talos lays it out', () => {
     const credential = { caPem: cluster.k8sCaPem, crtPem: client.crtPem, keyPem: client.keyPem }
-    const made = parse(renderKubeconfig(undefined, undefined, { clusterName: 'home', server: 'https://127.0.0.2:9', serverGiven: true, credential }))
+    const made = parse(
+      renderKubeconfig(undefined, undefined, {
+        clusterName: 'home',
+        server: 'https://127.0.0.2:9',
+        serverGiven: true,
+        credential
+      })
+    )
     assert.deepEqual(made, {
       apiVersion: 'v1',
       kind: 'Config',
-      clusters: [{ name: 'home', cluster: { server: 'https://127.0.0.2:9', 'certificate-authority-data': b64(cluster.k8sCaPem) } }],
-      users: [{ name: 'admin@home', user: { 'client-certificate-data': b64(client.crtPem), 'client-key-data': b64(client.keyPem) } }],
+      clusters: [
+        {
+          name: 'home',
+          cluster: { server: 'https://127.0.0.2:9', 'certificate-authority-data': b64(cluster.k8sCaPem) }
+        }
+      ],
+      users: [
+        {
+          name: 'admin@home',
+          user: { 'client-certificate-data': b64(client.crtPem), 'client-key-data': b64(client.keyPem) }
+        }
+      ],
       contexts: [{ context: { cluster: 'home', namespace: 'default', user: 'admin@home' }, name: 'admin@home' }],
       'current-context': 'admin@home'
     })

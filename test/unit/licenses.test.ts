@@ -11,10 +11,13 @@ import { licensesText } from '../../scripts/licenses.mjs'
 
 const shipped = readFileSync('dist/licenses.txt', 'utf8')
 /** `name@version` of each section of dist/licenses.txt, with the lines that follow it. */
-const sections = shipped.split(/^={78}\n/m).slice(1).map((section) => {
-  const [heading = '', license = '', , ...text] = section.split('\n')
-  return { heading, license, text: text.join('\n').trim() }
-})
+const sections = shipped
+  .split(/^={78}\n/m)
+  .slice(1)
+  .map((section) => {
+    const [heading = '', license = '', , ...text] = section.split('\n')
+    return { heading, license, text: text.join('\n').trim() }
+  })
 
 /** name@version of every package with bytes in some output, read straight off the metafile. */
 function packagesIn(metafile: Metafile): string[] {

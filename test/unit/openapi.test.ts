@@ -15,21 +15,33 @@ describe('the OpenAPI check of the stand-in', () => {
     assert.notDeepEqual(validateRequest('PUT', PUT_SECRET, { encrypted_value: 'not base64!', key_id: '0123' }), [])
     assert.notDeepEqual(validateRequest('PUT', PUT_SECRET, { encrypted_value: 'c2VjcmV0' }), [])
     assert.notDeepEqual(validateRequest('PUT', PUT_SECRET, { encrypted_value: 'c2VjcmV0', key_id: 123 }), [])
-    assert.deepEqual(validateRequest('PUT', PUT_SECRET, { encrypted_value: 'c2VjcmV0', key_id: '1', visibility: 'all' }), [
-      'body has properties the API does not define: visibility'
-    ])
+    assert.deepEqual(
+      validateRequest('PUT', PUT_SECRET, { encrypted_value: 'c2VjcmV0', key_id: '1', visibility: 'all' }),
+      ['body has properties the API does not define: visibility']
+    )
   })
 
   it('refuses paths and methods that are not operations', () => {
-    assert.deepEqual(validateRequest('POST', PUT_SECRET, {}), [`POST ${PUT_SECRET} is not an operation of GitHub's REST API`])
+    assert.deepEqual(validateRequest('POST', PUT_SECRET, {}), [
+      `POST ${PUT_SECRET} is not an operation of GitHub's REST API`
+    ])
     assert.deepEqual(validateRequest('GET', '/repos/acme/ops/secrets/public-key', undefined), [
       "GET /repos/acme/ops/secrets/public-key is not an operation of GitHub's REST API"
     ])
   })
 
   it('checks the stand-in answers too', () => {
-    assert.deepEqual(validateResponse('GET', '/repos/acme/ops/actions/secrets/public-key', 200, { key_id: '1', key: 'a2V5' }), [])
+    assert.deepEqual(
+      validateResponse('GET', '/repos/acme/ops/actions/secrets/public-key', 200, { key_id: '1', key: 'a2V5' }),
+      []
+    )
     assert.notDeepEqual(validateResponse('GET', '/repos/acme/ops/actions/secrets/public-key', 200, { key: 'a2V5' }), [])
-    assert.deepEqual(validateResponse('GET', '/repos/acme/ops/actions/secrets/public-key', 403, { message: 'Forbidden', documentation_url: 'x' }), [])
+    assert.deepEqual(
+      validateResponse('GET', '/repos/acme/ops/actions/secrets/public-key', 403, {
+        message: 'Forbidden',
+        documentation_url: 'x'
+      }),
+      []
+    )
   })
 })

@@ -12,19 +12,42 @@ const days30 = { renewBefore: { kind: 'duration' as const, ms: 30 * DAY }, force
 
 describe('plan', () => {
   it('renews a missing certificate', () => {
-    assert.deepEqual(plan(undefined, days30, now), { status: 'missing', renew: true, reason: 'there is no client certificate yet' })
+    assert.deepEqual(plan(undefined, days30, now), {
+      status: 'missing',
+      renew: true,
+      reason: 'there is no client certificate yet'
+    })
   })
   it('leaves a valid one alone and renews inside the window', () => {
-    assert.deepEqual(plan(cert(31), days30, now), { status: 'valid', renew: false, reason: '31 days left, outside renew-before', daysRemaining: 31 })
-    assert.deepEqual(plan(cert(29.5), days30, now), { status: 'expiring', renew: true, reason: '29 days left, inside renew-before', daysRemaining: 29 })
+    assert.deepEqual(plan(cert(31), days30, now), {
+      status: 'valid',
+      renew: false,
+      reason: '31 days left, outside renew-before',
+      daysRemaining: 31
+    })
+    assert.deepEqual(plan(cert(29.5), days30, now), {
+      status: 'expiring',
+      renew: true,
+      reason: '29 days left, inside renew-before',
+      daysRemaining: 29
+    })
     assert.equal(plan(cert(1.2), days30, now).reason, '1 day left, inside renew-before')
   })
   it('says expired once notAfter has passed, with negative days', () => {
-    assert.deepEqual(plan(cert(-0.5), days30, now), { status: 'expired', renew: true, reason: 'it has expired', daysRemaining: -1, daysSinceExpiry: 0 })
+    assert.deepEqual(plan(cert(-0.5), days30, now), {
+      status: 'expired',
+      renew: true,
+      reason: 'it has expired',
+      daysRemaining: -1,
+      daysSinceExpiry: 0
+    })
     assert.equal(plan(cert(-3), days30, now).daysRemaining, -3)
   })
   it('counts the days since expiry down: 537.6 days ago is 537 days ago', () => {
-    assert.deepEqual([plan(cert(-537.6), days30, now).daysRemaining, plan(cert(-537.6), days30, now).daysSinceExpiry], [-538, 537])
+    assert.deepEqual(
+      [plan(cert(-537.6), days30, now).daysRemaining, plan(cert(-537.6), days30, now).daysSinceExpiry],
+      [-538, 537]
+    )
     assert.equal(plan(cert(-2), days30, now).daysSinceExpiry, 2)
   })
   it('forces a renewal of a valid certificate', () => {

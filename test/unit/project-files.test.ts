@@ -25,7 +25,11 @@ describe('project files', () => {
 
   it('SECURITY.md says how to report privately, which versions get fixes, and what happens to the CA key', () => {
     const security = read('SECURITY.md')
-    for (const heading of ['## Reporting a vulnerability', '## Supported versions', '## What the action does with the CA key']) {
+    for (const heading of [
+      '## Reporting a vulnerability',
+      '## Supported versions',
+      '## What the action does with the CA key'
+    ]) {
       assert.ok(security.includes(heading), heading)
     }
   })
@@ -42,10 +46,20 @@ describe('project files', () => {
     assert.deepEqual(Object.keys(ci.on).sort(), ['pull_request', 'push'])
     assert.deepEqual(ci.permissions, { contents: 'read' })
     const steps = ci.jobs.test.steps as Array<{ uses?: string; run?: string; with?: Record<string, string> }>
-    assert.equal(steps.find((step) => step.uses?.startsWith('actions/setup-node@'))?.with?.['node-version-file'], '.node-version')
+    assert.equal(
+      steps.find((step) => step.uses?.startsWith('actions/setup-node@'))?.with?.['node-version-file'],
+      '.node-version'
+    )
     const runs = steps.map((step) => step.run).filter(Boolean)
     const ciRun = read('.ci/run')
-    for (const command of ['.ci/install-tools', 'npm ci --no-audit --no-fund', '.ci/check-dist', 'npm run typecheck', 'npm run lint', 'npm test']) {
+    for (const command of [
+      '.ci/install-tools',
+      'npm ci --no-audit --no-fund',
+      '.ci/check-dist',
+      'npm run typecheck',
+      'npm run lint',
+      'npm test'
+    ]) {
       assert.ok(runs.includes(command), `ci.yml does not run ${command}`)
       assert.ok(ciRun.includes(`\n${command}\n`), `.ci/run does not run ${command}`)
     }
@@ -83,12 +97,21 @@ describe('project files', () => {
     const actions = updates.find((update) => update['package-ecosystem'] === 'github-actions')
     assert.equal(npm?.schedule.interval, 'weekly')
     assert.equal(actions?.schedule.interval, 'weekly')
-    assert.deepEqual(npm?.groups, { runtime: { 'dependency-type': 'production' }, 'dev-tooling': { 'dependency-type': 'development' } })
+    assert.deepEqual(npm?.groups, {
+      runtime: { 'dependency-type': 'production' },
+      'dev-tooling': { 'dependency-type': 'development' }
+    })
   })
 
   it('the test fixtures made by others carry their origin and licences', () => {
     const readme = read('test/fixtures/README.md')
-    for (const file of ['talhelper-talsecret.sops.yaml', 'talhelper-age-key.txt', 'sops-age-secret.enc.yaml', 'sops-age-secret.plain.json', 'sops-age-key.txt']) {
+    for (const file of [
+      'talhelper-talsecret.sops.yaml',
+      'talhelper-age-key.txt',
+      'sops-age-secret.enc.yaml',
+      'sops-age-secret.plain.json',
+      'sops-age-key.txt'
+    ]) {
       assert.ok(existsSync(`test/fixtures/sops/${file}`), file)
       assert.ok(readme.includes(`\`sops/${file}\``), `test/fixtures/README.md does not name ${file}`)
     }

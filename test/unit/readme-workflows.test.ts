@@ -9,10 +9,12 @@ import { describe, it } from 'node:test'
 import { parse } from 'yaml'
 
 const validator = resolve('node_modules/.bin/action-validator')
-const blocks = [...readFileSync('README.md', 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1] as string)
+const blocks = [...readFileSync('README.md', 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map(
+  (match) => match[1] as string
+)
 const workflows = blocks.filter((text) => /^on:/m.test(text) && /^jobs:/m.test(text))
 
-describe('the README\'s workflows', () => {
+describe("the README's workflows", () => {
   it('are all there: three uses, the matrix, and the reusable workflow with its caller', () => {
     assert.equal(workflows.length, 6)
   })

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { ContextReport } from '../../src/contexts.js'
-import { annotationsOf, headline, outputsOf, reachesFailOn, summaryOf, type Renewal, type RunResult } from '../../src/report.js'
+import {
+  annotationsOf,
+  headline,
+  outputsOf,
+  reachesFailOn,
+  summaryOf,
+  type Renewal,
+  type RunResult
+} from '../../src/report.js'
 
 const prodCertificate = {
   organizations: ['os:admin'],
@@ -32,7 +40,11 @@ const expiredStaging: ContextReport = {
   ...prod,
   name: 'staging',
   selected: false,
-  certificate: { ...prodCertificate, organizations: ['os:reader', 'os:etcd:backup'], notAfter: new Date('2026-11-25T10:00:00Z') },
+  certificate: {
+    ...prodCertificate,
+    organizations: ['os:reader', 'os:etcd:backup'],
+    notAfter: new Date('2026-11-25T10:00:00Z')
+  },
   decision: { status: 'expired', renew: true, reason: 'it has expired', daysRemaining: -3, daysSinceExpiry: 2 },
   problems: [{ about: 'ca', message: 'staging CA problem' }]
 }
@@ -65,58 +77,115 @@ const renewed: RunResult = {
 describe('report', () => {
   it('orders fail-on levels', () => {
     assert.deepEqual(
-      (['valid', 'expiring', 'expired', 'missing'] as const).map((status) => [reachesFailOn(status, 'expiring'), reachesFailOn(status, 'expired'), reachesFailOn(status, 'never')]),
-      [[false, false, false], [true, false, false], [true, true, false], [false, false, false]]
+      (['valid', 'expiring', 'expired', 'missing'] as const).map((status) => [
+        reachesFailOn(status, 'expiring'),
+        reachesFailOn(status, 'expired'),
+        reachesFailOn(status, 'never')
+      ]),
+      [
+        [false, false, false],
+        [true, false, false],
+        [true, true, false],
+        [false, false, false]
+      ]
     )
   })
 
   it('gives the outputs action.yml declares, about the selected context', () => {
     const outputs = outputsOf(renewed)
-    assert.deepEqual({ ...outputs, report: undefined }, {
-      status: 'expiring',
-      'expires-at': '2026-12-07T10:00:00.000Z',
-      'days-remaining': '9',
-      renewed: 'true',
-      'renewed-through': 'secrets-bundle',
-      'new-expires-at': '2027-11-28T10:00:00.000Z',
-      'secret-updated': 'true',
-      'talosconfig-path': '/runner/temp/talos-renew-x/talosconfig',
-      'ca-expires-at': '2036-11-25T10:00:00.000Z',
-      'connection-verified': '',
-      report: undefined,
-      'issue-number': '',
-      'kubeconfig-status': '',
-      'kubeconfig-expires-at': '',
-      'kubeconfig-renewed': '',
-      'kubeconfig-renewed-through': '',
-      'kubeconfig-path': ''
-    })
+    assert.deepEqual(
+      { ...outputs, report: undefined },
+      {
+        status: 'expiring',
+        'expires-at': '2026-12-07T10:00:00.000Z',
+        'days-remaining': '9',
+        renewed: 'true',
+        'renewed-through': 'secrets-bundle',
+        'new-expires-at': '2027-11-28T10:00:00.000Z',
+        'secret-updated': 'true',
+        'talosconfig-path': '/runner/temp/talos-renew-x/talosconfig',
+        'ca-expires-at': '2036-11-25T10:00:00.000Z',
+        'connection-verified': '',
+        report: undefined,
+        'issue-number': '',
+        'kubeconfig-status': '',
+        'kubeconfig-expires-at': '',
+        'kubeconfig-renewed': '',
+        'kubeconfig-renewed-through': '',
+        'kubeconfig-path': ''
+      }
+    )
     assert.deepEqual(JSON.parse(outputs.report as string), [
-      { kind: 'talosconfig', context: 'prod', roles: ['os:admin'], 'expires-at': '2026-12-07T10:00:00.000Z', 'days-remaining': 9, status: 'expiring', 'ca-expires-at': '2036-11-25T10:00:00.000Z', 'renewed-through': 'secrets-bundle' },
-      { kind: 'talosconfig', context: 'staging', roles: ['os:reader', 'os:etcd:backup'], 'expires-at': '2026-11-25T10:00:00.000Z', 'days-remaining': -3, status: 'expired', 'ca-expires-at': '2036-11-25T10:00:00.000Z', 'renewed-through': null },
-      { kind: 'talosconfig', context: 'omni', roles: [], 'expires-at': null, 'days-remaining': null, status: 'missing', 'ca-expires-at': null, 'renewed-through': null }
+      {
+        kind: 'talosconfig',
+        context: 'prod',
+        roles: ['os:admin'],
+        'expires-at': '2026-12-07T10:00:00.000Z',
+        'days-remaining': 9,
+        status: 'expiring',
+        'ca-expires-at': '2036-11-25T10:00:00.000Z',
+        'renewed-through': 'secrets-bundle'
+      },
+      {
+        kind: 'talosconfig',
+        context: 'staging',
+        roles: ['os:reader', 'os:etcd:backup'],
+        'expires-at': '2026-11-25T10:00:00.000Z',
+        'days-remaining': -3,
+        status: 'expired',
+        'ca-expires-at': '2036-11-25T10:00:00.000Z',
+        'renewed-through': null
+      },
+      {
+        kind: 'talosconfig',
+        context: 'omni',
+        roles: [],
+        'expires-at': null,
+        'days-remaining': null,
+        status: 'missing',
+        'ca-expires-at': null,
+        'renewed-through': null
+      }
     ])
   })
 
   it('leaves the renewal outputs empty when nothing was renewed', () => {
     const outputs = outputsOf(checked)
-    assert.deepEqual([outputs.renewed, outputs['new-expires-at'], outputs['secret-updated'], outputs['talosconfig-path']], ['false', '', 'false', ''])
+    assert.deepEqual(
+      [outputs.renewed, outputs['new-expires-at'], outputs['secret-updated'], outputs['talosconfig-path']],
+      ['false', '', 'false', '']
+    )
   })
 
   it('annotates expiring and expired certificates, as errors where the check fails', () => {
     assert.deepEqual(annotationsOf(checked, 'expiring'), [
-      { level: 'error', message: "The client certificate of talosconfig context 'prod' expires on 2026-12-07 (9 days left)." },
+      {
+        level: 'error',
+        message: "The client certificate of talosconfig context 'prod' expires on 2026-12-07 (9 days left)."
+      },
       { level: 'warning', message: 'prod certificate problem' },
-      { level: 'error', message: "The client certificate of talosconfig context 'staging' expired on 2026-11-25 (2 days ago)." },
+      {
+        level: 'error',
+        message: "The client certificate of talosconfig context 'staging' expired on 2026-11-25 (2 days ago)."
+      },
       { level: 'warning', message: 'staging CA problem' }
     ])
-    assert.deepEqual(annotationsOf(checked, 'expired').map((a) => a.level), ['warning', 'warning', 'error', 'warning'])
-    assert.deepEqual(annotationsOf(checked, 'never').map((a) => a.level), ['warning', 'warning', 'warning', 'warning'])
+    assert.deepEqual(
+      annotationsOf(checked, 'expired').map((a) => a.level),
+      ['warning', 'warning', 'error', 'warning']
+    )
+    assert.deepEqual(
+      annotationsOf(checked, 'never').map((a) => a.level),
+      ['warning', 'warning', 'warning', 'warning']
+    )
   })
 
   it('does not annotate what a renewal has just cured', () => {
     assert.deepEqual(annotationsOf(renewed, 'expiring'), [
-      { level: 'warning', message: "The client certificate of talosconfig context 'staging' expired on 2026-11-25 (2 days ago)." },
+      {
+        level: 'warning',
+        message: "The client certificate of talosconfig context 'staging' expired on 2026-11-25 (2 days ago)."
+      },
       { level: 'warning', message: 'staging CA problem' }
     ])
   })
@@ -142,13 +211,28 @@ describe('report', () => {
     assert.match(summaryOf(checked), /^## Talos client certificates\n\nCheck only \(mode auto on pull_request\)\.\n/)
     assert.match(summaryOf(checked), /\nNothing renewed: this run only checks\.\n$/)
     const dry = { ...renewed, renewal: { ...renewal, secretUpdated: false } }
-    assert.match(summaryOf(dry), /; dry run, nothing written \(it would go to secret `TALOSCONFIG` in repository acme\/cluster-ops\)\.\n$/)
+    assert.match(
+      summaryOf(dry),
+      /; dry run, nothing written \(it would go to secret `TALOSCONFIG` in repository acme\/cluster-ops\)\.\n$/
+    )
   })
 
   it('says what happened in one line', () => {
-    assert.equal(headline(renewed), "Renewed talosconfig context 'prod': 9 days left, inside renew-before; secret TALOSCONFIG written to repository acme/cluster-ops.")
-    assert.equal(headline({ ...renewed, renewal: { ...renewal, secretUpdated: false } }), "Dry run: renewed talosconfig context 'prod' (9 days left, inside renew-before) but wrote no secret.")
-    assert.equal(headline(checked), "Checked talosconfig context 'prod' (mode auto on pull_request): 9 days left, inside renew-before.")
-    assert.equal(headline({ ...renewed, renewal: undefined }), "Nothing to do for talosconfig context 'prod': 9 days left, inside renew-before.")
+    assert.equal(
+      headline(renewed),
+      "Renewed talosconfig context 'prod': 9 days left, inside renew-before; secret TALOSCONFIG written to repository acme/cluster-ops."
+    )
+    assert.equal(
+      headline({ ...renewed, renewal: { ...renewal, secretUpdated: false } }),
+      "Dry run: renewed talosconfig context 'prod' (9 days left, inside renew-before) but wrote no secret."
+    )
+    assert.equal(
+      headline(checked),
+      "Checked talosconfig context 'prod' (mode auto on pull_request): 9 days left, inside renew-before."
+    )
+    assert.equal(
+      headline({ ...renewed, renewal: undefined }),
+      "Nothing to do for talosconfig context 'prod': 9 days left, inside renew-before."
+    )
   })
 })

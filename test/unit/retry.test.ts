@@ -1,9 +1,17 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { DEFAULT_POLICY, GaveUp, retryDelayMs, withRetries, type Failure, type RetryClock } from '../../src/github/retry.js'
+import {
+  DEFAULT_POLICY,
+  GaveUp,
+  retryDelayMs,
+  withRetries,
+  type Failure,
+  type RetryClock
+} from '../../src/github/retry.js'
 
 const fail = (status: number | undefined, headers: Failure['headers'] = {}): Failure => ({ status, headers })
-const delay = (failure: Failure, attempt = 1, now = 1_000_000) => retryDelayMs(failure, attempt, DEFAULT_POLICY, now, () => 0.5)
+const delay = (failure: Failure, attempt = 1, now = 1_000_000) =>
+  retryDelayMs(failure, attempt, DEFAULT_POLICY, now, () => 0.5)
 
 describe('retryDelayMs', () => {
   it('never retries 401, 404, 422 or a 403 about permissions', () => {
@@ -17,7 +25,10 @@ describe('retryDelayMs', () => {
     assert.equal(delay(fail(undefined), 3), 1000)
     assert.equal(delay(fail(429), 4), 2000)
     assert.equal(delay(fail(500), 20), DEFAULT_POLICY.maxDelayMs / 2)
-    assert.equal(retryDelayMs(fail(500), 1, DEFAULT_POLICY, 0, () => 0), 0)
+    assert.equal(
+      retryDelayMs(fail(500), 1, DEFAULT_POLICY, 0, () => 0),
+      0
+    )
   })
 
   it('honours the wait a secondary rate limit asks for', () => {
@@ -40,23 +51,62 @@ describe('withRetries', () => {
   it('succeeds after transient failures, waiting between tries', async () => {
     const clock = fakeClock()
     const answers: Array<Failure | 'ok'> = [fail(503), fail(undefined), 'ok']
-    const result = await withRetries(async () => { const next = answers.shift(); if (next === 'ok') return 'done'; throw next }, toFailure, DEFAULT_POLICY, clock)
+    const result = await withRetries(
+      async () => {
+        const next = answers.shift()
+        if (next === 'ok') return 'done'
+        throw next
+      },
+      toFailure,
+      DEFAULT_POLICY,
+      clock
+    )
     assert.equal(result, 'done')
     assert.deepEqual(clock.slept, [500, 1000])
   })
 
   it('rethrows what must not be retried at once', async () => {
     const clock = fakeClock()
-    await assert.rejects(withRetries(async () => { throw fail(401) }, toFailure, DEFAULT_POLICY, clock), (error) => (error as Failure).status === 401)
+    await assert.rejects(
+      withRetries(
+        async () => {
+          throw fail(401)
+        },
+        toFailure,
+        DEFAULT_POLICY,
+        clock
+      ),
+      (error) => (error as Failure).status === 401
+    )
     assert.deepEqual(clock.slept, [])
   })
 
   it('gives up after the last attempt, or before a wait that would overrun the budget', async () => {
     const clock = fakeClock()
-    await assert.rejects(withRetries(async () => { throw fail(500) }, toFailure, DEFAULT_POLICY, clock), (error) => error instanceof GaveUp && error.attempts === 5 && error.waitRefusedMs === undefined)
+    await assert.rejects(
+      withRetries(
+        async () => {
+          throw fail(500)
+        },
+        toFailure,
+        DEFAULT_POLICY,
+        clock
+      ),
+      (error) => error instanceof GaveUp && error.attempts === 5 && error.waitRefusedMs === undefined
+    )
     assert.deepEqual(clock.slept, [500, 1000, 2000, 4000])
     const slow = fakeClock()
-    await assert.rejects(withRetries(async () => { throw fail(403, { 'retry-after': '3600' }) }, toFailure, DEFAULT_POLICY, slow), (error) => error instanceof GaveUp && error.attempts === 1 && error.waitRefusedMs === 3_600_000)
+    await assert.rejects(
+      withRetries(
+        async () => {
+          throw fail(403, { 'retry-after': '3600' })
+        },
+        toFailure,
+        DEFAULT_POLICY,
+        slow
+      ),
+      (error) => error instanceof GaveUp && error.attempts === 1 && error.waitRefusedMs === 3_600_000
+    )
     assert.deepEqual(slow.slept, [])
   })
 })

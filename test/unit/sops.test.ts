@@ -10,7 +10,11 @@ import { sopsAgeSecret, talhelperBundle } from '../support/fixtures.js'
 import { ageKeygen } from '../support/age-cli.js'
 import { sopsEncrypt, type SopsRules } from '../support/sops-writer.js'
 
-const keysOf = (keyFile: string) => ({ identities: readIdentities(keyFile), passphrase: undefined, identitiesFrom: "input 'age-key'" })
+const keysOf = (keyFile: string) => ({
+  identities: readIdentities(keyFile),
+  passphrase: undefined,
+  identitiesFrom: "input 'age-key'"
+})
 const secret = sopsAgeSecret()
 const talhelper = talhelperBundle()
 
@@ -35,7 +39,14 @@ describe('SOPS files made by sops', () => {
     // The published plaintext also lists "0word", which the published encrypted file lacks.
     const { '0word': _absent, ...expected } = secret.plain
     assert.deepEqual(opened.docs[0]?.toJS(), expected)
-    assert.deepEqual(opened.plaintexts.sort(), ['one', 'string', 'this is a secret', 'this is a secret', 'three', 'two'])
+    assert.deepEqual(opened.plaintexts.sort(), [
+      'one',
+      'string',
+      'this is a secret',
+      'this is a secret',
+      'three',
+      'two'
+    ])
   })
 
   it('decrypts the talhelper Talos bundle made by sops 3.8.0', async () => {
@@ -58,22 +69,36 @@ describe('SOPS files made by sops', () => {
       await refusal(secret.text, other),
       "The SOPS data key in input 'secrets-bundle' could not be decrypted: none of the identities in input 'age-key' opens it; check that it was encrypted to your key."
     )
-    await assert.rejects(openInput(secret.text, 'secrets-bundle', { identities: [], passphrase: undefined, identitiesFrom: 'SOPS_AGE_KEY' }), /set the 'age-key' input \(or the SOPS_AGE_KEY environment variable\)/)
+    await assert.rejects(
+      openInput(secret.text, 'secrets-bundle', {
+        identities: [],
+        passphrase: undefined,
+        identitiesFrom: 'SOPS_AGE_KEY'
+      }),
+      /set the 'age-key' input \(or the SOPS_AGE_KEY environment variable\)/
+    )
   })
 })
 
 describe('tampered SOPS files are refused', () => {
-  const line = (text: string, start: string): string => text.split('\n').find((l) => l.startsWith(start)) ?? assert.fail(start)
+  const line = (text: string, start: string): string =>
+    text.split('\n').find((l) => l.startsWith(start)) ?? assert.fail(start)
   const valueOf = (l: string) => l.slice(l.indexOf(': ') + 2)
 
   it('a key deleted', async () => {
     const tampered = secret.text.replace(`${line(secret.text, 'string: ')}\n`, '')
-    assert.equal(await refusal(tampered), `${PREFIX}does not match its MAC: it was altered after sops wrote it${SUFFIX}`)
+    assert.equal(
+      await refusal(tampered),
+      `${PREFIX}does not match its MAC: it was altered after sops wrote it${SUFFIX}`
+    )
   })
 
   it('a value replaced by another encrypted value', async () => {
     const tampered = secret.text.replace(valueOf(line(secret.text, 'string: ')), valueOf(line(secret.text, 'secret: ')))
-    assert.equal(await refusal(tampered), `${PREFIX}has a value at string that does not decrypt under its path (altered or moved)${SUFFIX}`)
+    assert.equal(
+      await refusal(tampered),
+      `${PREFIX}has a value at string that does not decrypt under its path (altered or moved)${SUFFIX}`
+    )
   })
 
   it('a value replaced by plaintext', async () => {
@@ -89,57 +114,100 @@ describe('tampered SOPS files are refused', () => {
     const items = secret.text.split('\n').filter((l) => l.startsWith('    - ENC['))
     const [first = '', second = ''] = items
     const reordered = secret.text.replace(first, '@@A').replace(second, first).replace('@@A', second)
-    assert.equal(await refusal(reordered), `${PREFIX}does not match its MAC: it was altered after sops wrote it${SUFFIX}`)
+    assert.equal(
+      await refusal(reordered),
+      `${PREFIX}does not match its MAC: it was altered after sops wrote it${SUFFIX}`
+    )
   })
 
   it('the MAC removed or altered', async () => {
     const mac = line(secret.text, '  mac: ')
     assert.equal(await refusal(secret.text.replace(`${mac}\n`, '')), `${PREFIX}has no MAC${SUFFIX}`)
     const altered = mac.replace(/data:(.)/, (_, c: string) => `data:${c === 'A' ? 'B' : 'A'}`)
-    assert.equal(await refusal(secret.text.replace(mac, altered)), `${PREFIX}has a MAC that does not open with its lastmodified date (altered)${SUFFIX}`)
+    assert.equal(
+      await refusal(secret.text.replace(mac, altered)),
+      `${PREFIX}has a MAC that does not open with its lastmodified date (altered)${SUFFIX}`
+    )
   })
 
   it('a tag cut short (GCM would accept its first 4 bytes)', async () => {
     const tag = /tag:([^,]+),type:int\]/.exec(secret.text)?.[1] as string
-    const tampered = secret.text.replace(`tag:${tag},type:int]`, `tag:${Buffer.from(tag, 'base64').subarray(0, 4).toString('base64')},type:int]`)
+    const tampered = secret.text.replace(
+      `tag:${tag},type:int]`,
+      `tag:${Buffer.from(tag, 'base64').subarray(0, 4).toString('base64')},type:int]`
+    )
     assert.notEqual(tampered, secret.text)
-    assert.equal(await refusal(tampered), `${PREFIX}has a value at int whose authentication tag is 4 bytes, not the 16 sops writes (altered)${SUFFIX}`)
+    assert.equal(
+      await refusal(tampered),
+      `${PREFIX}has a value at int whose authentication tag is 4 bytes, not the 16 sops writes (altered)${SUFFIX}`
+    )
   })
 
   it('lastmodified changed', async () => {
     const tampered = secret.text.replace('lastmodified: "2024-03-25T22:08:10Z"', 'lastmodified: "2024-03-25T22:08:11Z"')
     assert.notEqual(tampered, secret.text)
-    assert.equal(await refusal(tampered), `${PREFIX}has a MAC that does not open with its lastmodified date (altered)${SUFFIX}`)
+    assert.equal(
+      await refusal(tampered),
+      `${PREFIX}has a MAC that does not open with its lastmodified date (altered)${SUFFIX}`
+    )
   })
 
   it('a value moved in the real Talos bundle', async () => {
     const key = line(talhelper.text, '        key: ENC[')
     const tampered = talhelper.text.replace(line(talhelper.text, '    token: '), `    token: ${valueOf(key)}`)
-    assert.equal(await refusal(tampered, talhelper.ageKey), `${PREFIX}has a value at trustdinfo.token that does not decrypt under its path (altered or moved)${SUFFIX}`)
+    assert.equal(
+      await refusal(tampered, talhelper.ageKey),
+      `${PREFIX}has a value at trustdinfo.token that does not decrypt under its path (altered or moved)${SUFFIX}`
+    )
   })
 
   it('several key groups, unknown types and comment rules', async () => {
-    const groups = secret.text.replace('  lastmodified:', '  key_groups:\n    - age: []\n    - age: []\n  lastmodified:')
-    assert.equal(await refusal(groups), `${PREFIX}splits its data key over several key groups (Shamir), which this action does not support${SUFFIX}`)
+    const groups = secret.text.replace(
+      '  lastmodified:',
+      '  key_groups:\n    - age: []\n    - age: []\n  lastmodified:'
+    )
+    assert.equal(
+      await refusal(groups),
+      `${PREFIX}splits its data key over several key groups (Shamir), which this action does not support${SUFFIX}`
+    )
     const unknown = secret.text.replace(/(int: ENC\[[^\]]*type:)int\]/, '$1decimal]')
     assert.equal(await refusal(unknown), `${PREFIX}has a value of unknown type 'decimal' at int${SUFFIX}`)
     const comments = secret.text.replace('  unencrypted_suffix: _unencrypted', '  encrypted_comment_regex: sops:enc')
-    assert.equal(await refusal(comments), `${PREFIX}selects values by comments, which this action does not support${SUFFIX}`)
+    assert.equal(
+      await refusal(comments),
+      `${PREFIX}selects values by comments, which this action does not support${SUFFIX}`
+    )
     assert.ok(parseDocument(comments).has('sops'))
   })
 })
 
 describe('SOPS encryption rules', () => {
   const identity = ageKeygen()
-  const plain = 'name_unencrypted: cluster-a\npassword_secret: hunter22\ndata:\n    token: abc123\npublic: readme\nport: 6443\nenabled: true\n'
-  const open = (text: string) => openInput(text, 'secrets-bundle', keysOf(identity.keyFile)).then((opened) => opened.docs[0]?.toJS())
-  const expected = { name_unencrypted: 'cluster-a', password_secret: 'hunter22', data: { token: 'abc123' }, public: 'readme', port: 6443, enabled: true }
-  const encryptedKeys = (text: string) => Object.entries(parseDocument(text).toJS()).filter(([k, v]) => k !== 'sops' && JSON.stringify(v).includes('ENC[')).map(([k]) => k)
+  const plain =
+    'name_unencrypted: cluster-a\npassword_secret: hunter22\ndata:\n    token: abc123\npublic: readme\nport: 6443\nenabled: true\n'
+  const open = (text: string) =>
+    openInput(text, 'secrets-bundle', keysOf(identity.keyFile)).then((opened) => opened.docs[0]?.toJS())
+  const expected = {
+    name_unencrypted: 'cluster-a',
+    password_secret: 'hunter22',
+    data: { token: 'abc123' },
+    public: 'readme',
+    port: 6443,
+    enabled: true
+  }
+  const encryptedKeys = (text: string) =>
+    Object.entries(parseDocument(text).toJS())
+      .filter(([k, v]) => k !== 'sops' && JSON.stringify(v).includes('ENC['))
+      .map(([k]) => k)
 
   const cases: Array<[string, SopsRules, string[]]> = [
     ['the default unencrypted suffix', {}, ['password_secret', 'data', 'public', 'port', 'enabled']],
     ['an encrypted suffix', { encrypted_suffix: '_secret' }, ['password_secret']],
-    ['an unencrypted regex', { unencrypted_regex: '^(public|port)$' }, ['name_unencrypted', 'password_secret', 'data', 'enabled']],
+    [
+      'an unencrypted regex',
+      { unencrypted_regex: '^(public|port)$' },
+      ['name_unencrypted', 'password_secret', 'data', 'enabled']
+    ],
     ['an encrypted regex', { encrypted_regex: '^(data|password_secret)$' }, ['password_secret', 'data']]
   ]
   for (const [name, rules, encrypted] of cases) {
@@ -155,20 +223,30 @@ describe('SOPS encryption rules', () => {
 
   it("reads the rules as Go's regexp does (RE2): its syntax, and linear time on a pattern that backtracks", async () => {
     // \z is RE2's end of text; a JavaScript RegExp would read it as the letter z.
-    const goSyntax = sopsEncrypt('plain: visible\nsecret: hidden\n', identity.recipient, { unencrypted_regex: '^plain\\z' })
+    const goSyntax = sopsEncrypt('plain: visible\nsecret: hidden\n', identity.recipient, {
+      unencrypted_regex: '^plain\\z'
+    })
     assert.deepEqual(encryptedKeys(goSyntax), ['secret'])
     assert.deepEqual(await open(goSyntax), { plain: 'visible', secret: 'hidden' })
     // ^(a+)+$ against 32 a's and a '!' takes a backtracking engine seconds, doubling per character.
     const hostileKey = `${'a'.repeat(32)}!`
-    const backtracking = sopsEncrypt(`${hostileKey}: value\nother: x\n`, identity.recipient, { unencrypted_regex: '^(a+)+$' })
+    const backtracking = sopsEncrypt(`${hostileKey}: value\nother: x\n`, identity.recipient, {
+      unencrypted_regex: '^(a+)+$'
+    })
     const started = Date.now()
     assert.deepEqual(await open(backtracking), { [hostileKey]: 'value', other: 'x' })
     assert.ok(Date.now() - started < 1000, `${Date.now() - started} ms`)
   })
 
   it('refuses a rule that is not a Go regular expression', async () => {
-    const text = sopsEncrypt('a: 1\n', identity.recipient, { encrypted_regex: '^a$' }).replace("encrypted_regex: ^a$", "encrypted_regex: (?<=x)a")
-    await assert.rejects(open(text), /^UserError: Input 'secrets-bundle' is a SOPS file that has an encrypted_regex that is not a regular expression sops reads; nothing from it is used\.$/)
+    const text = sopsEncrypt('a: 1\n', identity.recipient, { encrypted_regex: '^a$' }).replace(
+      'encrypted_regex: ^a$',
+      'encrypted_regex: (?<=x)a'
+    )
+    await assert.rejects(
+      open(text),
+      /^UserError: Input 'secrets-bundle' is a SOPS file that has an encrypted_regex that is not a regular expression sops reads; nothing from it is used\.$/
+    )
   })
 
   it('with mac_only_encrypted, leaves plain values out of the MAC but not encrypted ones', async () => {
@@ -176,8 +254,14 @@ describe('SOPS encryption rules', () => {
     assert.deepEqual(await open(text), expected)
     assert.deepEqual((await open(text.replace('public: readme', 'public: altered'))).public, 'altered')
     const secretLine = text.split('\n').find((l) => l.startsWith('password_secret: ')) as string
-    await assert.rejects(open(text.replace(secretLine, 'password_secret: plain')), /should be encrypted but is not, at password_secret/)
+    await assert.rejects(
+      open(text.replace(secretLine, 'password_secret: plain')),
+      /should be encrypted but is not, at password_secret/
+    )
     // The same file without mac_only_encrypted has a different MAC: the setting is not a free switch.
-    await assert.rejects(open(text.replace('mac_only_encrypted: true', 'mac_only_encrypted: false')), /does not match its MAC/)
+    await assert.rejects(
+      open(text.replace('mac_only_encrypted: true', 'mac_only_encrypted: false')),
+      /does not match its MAC/
+    )
   })
 })

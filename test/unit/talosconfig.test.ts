@@ -31,7 +31,11 @@ contexts:
             siderov1:
                 identity: someone@example.com
 `
-const NEW = { caPem: pem('CERTIFICATE', 'TkVXQ0E='), crtPem: pem('CERTIFICATE', 'TkVXQ1JU'), keyPem: pem('ED25519 PRIVATE KEY', 'TkVXS0VZ') }
+const NEW = {
+  caPem: pem('CERTIFICATE', 'TkVXQ0E='),
+  crtPem: pem('CERTIFICATE', 'TkVXQ1JU'),
+  keyPem: pem('ED25519 PRIVATE KEY', 'TkVXS0VZ')
+}
 
 describe('talosconfig', () => {
   it('reads the selected context with its PEM decoded', () => {
@@ -39,8 +43,24 @@ describe('talosconfig', () => {
     assert.equal(config.current, 'prod')
     assert.deepEqual(config.contextNames, ['prod', 'omni'])
     assert.equal(config.indent, 4)
-    assert.deepEqual(readContext(config, 'prod'), { name: 'prod', endpoints: ['10.5.0.2', '10.5.0.3'], nodes: ['10.5.0.2'], caPem: CA, crtPem: CRT, keyPem: KEY, hasAuth: false })
-    assert.deepEqual(readContext(config, 'omni'), { name: 'omni', endpoints: ['https://omni.example'], nodes: [], caPem: undefined, crtPem: undefined, keyPem: undefined, hasAuth: true })
+    assert.deepEqual(readContext(config, 'prod'), {
+      name: 'prod',
+      endpoints: ['10.5.0.2', '10.5.0.3'],
+      nodes: ['10.5.0.2'],
+      caPem: CA,
+      crtPem: CRT,
+      keyPem: KEY,
+      hasAuth: false
+    })
+    assert.deepEqual(readContext(config, 'omni'), {
+      name: 'omni',
+      endpoints: ['https://omni.example'],
+      nodes: [],
+      caPem: undefined,
+      crtPem: undefined,
+      keyPem: undefined,
+      hasAuth: true
+    })
   })
 
   it('reads base64 of the file the same way', () => {
@@ -52,14 +72,21 @@ describe('talosconfig', () => {
       () => readContext(readTalosconfig(TALOSCONFIG), 'staging'),
       (error: UserError) =>
         error.input === 'context' &&
-        error.message === "Context 'staging' does not exist in input 'talosconfig' (contexts: 'prod', 'omni'). Set 'context' to one of them."
+        error.message ===
+          "Context 'staging' does not exist in input 'talosconfig' (contexts: 'prod', 'omni'). Set 'context' to one of them."
     )
   })
 
   it('refuses what is not a talosconfig, and a crt that is not base64 PEM', () => {
-    assert.throws(() => readTalosconfig('cluster:\n  id: x\n'), /^UserError: Input 'talosconfig' is YAML but not a talosconfig/)
+    assert.throws(
+      () => readTalosconfig('cluster:\n  id: x\n'),
+      /^UserError: Input 'talosconfig' is YAML but not a talosconfig/
+    )
     const broken = readTalosconfig(TALOSCONFIG.replace(`crt: ${b64(CRT)}`, 'crt: not-base64!'))
-    assert.throws(() => readContext(broken, 'prod'), /^UserError: contexts\.prod\.crt in input 'talosconfig' is not base64 of PEM text/)
+    assert.throws(
+      () => readContext(broken, 'prod'),
+      /^UserError: contexts\.prod\.crt in input 'talosconfig' is not base64 of PEM text/
+    )
   })
 
   it('lists every crt and key value, and the key PEM lines, for masking', () => {
@@ -68,13 +95,25 @@ describe('talosconfig', () => {
   })
 
   it('renders a renewal that changes only ca, crt and key of the context', () => {
-    const text = renderTalosconfig(readTalosconfig(TALOSCONFIG), { name: 'prod', endpoints: [], nodes: [], credential: NEW })
-    const expected = TALOSCONFIG.replace(b64(CA), b64(NEW.caPem)).replace(b64(CRT), b64(NEW.crtPem)).replace(b64(KEY), b64(NEW.keyPem))
+    const text = renderTalosconfig(readTalosconfig(TALOSCONFIG), {
+      name: 'prod',
+      endpoints: [],
+      nodes: [],
+      credential: NEW
+    })
+    const expected = TALOSCONFIG.replace(b64(CA), b64(NEW.caPem))
+      .replace(b64(CRT), b64(NEW.crtPem))
+      .replace(b64(KEY), b64(NEW.keyPem))
     assert.equal(text, expected)
   })
 
   it('replaces endpoints and nodes when the inputs give them', () => {
-    const text = renderTalosconfig(readTalosconfig(TALOSCONFIG), { name: 'prod', endpoints: ['10.9.0.1'], nodes: ['10.9.0.2', '10.9.0.3'], credential: NEW })
+    const text = renderTalosconfig(readTalosconfig(TALOSCONFIG), {
+      name: 'prod',
+      endpoints: ['10.9.0.1'],
+      nodes: ['10.9.0.2', '10.9.0.3'],
+      credential: NEW
+    })
     const prod = parse(text).contexts.prod
     assert.deepEqual(prod.endpoints, ['10.9.0.1'])
     assert.deepEqual(prod.nodes, ['10.9.0.2', '10.9.0.3'])
