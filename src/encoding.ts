@@ -24,7 +24,8 @@ export function decodeBase64(text: string): Buffer | undefined {
 export function readInputBytes(value: string, input: string): Buffer {
   if (Buffer.byteLength(value) > MAX_INPUT_BYTES) {
     throw new UserError(
-      `Input '${input}' is ${Buffer.byteLength(value)} bytes, more than any GitHub secret can hold (48 KB, or ${MAX_INPUT_BYTES} bytes as base64); pass the talosconfig, bundle or machine configuration itself.`,
+      `Input '${input}' is ${Buffer.byteLength(value)} bytes, more than any GitHub secret can hold (48 KB, ` +
+        `or ${MAX_INPUT_BYTES} bytes as base64); pass the talosconfig, bundle or machine configuration itself.`,
       input
     )
   }

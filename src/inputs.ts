@@ -1,5 +1,7 @@
 import { parseRenewBefore, requirePositiveDuration, type RenewBefore } from './duration.js'
 import { UserError } from './errors.js'
+import type { CredentialOptions } from './credentials/index.js'
+import type { KubeconfigOptions } from './credentials/kubeconfig/pass.js'
 import type { Repository, SecretTarget } from './github/target.js'
 import type { RenewThrough } from './issuers/index.js'
 import type { Mode } from './plan.js'
@@ -8,6 +10,7 @@ import type { VerifyConnection } from './prove/index.js'
 import type { FailOn } from './report.js'
 import { readIdentities, type AgeKeys } from './sources/age.js'
 import type { CaSourceInput } from './sources/index.js'
+import type { UnattendedOptions } from './unattended/index.js'
 
 /**
  * Events whose runs renew under mode auto: the ones a person or a schedule starts on purpose.
@@ -27,12 +30,8 @@ export interface Config {
   caSource: { input: CaSourceInput; value: string } | undefined
   /** age identities (input age-key, else SOPS_AGE_KEY) and passphrase for encrypted sources. */
   ageKeys: AgeKeys
-  talosconfig: string | undefined
-  context: string | undefined
-  endpoints: string[]
-  nodes: string[]
-  roles: string[]
-  ttlMs: number
+  /** The credential files, each kind's own inputs: the talosconfig's and the admin kubeconfig's. */
+  credentials: CredentialOptions
   renewBefore: RenewBefore
   force: boolean
   /** Whether a CA other than the one the current credential trusts may sign, once. */
@@ -40,47 +39,17 @@ export interface Config {
   /** Whether a new credential is proven against the live cluster before it is written. */
   verifyConnection: VerifyConnection
   dryRun: boolean
-  secretName: string
   secretTarget: SecretTarget
-  /** The admin kubeconfig, checked when given and renewed when a secret name is set. */
-  kube: KubeConfig
   githubToken: string
   githubApiUrl: string
   /** What a run that nobody watches does besides renewing: keep its schedule, open an issue. */
-  unattended: Unattended
+  unattended: UnattendedOptions
   /** An Actions variable that gets a copy of the credentials without any private key. */
   publicVariable: string | undefined
   /** The runner's temporary folder, where the new talosconfig is left for later steps. */
   runnerTemp: string
   /** The job summary file (GITHUB_STEP_SUMMARY), when the runner provides one. */
   stepSummaryPath: string | undefined
-}
-
-export interface Unattended {
-  event: string
-  keepScheduleAlive: boolean
-  openIssue: boolean
-  issueLabel: string
-  /** The token for the workflow and issues APIs (GITHUB_TOKEN by default), never the secrets token. */
-  workflowToken: string
-  /** The repository the workflow runs in (GITHUB_REPOSITORY), where the issue goes. */
-  repository: Repository | undefined
-  /** The running workflow's file name, from GITHUB_WORKFLOW_REF. */
-  workflowFile: string | undefined
-  /** A link to this run, for the issue. */
-  runUrl: string | undefined
-}
-
-export interface KubeConfig {
-  kubeconfig: string | undefined
-  /** Where the renewed kubeconfig is written; without it the kubeconfig is only checked. */
-  secretName: string | undefined
-  /** The API server URL; by default the kubeconfig's or the machine configuration's. */
-  endpoint: string | undefined
-  clusterName: string | undefined
-  ttlMs: number
-  /** Whether 'kubeconfig-ttl' was set: the Talos API cannot honour it, and says so. */
-  ttlGiven: boolean
 }
 
 export type GetInput = (name: string) => string
@@ -111,12 +80,18 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
       talosconfig
     ),
     ageKeys: ageKeys(input('age-key'), input('age-passphrase'), env.SOPS_AGE_KEY ?? ''),
-    talosconfig,
-    context,
-    endpoints,
-    nodes: list(input('nodes')),
-    roles: roles(input('roles', 'os:admin')),
-    ttlMs: requirePositiveDuration(input('ttl', '8760h'), 'ttl'),
+    credentials: {
+      talos: {
+        talosconfig,
+        context,
+        endpoints,
+        nodes: list(input('nodes')),
+        roles: roles(input('roles', 'os:admin')),
+        ttlMs: requirePositiveDuration(input('ttl', '8760h'), 'ttl'),
+        secretName: secretName(input('secret-name', 'TALOSCONFIG'))
+      },
+      kube: kubeConfig(input)
+    },
     renewBefore: parseRenewBefore(input('renew-before', '30d'), 'renew-before'),
     force: boolean(input('force', 'false'), 'force'),
     allowCaChange: boolean(input('allow-ca-change', 'false'), 'allow-ca-change'),
@@ -126,8 +101,6 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
       'never'
     ] as const),
     dryRun: boolean(input('dry-run', 'false'), 'dry-run'),
-    secretName: secretName(input('secret-name', 'TALOSCONFIG')),
-    kube: kubeConfig(input),
     secretTarget: secretTarget(input, env),
     githubToken: forRenewal(
       'github-token',
@@ -166,19 +139,24 @@ function renewalSource(
   const caSource = given && { input: given, value: bundle || machineConfig }
   if (renewThrough === 'talos-api' && given) {
     throw new UserError(
-      `Input '${given}' is set, but 'renew-through' is talos-api, which never uses a CA key: leave '${given}' empty, or set 'renew-through' to auto to keep it for when the API cannot be used.`,
+      `Input '${given}' is set, but 'renew-through' is talos-api, which never uses a CA key: leave '${given}' empty, ` +
+        `or set 'renew-through' to auto to keep it for when the API cannot be used.`,
       given
     )
   }
   if (mode === 'renew' && renewThrough === 'ca-key' && !given) {
     throw new UserError(
-      "Input 'renew-through' is ca-key, which signs with the CA key: give 'secrets-bundle' (the secrets.yaml from talosctl gen secrets) or 'machine-config' (controlplane.yaml).",
+      "Input 'renew-through' is ca-key, which signs with the CA key: " +
+        "give 'secrets-bundle' (the secrets.yaml from talosctl gen secrets) or 'machine-config' (controlplane.yaml).",
       'secrets-bundle'
     )
   }
   if (mode === 'renew' && !given && !talosconfig) {
     throw new UserError(
-      "Input 'secrets-bundle' is required to make a first talosconfig: the Talos secrets bundle (secrets.yaml from talosctl gen secrets) as YAML, base64, SOPS or age; or give 'machine-config', a controlplane configuration. Without a talosconfig there is no certificate to call the Talos API with.",
+      "Input 'secrets-bundle' is required to make a first talosconfig: " +
+        'the Talos secrets bundle (secrets.yaml from talosctl gen secrets) as YAML, base64, SOPS or age; ' +
+        "or give 'machine-config', a controlplane configuration. " +
+        'Without a talosconfig there is no certificate to call the Talos API with.',
       'secrets-bundle'
     )
   }
@@ -191,7 +169,9 @@ function ageKeys(keyInput: string, passphrase: string, sopsAgeKey: string): AgeK
   const identities = readIdentities(keyInput || sopsAgeKey)
   if (identities.some((line) => !/^AGE-SECRET-KEY-(PQ-)?1[0-9A-Z]+$/.test(line))) {
     throw new UserError(
-      `${identitiesFrom === 'SOPS_AGE_KEY' ? 'The environment variable SOPS_AGE_KEY' : "Input 'age-key'"} holds a line that is not an age identity (AGE-SECRET-KEY-1...); it may hold identities, comment lines and blank lines only.`,
+      `${identitiesFrom === 'SOPS_AGE_KEY' ? 'The environment variable SOPS_AGE_KEY' : "Input 'age-key'"} ` +
+        'holds a line that is not an age identity (AGE-SECRET-KEY-1...); ' +
+        `it may hold identities, comment lines and blank lines only.`,
       'age-key'
     )
   }
@@ -217,7 +197,8 @@ function apiUrl(value: string): string {
   const loopback = host === 'localhost' || /^127\./.test(host) || host === '::1'
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     throw new UserError(
-      `Input 'github-api-url' must be an https URL (it got ${url.protocol.replace(/:$/, '')} for a host that is not loopback): the token would travel in clear text. Give https://HOST/api/v3.`,
+      `Input 'github-api-url' must be an https URL (it got ${url.protocol.replace(/:$/, '')} for a host that is not loopback): ` +
+        `the token would travel in clear text. Give https://HOST/api/v3.`,
       'github-api-url'
     )
   }
@@ -252,13 +233,15 @@ function oneOf<T extends string>(value: string, name: string, allowed: readonly 
 function requireTalosconfigOrFirst(mode: Mode, context: string | undefined, endpoints: string[]): void {
   if (mode === 'check') {
     throw new UserError(
-      "Input 'talosconfig' is empty, and a check reads nothing else. Pass the talosconfig secret; note that workflows run for pull requests from forks get no secrets.",
+      "Input 'talosconfig' is empty, and a check reads nothing else. Pass the talosconfig secret; " +
+        'note that workflows run for pull requests from forks get no secrets.',
       'talosconfig'
     )
   }
   if (!context || endpoints.length === 0) {
     throw new UserError(
-      "Input 'talosconfig' is empty, so a first talosconfig will be made: set 'context' (its name) and 'endpoints' (controlplane addresses) for it, or pass the current talosconfig.",
+      "Input 'talosconfig' is empty, so a first talosconfig will be made: " +
+        "set 'context' (its name) and 'endpoints' (controlplane addresses) for it, or pass the current talosconfig.",
       context ? 'endpoints' : 'context'
     )
   }
@@ -277,7 +260,8 @@ function roles(value: string): string[] {
   const unknown = given.filter((role) => !(TALOS_ROLES as readonly string[]).includes(role))
   if (given.length === 0 || unknown.length > 0) {
     throw new UserError(
-      `Input 'roles' ${given.length === 0 ? 'is empty' : `has unknown roles: ${unknown.join(', ')}`}. Talos knows ${TALOS_ROLES.join(', ')}.`,
+      `Input 'roles' ${given.length === 0 ? 'is empty' : `has unknown roles: ${unknown.join(', ')}`}. ` +
+        `Talos knows ${TALOS_ROLES.join(', ')}.`,
       'roles'
     )
   }
@@ -305,7 +289,7 @@ function secretName(value: string, name = 'secret-name', kind = 'secret'): strin
   return value
 }
 
-function unattended(input: (name: string, fallback?: string) => string, env: NodeJS.ProcessEnv): Unattended {
+function unattended(input: (name: string, fallback?: string) => string, env: NodeJS.ProcessEnv): UnattendedOptions {
   const issueLabel = input('issue-label', 'talos-certificates')
   if (issueLabel.length > 50 || /[,\n]/.test(issueLabel)) {
     throw new UserError(
@@ -329,7 +313,7 @@ function unattended(input: (name: string, fallback?: string) => string, env: Nod
   }
 }
 
-function kubeConfig(input: (name: string, fallback?: string) => string): KubeConfig {
+function kubeConfig(input: (name: string, fallback?: string) => string): KubeconfigOptions {
   const secret = input('kubeconfig-secret-name')
   const endpoint = input('kubernetes-endpoint')
   if (endpoint && !/^https:\/\/[^/\s]+(\/\S*)?$/.test(endpoint)) {
@@ -362,13 +346,15 @@ function secretTarget(input: (name: string) => string, env: NodeJS.ProcessEnv): 
   const selectedRepositories = list(input('selected-repositories'))
   if (environment && organization) {
     throw new UserError(
-      "Inputs 'environment' and 'organization' are both set; a secret lives in one place: give one of them, or neither for a repository secret.",
+      "Inputs 'environment' and 'organization' are both set; " +
+        'a secret lives in one place: give one of them, or neither for a repository secret.',
       'organization'
     )
   }
   if (!organization && (visibility || selectedRepositories.length > 0)) {
     throw new UserError(
-      `Input '${visibility ? 'visibility' : 'selected-repositories'}' applies to organization secrets only; set 'organization' too, or leave it empty.`,
+      `Input '${visibility ? 'visibility' : 'selected-repositories'}' applies to organization secrets only; ` +
+        `set 'organization' too, or leave it empty.`,
       visibility ? 'visibility' : 'selected-repositories'
     )
   }

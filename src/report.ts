@@ -1,5 +1,8 @@
-import type { ContextReport } from './contexts.js'
-import type { RenewedThrough } from './issuers/issuer.js'
+// What a run found and did, told three ways from one RunResult: the step's outputs, the
+// annotations, and the job summary. Every credential is told the same way, whatever its kind.
+import type { ContextReport } from './credentials/judge.js'
+import type { OutputNames } from './credentials/pass.js'
+import type { CredentialKind, RenewedThrough } from './issuers/issuer.js'
 import type { Decision, Mode, Status } from './plan.js'
 
 /** The status at which a check fails the step. */
@@ -23,39 +26,33 @@ export interface Renewal {
   writeFailed?: string
 }
 
+/** One credential file of the run: what was found in it, and what was done. */
+export interface CredentialResult {
+  kind: CredentialKind
+  /** The selected context: the one checked for the outputs and renewed when due. */
+  context: string
+  /** Every context of the file, the selected one first; empty when there is no file yet. */
+  contexts: ContextReport[]
+  decision: Decision
+  /** Where a renewal goes; undefined when the credential is only checked. */
+  secretName: string | undefined
+  renewal?: Renewal
+}
+
 /** What one run found and did: the single source of outputs, annotations and summary. */
 export interface RunResult {
   mode: Mode
   modeReason: string
-  /** The selected context: the one checked for the outputs and renewed when due. */
-  context: string
-  /** Every context of the talosconfig, the selected one first; empty without a talosconfig. */
-  contexts: ContextReport[]
-  decision: Decision
-  renewal?: Renewal
-  secretName: string
-  /** The admin kubeconfig, when one is checked or kept. */
-  kube?: KubeResult
+  /** The talosconfig first, then any other credential the run involves. */
+  credentials: CredentialResult[]
   /** A check found a certificate at the fail-on level. */
   failed: boolean
   /** The issue open-issue opened, commented on or closed in this run. */
   issueNumber?: number
 }
 
-export interface KubeResult {
-  context: string
-  /** Undefined when there is no kubeconfig yet. */
-  report: ContextReport | undefined
-  decision: Decision
-  renewal?: Renewal
-  secretName: string | undefined
-}
-
-/** Every context reported: the talosconfig's, then the kubeconfig's. */
-export const allReports = (result: RunResult): ContextReport[] => [
-  ...result.contexts,
-  ...(result.kube?.report ? [result.kube.report] : [])
-]
+/** Every context reported, credential by credential. */
+export const allReports = (result: RunResult): ContextReport[] => result.credentials.flatMap((entry) => entry.contexts)
 
 export interface Annotation {
   level: 'error' | 'warning'
@@ -71,9 +68,13 @@ export function reachesFailOn(status: Status, failOn: FailOn): boolean {
 }
 
 const day = (date: Date | undefined): string => date?.toISOString().slice(0, 10) ?? '—'
-export const renewalOf = (result: RunResult, report: ContextReport): Renewal | undefined =>
-  !report.selected ? undefined : report.kind === 'kubeconfig' ? result.kube?.renewal : result.renewal
-const renewed = (result: RunResult, report: ContextReport): boolean => renewalOf(result, report) !== undefined
+const instant = (date: Date): string => date.toISOString().replace('.000Z', 'Z')
+const plural = (count: number, word: string): string => `${count} ${Math.abs(count) === 1 ? word : `${word}s`}`
+
+/** The renewal of the credential a report belongs to, when the report is its selected context. */
+export function renewalOf(result: RunResult, report: ContextReport): Renewal | undefined {
+  return report.selected ? result.credentials.find((entry) => entry.contexts.includes(report))?.renewal : undefined
+}
 
 /**
  * Annotations: every expiring or expired certificate this run did not renew (an error when
@@ -82,64 +83,74 @@ const renewed = (result: RunResult, report: ContextReport): boolean => renewalOf
 export function annotationsOf(result: RunResult, failOn: FailOn): Annotation[] {
   const annotations: Annotation[] = []
   for (const report of allReports(result)) {
+    const renewed = renewalOf(result, report) !== undefined
     const { certificate, decision } = report
-    if (certificate && SEVERITY[decision.status] > 0 && !renewed(result, report)) {
-      const days = decision.daysRemaining ?? 0
-      const ago = decision.daysSinceExpiry ?? 0
+    if (certificate && SEVERITY[decision.status] > 0 && !renewed) {
       const when =
         decision.status === 'expired'
-          ? `expired on ${day(certificate.notAfter)} (${ago} ${ago === 1 ? 'day' : 'days'} ago)`
-          : `expires on ${day(certificate.notAfter)} (${days} days left)`
+          ? `expired on ${day(certificate.notAfter)} (${plural(decision.daysSinceExpiry ?? 0, 'day')} ago)`
+          : `expires on ${day(certificate.notAfter)} (${decision.daysRemaining ?? 0} days left)`
       const level = result.mode === 'check' && reachesFailOn(decision.status, failOn) ? 'error' : 'warning'
       annotations.push({ level, message: `The client certificate of ${report.kind} context '${report.name}' ${when}.` })
     }
     for (const problem of report.problems) {
-      if (problem.about === 'ca' || !renewed(result, report))
-        annotations.push({ level: 'warning', message: problem.message })
+      if (problem.about === 'ca' || !renewed) annotations.push({ level: 'warning', message: problem.message })
     }
   }
   return annotations
 }
 
-/** The step's outputs, about the selected context. Never the talosconfig itself, nor a key. */
-export function outputsOf(result: RunResult): Record<string, string> {
-  const selected = result.contexts.find((report) => report.selected)
-  const caNotAfter = result.renewal?.caNotAfter ?? selected?.caNotAfter
+/** The step's outputs: each kind's, about its selected context, then the run's. Never a file or a key. */
+export function outputsOf(result: RunResult, kinds: readonly OutputNames[]): Record<string, string> {
+  const outputs: Record<string, string> = {}
+  for (const names of kinds)
+    Object.assign(
+      outputs,
+      credentialOutputs(
+        names,
+        result.credentials.find((entry) => entry.kind === names.kind)
+      )
+    )
   return {
-    status: result.decision.status,
-    'expires-at': selected?.certificate?.notAfter.toISOString() ?? '',
-    'days-remaining': result.decision.daysRemaining?.toString() ?? '',
-    renewed: String(result.renewal !== undefined),
-    'renewed-through': result.renewal?.through ?? '',
-    'new-expires-at': result.renewal?.notAfter.toISOString() ?? '',
-    'secret-updated': String(result.renewal?.secretUpdated ?? false),
-    'talosconfig-path': result.renewal?.path ?? '',
-    'ca-expires-at': caNotAfter?.toISOString() ?? '',
+    ...outputs,
     'connection-verified': connectionVerified(result),
-    report: JSON.stringify(allReports(result).map((report) => reportEntry(result, report))),
-    'issue-number': result.issueNumber?.toString() ?? '',
-    ...kubeOutputs(result.kube)
+    report: JSON.stringify(
+      result.credentials.flatMap((entry) => entry.contexts.map((report) => reportEntry(entry, report)))
+    ),
+    'issue-number': result.issueNumber?.toString() ?? ''
   }
+}
+
+/** One kind's outputs; all empty when the run does not involve it (`false` would claim it was looked at). */
+function credentialOutputs(names: OutputNames, entry: CredentialResult | undefined): Record<string, string> {
+  const selected = entry?.contexts.find((report) => report.selected)
+  const renewal = entry?.renewal
+  const facts: Record<keyof Omit<OutputNames, 'kind'>, string> = {
+    status: entry?.decision.status ?? '',
+    expiresAt: selected?.certificate?.notAfter.toISOString() ?? '',
+    daysRemaining: entry?.decision.daysRemaining?.toString() ?? '',
+    renewed: entry ? String(renewal !== undefined) : '',
+    through: renewal?.through ?? '',
+    newExpiresAt: renewal?.notAfter.toISOString() ?? '',
+    secretUpdated: entry ? String(renewal?.secretUpdated ?? false) : '',
+    path: renewal?.path ?? '',
+    caExpiresAt: (renewal?.caNotAfter ?? selected?.caNotAfter)?.toISOString() ?? ''
+  }
+  const outputs: Record<string, string> = {}
+  for (const [fact, value] of Object.entries(facts)) {
+    const name = names[fact as keyof typeof facts]
+    if (name) outputs[name] = value
+  }
+  return outputs
 }
 
 /** true when every renewed credential was proven, false when one could not be, empty when none was tried. */
 function connectionVerified(result: RunResult): string {
-  const tried = [result.renewal, result.kube?.renewal].filter((renewal) => renewal?.connectionVerified !== undefined)
-  return tried.length === 0 ? '' : String(tried.every((renewal) => renewal?.connectionVerified))
+  const tried = result.credentials.filter((entry) => entry.renewal?.connectionVerified !== undefined)
+  return tried.length === 0 ? '' : String(tried.every((entry) => entry.renewal?.connectionVerified))
 }
 
-/** Empty, all four, when no kubeconfig is involved: `false` would claim one was looked at. */
-function kubeOutputs(kube: KubeResult | undefined): Record<string, string> {
-  return {
-    'kubeconfig-status': kube?.decision.status ?? '',
-    'kubeconfig-expires-at': kube?.report?.certificate?.notAfter.toISOString() ?? '',
-    'kubeconfig-renewed': kube ? String(kube.renewal !== undefined) : '',
-    'kubeconfig-renewed-through': kube?.renewal?.through ?? '',
-    'kubeconfig-path': kube?.renewal?.path ?? ''
-  }
-}
-
-function reportEntry(result: RunResult, report: ContextReport): Record<string, unknown> {
+function reportEntry(entry: CredentialResult, report: ContextReport): Record<string, unknown> {
   return {
     kind: report.kind,
     context: report.name,
@@ -148,72 +159,65 @@ function reportEntry(result: RunResult, report: ContextReport): Record<string, u
     'days-remaining': report.decision.daysRemaining ?? null,
     status: report.decision.status,
     'ca-expires-at': report.caNotAfter?.toISOString() ?? null,
-    'renewed-through': renewalOf(result, report)?.through ?? null
+    'renewed-through': (report.selected && entry.renewal?.through) || null
   }
 }
 
-/** One line for the log. */
-export function headline(result: RunResult): string {
-  const what = `talosconfig context '${result.context}'`
-  const { renewal, decision } = result
-  if (renewal?.secretUpdated)
-    return `Renewed ${what}: ${decision.reason}; secret ${result.secretName} written to ${renewal.scope}.`
-  if (renewal) return `Dry run: renewed ${what} (${decision.reason}) but wrote no secret.`
-  if (result.mode === 'check') return `Checked ${what} (${result.modeReason}): ${decision.reason}.`
-  return `Nothing to do for ${what}: ${decision.reason}.`
+/** One line a credential for the log. */
+export function headlines(result: RunResult): string[] {
+  return result.credentials.map((entry) => {
+    const what = `${entry.kind} context '${entry.context}'`
+    const { renewal, decision } = entry
+    if (renewal?.secretUpdated) {
+      return `Renewed ${what}: ${decision.reason}; secret ${entry.secretName} written to ${renewal.scope}.`
+    }
+    if (renewal) return `Dry run: renewed ${what} (${decision.reason}) but wrote no secret.`
+    if (result.mode === 'check') return `Checked ${what} (${result.modeReason}): ${decision.reason}.`
+    if (!entry.secretName) return `Checked ${what} (no secret to renew it into): ${decision.reason}.`
+    return `Nothing to do for ${what}: ${decision.reason}.`
+  })
 }
 
 /** The job summary, in Markdown: a row per context, then what was renewed and written. */
 export function summaryOf(result: RunResult): string {
-  const lines = [
-    '## Talos client certificates',
-    '',
-    `${result.mode === 'check' ? 'Check only' : 'Renewal'} (${result.modeReason}).`,
-    ''
-  ]
-  const reports = allReports(result)
-  if (reports.length > 0) {
-    lines.push('| Context | Roles | Expires | Days left | Status | CA expires |', '|---|---|---|---|---|---|')
-    for (const report of reports) lines.push(summaryRow(result, report))
-    lines.push('')
+  const kind = result.mode === 'check' ? 'Check only' : 'Renewal'
+  const lines = ['## Talos client certificates', '', `${kind} (${result.modeReason}).`, '']
+  const rows = result.credentials.flatMap((entry) => entry.contexts.map((report) => summaryRow(entry, report)))
+  if (rows.length > 0) {
+    lines.push('| Credential | Context | Roles | Expires | Days left | Status | CA expires |')
+    lines.push('|---|---|---|---|---|---|---|', ...rows, '')
   }
-  lines.push(renewalLine(result), '')
-  if (result.kube) lines.push(kubeLine(result, result.kube), '')
+  if (result.mode === 'check') lines.push('Nothing renewed: this run only checks.', '')
+  else for (const entry of result.credentials) lines.push(renewalLine(entry), '')
   return lines.join('\n')
 }
 
-function summaryRow(result: RunResult, report: ContextReport): string {
-  const name = `\`${report.name}\`${report.kind === 'kubeconfig' ? ' (kubeconfig)' : report.selected ? ' (selected)' : ''}`
+function summaryRow(entry: CredentialResult, report: ContextReport): string {
+  const name = `\`${report.name}\`${report.selected && entry.contexts.length > 1 ? ' (selected)' : ''}`
   const { certificate, decision } = report
   if (!certificate) {
-    const status = renewed(result, report) ? 'no client certificate yet' : 'no client certificate, nothing to renew'
-    return `| ${name} | — | — | — | ${status} | ${day(report.caNotAfter)} |`
+    const status =
+      report.selected && entry.renewal ? 'no client certificate yet' : 'no client certificate, nothing to renew'
+    return `| ${entry.kind} | ${name} | — | — | — | ${status} | ${day(report.caNotAfter)} |`
   }
   const roles = certificate.organizations.map((role) => `\`${role}\``).join(', ') || '—'
-  return `| ${name} | ${roles} | ${day(certificate.notAfter)} | ${decision.daysRemaining} | ${decision.status} | ${day(report.caNotAfter)} |`
+  const expires = day(certificate.notAfter)
+  return `| ${entry.kind} | ${name} | ${roles} | ${expires} | ${decision.daysRemaining} | ${decision.status} | ${day(report.caNotAfter)} |`
 }
 
-function kubeLine(result: RunResult, kube: KubeResult): string {
-  const { renewal } = kube
-  const context = `\`${kube.context}\``
+/** What happened to one credential in a renewal run. */
+function renewalLine(entry: CredentialResult): string {
+  const what = `${entry.kind} \`${entry.context}\``
+  const { renewal, decision } = entry
   if (!renewal) {
-    if (result.mode === 'check' || !kube.secretName) return 'Kubeconfig: checked only.'
-    return `Kubeconfig: nothing renewed, ${context} is not due (${kube.decision.reason}).`
+    if (!entry.secretName) return `Checked only: ${what} has no secret to be renewed into.`
+    return `Nothing renewed for ${what}: it is not due (${decision.reason}).`
   }
-  const issued = `Kubeconfig: renewed ${context} (${kube.decision.reason}) ${throughWords(renewal)}; the new certificate expires ${renewal.notAfter.toISOString().replace('.000Z', 'Z')}`
-  return `${issued}${proofWords(renewal)}; ${storedWords(renewal, kube.secretName ?? '')}`
-}
-
-function renewalLine(result: RunResult): string {
-  const { renewal } = result
-  const context = `\`${result.context}\``
-  if (!renewal) {
-    return result.mode === 'check'
-      ? 'Nothing renewed: this run only checks.'
-      : `Nothing renewed: ${context} is not due (${result.decision.reason}).`
-  }
-  const issued = `Renewed ${context} (${result.decision.reason}) ${throughWords(renewal)}: the new certificate for ${renewal.roles.map((role) => `\`${role}\``).join(', ')} expires ${renewal.notAfter.toISOString().replace('.000Z', 'Z')}`
-  return `${issued}${proofWords(renewal)}; ${storedWords(renewal, result.secretName)}`
+  const roles = renewal.roles.map((role) => `\`${role}\``).join(', ')
+  const issued =
+    `Renewed ${what} (${decision.reason}) ${throughWords(renewal)}: ` +
+    `the new certificate for ${roles} expires ${instant(renewal.notAfter)}`
+  return `${issued}${proofWords(renewal)}; ${storedWords(renewal, entry.secretName)}`
 }
 
 /** "through the Talos API", "with the CA key of `secrets-bundle`". */
@@ -228,9 +232,9 @@ function proofWords(renewal: Renewal): string {
 }
 
 /** Where the secret went, or would have gone, or why it did not. */
-function storedWords(renewal: Renewal, secretName: string): string {
-  if (renewal.secretUpdated) return `written to secret \`${secretName}\` in ${renewal.scope}.`
-  if (renewal.writeFailed)
-    return `**not written**: writing secret \`${secretName}\` in ${renewal.scope} failed (${renewal.writeFailed}).`
-  return `dry run, nothing written (it would go to secret \`${secretName}\` in ${renewal.scope}).`
+function storedWords(renewal: Renewal, secretName: string | undefined): string {
+  const secret = `secret \`${secretName}\` in ${renewal.scope}`
+  if (renewal.secretUpdated) return `written to ${secret}.`
+  if (renewal.writeFailed) return `**not written**: writing ${secret} failed (${renewal.writeFailed}).`
+  return `dry run, nothing written (it would go to ${secret}).`
 }

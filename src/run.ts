@@ -6,7 +6,8 @@ import { join } from 'node:path'
 import { UserError, describe } from './errors.js'
 import { readConfig, type Config } from './inputs.js'
 import { main, type Deps } from './main.js'
-import type { Outcome } from './unattended.js'
+import { scopeWords } from './github/target.js'
+import type { Outcome } from './unattended/index.js'
 import { inert } from './inert.js'
 import { ACTION_NAME, VERSION } from './version.js'
 
@@ -47,8 +48,11 @@ function runnerDeps(config: Config): Deps {
 /** Keep-alive and the issue, loaded only when a run is asked for either (it then decides by event). */
 async function attend(config: Config, outcome: Outcome): Promise<number | undefined> {
   if (!config.unattended.keepScheduleAlive && !config.unattended.openIssue) return undefined
-  const unattended = await import('./unattended.js')
-  return unattended.attend(config, outcome, {
+  const unattended = await import('./unattended/index.js')
+  const { talos, kube } = config.credentials
+  const secretNames = [talos.secretName, kube.secretName].filter(Boolean).join(', ')
+  const context = { apiUrl: config.githubApiUrl, credentialSet: `${scopeWords(config.secretTarget)} ${secretNames}` }
+  return unattended.attend(config.unattended, context, outcome, {
     info: (message) => core.info(inert(message)),
     warning: (message) => core.warning(message)
   })

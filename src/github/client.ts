@@ -94,16 +94,22 @@ function explain(what: string, error: unknown, hints: ScopeHints, apiUrl: string
   const seconds = (ms: number) => `${Math.round(ms / 1000)} s`
   let message: string
   if (gaveUp?.waitRefusedMs !== undefined) {
-    message = `${what}: GitHub asked to wait ${seconds(gaveUp.waitRefusedMs)} (rate limit), longer than this action waits. Run it again later.`
+    const wait = seconds(gaveUp.waitRefusedMs)
+    message = `${what}: GitHub asked to wait ${wait} (rate limit), longer than this action waits. Run it again later.`
   } else if (gaveUp) {
     const answer = status === undefined ? `no answer (${networkCause(last)})` : `status ${status}`
-    message = `${what}: ${gaveUp.attempts} attempts over ${seconds(gaveUp.elapsedMs)} got ${answer}. GitHub or the network is failing; run it again later, and check 'github-api-url' (${apiUrl}).`
+    message =
+      `${what}: ${gaveUp.attempts} attempts over ${seconds(gaveUp.elapsedMs)} got ${answer}. ` +
+      `GitHub or the network is failing; run it again later, and check 'github-api-url' (${apiUrl}).`
   } else if (status === 401) {
     message = `${what}: GitHub answered 401, the token in '${hints.tokenInput ?? 'github-token'}' is invalid or expired. Make a new one.`
   } else if (status === 403) {
     message = `${what}: GitHub answered 403, the token in '${hints.tokenInput ?? 'github-token'}' lacks ${hints.permission}.`
   } else if (status === 404) {
-    message = `${what}: GitHub answered 404, the ${hints.name} was not found, or the token in '${hints.tokenInput ?? 'github-token'}' cannot see it. Check ${hints.inputs} and the token's access.`
+    const token = hints.tokenInput ?? 'github-token'
+    message =
+      `${what}: GitHub answered 404, the ${hints.name} was not found, or the token in '${token}' cannot see it. ` +
+      `Check ${hints.inputs} and the token's access.`
   } else if (status === undefined) {
     message = `${what}: ${networkCause(last)}. Check 'github-api-url' (${apiUrl}) and the runner's network.`
   } else {

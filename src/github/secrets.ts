@@ -51,7 +51,10 @@ interface ScopeApi {
 }
 
 const REPOSITORY_PERMISSION =
-  "the repository permission 'Secrets: write'. The workflow's default GITHUB_TOKEN never has it: pass a fine-grained personal access token or a GitHub App installation token with 'Secrets: write' on this repository"
+  "the repository permission 'Secrets: write'. " +
+  "The workflow's default GITHUB_TOKEN never has it: " +
+  "pass a fine-grained personal access token or a GitHub App installation token with 'Secrets: " +
+  "write' on this repository"
 
 export function secretStore(target: SecretTarget, options: ClientOptions): SecretStore {
   const hints = hintsFor(target)
@@ -99,14 +102,17 @@ function hintsFor(target: SecretTarget): ScopeHints {
       return {
         name: `environment '${target.environment}' of repository ${target.repository.owner}/${target.repository.repo}`,
         permission:
-          "the repository permission 'Environments: write', which environment secrets need (fine-grained personal access token or GitHub App)",
+          "the repository permission 'Environments: write', " +
+          'which environment secrets need (fine-grained personal access token or GitHub App)',
         inputs: "'environment' and 'repository'"
       }
     case 'organization':
       return {
         name: `organization ${target.organization}`,
         permission:
-          "the organization permission 'Secrets: write' (a GitHub App or fine-grained token with the organization as resource owner; a classic token needs admin:org)",
+          "the organization permission 'Secrets: " +
+          "write' (a GitHub App or fine-grained token with the organization as resource owner; " +
+          'a classic token needs admin:org)',
         inputs: "'organization'"
       }
   }
@@ -218,7 +224,8 @@ async function organizationAccess(
       )
       if (!found) {
         throw new UserError(
-          `Input 'selected-repositories' names '${repo}', which is not a repository of organization ${org}, or the token in 'github-token' cannot see it.`,
+          `Input 'selected-repositories' names '${repo}', which is not a repository of organization ${org}, ` +
+            `or the token in 'github-token' cannot see it.`,
           'selected-repositories'
         )
       }

@@ -20,3 +20,10 @@ export type SecretTarget =
       /** Names of repositories of the organization, for visibility selected. */
       selectedRepositories: string[]
     }
+
+/** Where a target's secrets live, in words: `acme/ops`, `acme/ops environment prod`, `organization acme`. */
+export function scopeWords(target: SecretTarget): string {
+  if (target.kind === 'organization') return `organization ${target.organization}`
+  const repository = `${target.repository.owner}/${target.repository.repo}`
+  return target.kind === 'environment' ? `${repository} environment ${target.environment}` : repository
+}

@@ -14,6 +14,7 @@ const PERMISSION =
   "the permission 'Variables: write' (a GitHub App or fine-grained token; for organization variables, the organization permission)"
 
 export function variableStore(target: SecretTarget, options: ClientOptions): VariableStore {
+  const { owner, repo } = target.kind === 'organization' ? { owner: '', repo: '' } : target.repository
   const where =
     target.kind === 'organization'
       ? {
@@ -23,13 +24,13 @@ export function variableStore(target: SecretTarget, options: ClientOptions): Var
         }
       : target.kind === 'environment'
         ? {
-            name: `environment '${target.environment}' of repository ${target.repository.owner}/${target.repository.repo}`,
-            base: `/repos/${target.repository.owner}/${target.repository.repo}/environments/${encodeURIComponent(target.environment)}/variables`,
+            name: `environment '${target.environment}' of repository ${owner}/${repo}`,
+            base: `/repos/${owner}/${repo}/environments/${encodeURIComponent(target.environment)}/variables`,
             inputs: "'environment' and 'repository'"
           }
         : {
-            name: `repository ${target.repository.owner}/${target.repository.repo}`,
-            base: `/repos/${target.repository.owner}/${target.repository.repo}/actions/variables`,
+            name: `repository ${owner}/${repo}`,
+            base: `/repos/${owner}/${repo}/actions/variables`,
             inputs: "'repository'"
           }
   const client = makeClient(options, { name: where.name, permission: PERMISSION, inputs: where.inputs })

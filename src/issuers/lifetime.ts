@@ -9,7 +9,9 @@ export function plannedNotAfter(request: IssueRequest, caNotAfter: Date): Date {
   if (notAfter > caNotAfter) {
     const input = request.ttlInput
     throw new UserError(
-      `Input '${input}' asks for a certificate valid until ${notAfter.toISOString()}, but the ${CA_NAMES[request.kind]} expires on ${caNotAfter.toISOString()}; a certificate that outlives its CA is not issued. Shorten '${input}' or rotate the CA.`,
+      `Input '${input}' asks for a certificate valid until ${notAfter.toISOString()}, ` +
+        `but the ${CA_NAMES[request.kind]} expires on ${caNotAfter.toISOString()}; ` +
+        `a certificate that outlives its CA is not issued. Shorten '${input}' or rotate the CA.`,
       input
     )
   }

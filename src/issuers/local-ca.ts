@@ -70,11 +70,18 @@ function trustFor(
   const signer = `${source.path} of input '${source.input}' (${describeCa(signing)})`
   if (!request.allowCaChange) {
     throw new UserError(
-      `The CA that would sign the new ${request.kind} certificate, ${signer}, is not a CA that ${current.name} trusts or was issued by (${theirs}). Either '${source.input}' belongs to another cluster, or the CA was rotated (talosctl rotate-ca) and the new CA has not reached '${source.input}' yet, or it has and this ${request.kind} is older. Nothing was written. Check which CA the cluster uses now; if the rotation is yours, set 'allow-ca-change: true' to renew once with the new CA.`,
+      `The CA that would sign the new ${request.kind} certificate, ${signer}, ` +
+        `is not a CA that ${current.name} trusts or was issued by (${theirs}). ` +
+        `Either '${source.input}' belongs to another cluster, ` +
+        `or the CA was rotated (talosctl rotate-ca) and the new CA has not reached '${source.input}' yet, ` +
+        `or it has and this ${request.kind} is older. Nothing was written. Check which CA the cluster uses now; ` +
+        `if the rotation is yours, set 'allow-ca-change: true' to renew once with the new CA.`,
       'allow-ca-change'
     )
   }
-  const message = `allow-ca-change: the new ${request.kind} of ${current.name} trusts ${signer}, in place of ${theirs}. Clients that keep the old file work only while the cluster still accepts the old CA.`
+  const message =
+    `allow-ca-change: the new ${request.kind} of ${current.name} trusts ${signer}, in place of ${theirs}. ` +
+    'Clients that keep the old file work only while the cluster still accepts the old CA.'
   return { caPem: source.caPem, notes: [{ level: 'warning', message }] }
 }
 

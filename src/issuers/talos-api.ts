@@ -4,7 +4,7 @@
 import { X509Certificate } from 'node:crypto'
 import { UserError } from '../errors.js'
 import { inspectCertificate, sameCertificates } from '../pki/inspect.js'
-import { readKubeconfig, readKubeContext } from '../kubeconfig.js'
+import { readKubeconfig, readKubeContext } from '../credentials/kubeconfig/file.js'
 import type { ApiCredentials } from '../talos-api/client.js'
 import { NODE_CLOCK_TOLERANCE_MS, type Issued, type Issuer, type IssueRequest, type Note } from './issuer.js'
 import { plannedNotAfter } from './lifetime.js'
@@ -72,7 +72,9 @@ export class TalosApiIssuer implements Issuer {
     if (!sameCertificates(caPem, credentials.caPem)) {
       notes.push({
         level: 'notice',
-        message: `The Talos API answered with a ca other than talosconfig context '${credentials.context}' holds (a CA rotation); the renewed talosconfig carries the node's.`
+        message:
+          `The Talos API answered with a ca other than talosconfig context '${credentials.context}' holds ` +
+          "(a CA rotation); the renewed talosconfig carries the node's."
       })
     }
     return {
@@ -95,7 +97,9 @@ export class TalosApiIssuer implements Issuer {
     if (request.ttlGiven) {
       notes.push({
         level: 'notice',
-        message: `Input '${request.ttlInput}' is not honoured through the Talos API: the cluster's machine configuration (cluster.adminKubeconfig.certLifetime) sets the lifetime of the admin kubeconfig.`
+        message:
+          `Input '${request.ttlInput}' is not honoured through the Talos API: the cluster's machine configuration ` +
+          '(cluster.adminKubeconfig.certLifetime) sets the lifetime of the admin kubeconfig.'
       })
     }
     return {
@@ -116,7 +120,8 @@ export class TalosApiIssuer implements Issuer {
 function readNodeKubeconfig(text: string) {
   const refuse = () =>
     new UserError(
-      'The Talos API answered Kubeconfig with a file that is not the admin kubeconfig Talos makes (no current context with a client certificate, key and CA).',
+      'The Talos API answered Kubeconfig with a file that is not the admin kubeconfig Talos makes ' +
+        '(no current context with a client certificate, key and CA).',
       'kubeconfig-secret-name'
     )
   let config

@@ -46,7 +46,8 @@ export function loadLocalCa(crtPem: string, keyPem: string, origin: CaOrigin, no
   }
   if (!certificate.checkPrivateKey(key)) {
     throw new UserError(
-      `${describeField(origin, 'key')} does not belong to ${origin.path}.crt (${describeAlgorithm(algorithm)} key); check that both come from the same bundle.`,
+      `${describeField(origin, 'key')} does not belong to ${origin.path}.crt (${describeAlgorithm(algorithm)} key); ` +
+        `check that both come from the same bundle.`,
       origin.input
     )
   }
@@ -67,7 +68,8 @@ function checkValidNow(certificate: X509Certificate, crt: string, input: string,
   }
   if (now > notAfter) {
     throw new UserError(
-      `${crt} expired on ${notAfter.toISOString()}; a new client certificate cannot be issued from an expired CA. Rotate the CA (see Talos's CA rotation guide).`,
+      `${crt} expired on ${notAfter.toISOString()}; a new client certificate cannot be issued from an expired CA. ` +
+        `Rotate the CA (see Talos's CA rotation guide).`,
       input
     )
   }

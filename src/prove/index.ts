@@ -47,7 +47,8 @@ export async function prove(
     if (!(error instanceof NoAnswer)) throw error
     if (mode === 'always') {
       throw new UserError(
-        `Could not prove ${what} against the cluster, and 'verify-connection' is always, so nothing was written: ${error.message}. Let the runner reach the cluster, or set 'verify-connection' to auto.`,
+        `Could not prove ${what} against the cluster, and 'verify-connection' is always, so nothing was written: ` +
+          `${error.message}. Let the runner reach the cluster, or set 'verify-connection' to auto.`,
         'verify-connection'
       )
     }

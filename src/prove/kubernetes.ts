@@ -38,7 +38,8 @@ export async function whoAmI(
     const user = userInfo(answer.body)
     if (user.username !== EXPECTED.username || !user.groups.includes(EXPECTED.group)) {
       throw new Rejected(
-        `${server} knows the certificate as user '${user.username}' in groups ${user.groups.join(', ') || 'none'}, not as ${EXPECTED.username} in ${EXPECTED.group}`
+        `${server} knows the certificate as user '${user.username}' in groups ${user.groups.join(', ') || 'none'}, ` +
+          `not as ${EXPECTED.username} in ${EXPECTED.group}`
       )
     }
     return `${server} knows it as ${EXPECTED.username} in ${EXPECTED.group} (SelfSubjectReview ${version})`

@@ -38,7 +38,8 @@ export async function decryptAge(
   const { Decrypter, armor } = await import('age-encryption')
   if (keys.identities.length === 0 && keys.passphrase === undefined) {
     throw new UserError(
-      `${what} is age-encrypted, but no key was given: set the 'age-key' input (or the SOPS_AGE_KEY environment variable) to an age identity, or 'age-passphrase'.`,
+      `${what} is age-encrypted, but no key was given: ` +
+        `set the 'age-key' input (or the SOPS_AGE_KEY environment variable) to an age identity, or 'age-passphrase'.`,
       input
     )
   }

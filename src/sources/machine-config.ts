@@ -24,7 +24,8 @@ export function readMachineConfig(docs: Document[]): MachineConfigCas {
   const caConfig = docs.find((doc) => kindOf(doc) === 'KubeAPIServerCAConfig')
   const clusterConfig = docs.find((doc) => kindOf(doc) === 'KubeClusterConfig')
   const missing = (field: string) =>
-    `Input '${INPUT}' has no ${field}; a controlplane configuration carries the Kubernetes CA there (or, from Talos 1.14, in a KubeAPIServerCAConfig document).`
+    `Input '${INPUT}' has no ${field}; a controlplane configuration carries the Kubernetes CA there (or, ` +
+    `from Talos 1.14, in a KubeAPIServerCAConfig document).`
   return {
     os: readCaPem(
       config,
@@ -74,13 +75,15 @@ function machineConfigDocument(docs: Document[]): Document {
   const config = docs.find((doc) => isMap(doc.contents) && doc.get('version') === 'v1alpha1' && doc.has('machine'))
   if (!config) {
     throw new UserError(
-      `Input '${INPUT}' has no v1alpha1 machine configuration document (one with 'version: v1alpha1' and a 'machine' section). Pass controlplane.yaml from 'talosctl gen config'.`,
+      `Input '${INPUT}' has no v1alpha1 machine configuration document (one with 'version: ` +
+        `v1alpha1' and a 'machine' section). Pass controlplane.yaml from 'talosctl gen config'.`,
       INPUT
     )
   }
   if (config.getIn(['machine', 'ca', 'crt']) && !config.getIn(['machine', 'ca', 'key'])) {
     throw new UserError(
-      `Input '${INPUT}' is a worker configuration: its machine.ca.key is empty. Only a controlplane configuration carries the Talos API CA key; pass controlplane.yaml.`,
+      `Input '${INPUT}' is a worker configuration: its machine.ca.key is empty. ` +
+        `Only a controlplane configuration carries the Talos API CA key; pass controlplane.yaml.`,
       INPUT
     )
   }

@@ -41,7 +41,8 @@ export async function openInput(value: string, input: string, keys: AgeKeys): Pr
     }
   if (docs.length > 1) {
     throw new UserError(
-      `Input '${input}' is a multi-document SOPS file, which this action does not read; give it as plain YAML in a secret, or encrypt it with age.`,
+      `Input '${input}' is a multi-document SOPS file, which this action does not read; ` +
+        `give it as plain YAML in a secret, or encrypt it with age.`,
       input
     )
   }

@@ -216,7 +216,9 @@ async function callEndpoints<T>(
           )
       if (verdict.outcome === 'rejected')
         throw new UserError(
-          `${target} refused ${method} for talosconfig context '${credentials.context}': ${verdict.reason}. Check that the ca, crt and key belong to the cluster's current CA (after a CA rotation, the bundle or machine configuration must hold the new one).`,
+          `${target} refused ${method} for talosconfig context '${credentials.context}': ${verdict.reason}. ` +
+            `Check that the ca, crt and key belong to the cluster's current CA (after a CA rotation, ` +
+            `the bundle or machine configuration must hold the new one).`,
           'talosconfig'
         )
       failures.push(`${target} (${verdict.outcome === 'unreachable' ? verdict.reason : 'unavailable'})`)
@@ -225,7 +227,10 @@ async function callEndpoints<T>(
     }
   }
   throw new Unreachable(
-    `No endpoint of talosconfig context '${credentials.context}' answered ${method}: ${failures.join('; ') || 'none tried within the time limit'}. The runner must reach a controlplane node on port ${APID_PORT} (self-hosted runner or VPN), or renew with 'secrets-bundle' or 'machine-config'.`,
+    `No endpoint of talosconfig context '${credentials.context}' answered ${method}: ` +
+      `${failures.join('; ') || 'none tried within the time limit'}. ` +
+      `The runner must reach a controlplane node on port ${APID_PORT} (self-hosted runner or VPN), ` +
+      `or renew with 'secrets-bundle' or 'machine-config'.`,
     failures
   )
 }
@@ -236,12 +241,14 @@ function refusal(error: grpc.ServiceError, target: string, context: string, meth
   switch (error.code) {
     case grpc.status.PERMISSION_DENIED:
       return new UserError(
-        `${prefix}: permission denied. ${method} needs a certificate with the os:admin role; this talosconfig's has not got it. Use an os:admin talosconfig, or 'secrets-bundle' or 'machine-config'.`,
+        `${prefix}: permission denied. ${method} needs a certificate with the os:admin role; ` +
+          `this talosconfig's has not got it. Use an os:admin talosconfig, or 'secrets-bundle' or 'machine-config'.`,
         'talosconfig'
       )
     case grpc.status.FAILED_PRECONDITION:
       return new UserError(
-        `${prefix}: ${plainDetails(error.details)}. Only controlplane nodes answer ${method}: list a controlplane node first in 'endpoints'.`,
+        `${prefix}: ${plainDetails(error.details)}. ` +
+          `Only controlplane nodes answer ${method}: list a controlplane node first in 'endpoints'.`,
         'endpoints'
       )
     case grpc.status.INVALID_ARGUMENT:

@@ -56,7 +56,10 @@ for (const runtime of RUNTIMES) {
         visibleLog(run),
         /Nothing to do for talosconfig context 'prod': 199 days left, outside renew-before\./
       )
-      assert.match(run.summary, /\nNothing renewed: `prod` is not due \(199 days left, outside renew-before\)\.\n/)
+      assert.match(
+        run.summary,
+        /\nNothing renewed for talosconfig `prod`: it is not due \(199 days left, outside renew-before\)\.\n/
+      )
       for (const line of keyLines(s.current.keyPem)) assert.ok(!visibleLog(run).includes(line))
     })
 

@@ -105,7 +105,7 @@ for (const runtime of RUNTIMES) {
       )
       assert.match(
         result.summary,
-        /\nKubeconfig: renewed `admin@demo` \(5 days left, inside renew-before\) through the Talos API; /
+        /\nRenewed kubeconfig `admin@demo` \(5 days left, inside renew-before\) through the Talos API: /
       )
       assert.equal(JSON.parse(result.outputs.report ?? '[]').at(-1)['renewed-through'], 'talos-api')
       for (const line of keyLines(keyPem)) assert.ok(!visibleLog(result).includes(line))

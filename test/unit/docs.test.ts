@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import { parse } from 'yaml'
+import { CREDENTIAL_OUTPUTS } from '../../src/credentials/index.js'
 import { readConfig } from '../../src/inputs.js'
 import { outputsOf, type RunResult } from '../../src/report.js'
 
@@ -86,13 +87,18 @@ describe('README, action.yml and the code agree', () => {
     const result: RunResult = {
       mode: 'check',
       modeReason: 'mode check',
-      context: 'prod',
-      contexts: [],
-      decision: { status: 'missing', renew: false, reason: '' },
-      secretName: 'TALOSCONFIG',
+      credentials: [
+        {
+          kind: 'talosconfig',
+          context: 'prod',
+          contexts: [],
+          decision: { status: 'missing', renew: false, reason: '' },
+          secretName: 'TALOSCONFIG'
+        }
+      ],
       failed: false
     }
     assert.deepEqual([...documented].sort(), Object.keys(action.outputs).sort())
-    assert.deepEqual(Object.keys(outputsOf(result)).sort(), Object.keys(action.outputs).sort())
+    assert.deepEqual(Object.keys(outputsOf(result, CREDENTIAL_OUTPUTS)).sort(), Object.keys(action.outputs).sort())
   })
 })

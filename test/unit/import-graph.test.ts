@@ -7,7 +7,7 @@ import { dirname, join, normalize } from 'node:path'
 import { describe, it } from 'node:test'
 
 /** Every relative import of every module under src/, type-only and dynamic ones too. */
-export function importGraph(root = 'src'): Map<string, string[]> {
+function importGraph(root = 'src'): Map<string, string[]> {
   const files = readdirSync(root, { recursive: true })
     .map(String)
     .filter((file) => file.endsWith('.ts'))
@@ -23,7 +23,7 @@ export function importGraph(root = 'src'): Map<string, string[]> {
 }
 
 /** The first cycle found, as the path that closes it, or undefined. */
-export function findCycle(graph: Map<string, string[]>): string[] | undefined {
+function findCycle(graph: Map<string, string[]>): string[] | undefined {
   const state = new Map<string, 'open' | 'done'>()
   const path: string[] = []
   const visit = (file: string): string[] | undefined => {
@@ -86,5 +86,29 @@ describe('import graph', () => {
         assert.ok(!imports.includes('inputs.ts'), `${file} imports inputs.ts`)
       }
     }
+  })
+})
+
+describe('source layout', () => {
+  const sources = readdirSync('src', { recursive: true })
+    .map(String)
+    .filter((file) => file.endsWith('.ts'))
+
+  it('main runs every credential kind the same way: short, and no kind named in it', () => {
+    const main = readFileSync('src/main.ts', 'utf8')
+    assert.ok(main.split('\n').length <= 260, `src/main.ts has ${main.split('\n').length} lines`)
+    for (const kind of ['talosconfig', 'kubeconfig']) {
+      assert.doesNotMatch(main, new RegExp(`['"\`]${kind}['"\`]`), `src/main.ts names the kind ${kind}`)
+    }
+  })
+
+  it('keeps lines short enough to read: at most 10 over 140 characters in src/', () => {
+    const long = sources.flatMap((file) =>
+      readFileSync(join('src', file), 'utf8')
+        .split('\n')
+        .filter((line) => line.length > 140)
+        .map((line) => `${file}: ${line.slice(0, 60)}`)
+    )
+    assert.ok(long.length <= 10, long.join('\n'))
   })
 })

@@ -27,12 +27,12 @@ const failure = (inputs: Record<string, string>): UserError => {
 describe('readConfig', () => {
   it('applies the defaults action.yml declares', () => {
     const config = read({})
-    assert.deepEqual(config.roles, ['os:admin'])
-    assert.equal(config.ttlMs, 8760 * 3_600_000)
+    assert.deepEqual(config.credentials.talos.roles, ['os:admin'])
+    assert.equal(config.credentials.talos.ttlMs, 8760 * 3_600_000)
     assert.deepEqual(config.renewBefore, { kind: 'duration', ms: 30 * 86_400_000 })
     assert.equal(config.force, false)
     assert.equal(config.dryRun, false)
-    assert.equal(config.secretName, 'TALOSCONFIG')
+    assert.equal(config.credentials.talos.secretName, 'TALOSCONFIG')
     assert.equal(config.githubApiUrl, 'https://api.github.com')
     assert.deepEqual(config.secretTarget, { kind: 'repository', repository: { owner: 'acme', repo: 'cluster-ops' } })
   })
@@ -59,8 +59,8 @@ describe('readConfig', () => {
       force: 'True',
       'dry-run': 'FALSE'
     })
-    assert.deepEqual(config.endpoints, ['10.0.0.1', '10.0.0.2', '10.0.0.3'])
-    assert.deepEqual(config.roles, ['os:reader', 'os:etcd:backup'])
+    assert.deepEqual(config.credentials.talos.endpoints, ['10.0.0.1', '10.0.0.2', '10.0.0.3'])
+    assert.deepEqual(config.credentials.talos.roles, ['os:reader', 'os:etcd:backup'])
     assert.equal(config.force, true)
     assert.equal(config.dryRun, false)
   })
@@ -158,7 +158,7 @@ describe('readConfig', () => {
     // A talosconfig alone renews through the API, the kubeconfig too.
     const apiOnly = read({ 'secrets-bundle': '', 'kubeconfig-secret-name': 'KUBECONFIG' })
     assert.deepEqual(
-      [apiOnly.renewThrough, apiOnly.caSource, apiOnly.kube.secretName],
+      [apiOnly.renewThrough, apiOnly.caSource, apiOnly.credentials.kube.secretName],
       ['auto', undefined, 'KUBECONFIG']
     )
     assert.equal(read({ 'secrets-bundle': '', 'renew-through': 'talos-api' }).renewThrough, 'talos-api')

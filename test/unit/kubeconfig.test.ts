@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { parse } from 'yaml'
-import { readKubeconfig, readKubeContext, renderKubeconfig, sensitiveValues } from '../../src/kubeconfig.js'
+import {
+  readKubeconfig,
+  readKubeContext,
+  renderKubeconfig,
+  sensitiveValues
+} from '../../src/credentials/kubeconfig/file.js'
 import { loadLocalCa } from '../../src/pki/ca.js'
 import { caSigner } from '../../src/pki/issue.js'
 import { kubernetesAdminProfile } from '../../src/pki/profile.js'

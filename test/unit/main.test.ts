@@ -61,7 +61,7 @@ describe('main', () => {
       prod: { endpoints: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: expiring }
     })
     const result = await main(config({ talosconfig }), deps)
-    assert.equal(result.decision.status, 'expiring')
+    assert.equal(result.credentials[0]?.decision.status, 'expiring')
     assert.equal(puts.length, 1)
     const firstOther = events.findIndex((event) => event !== 'mask')
     assert.ok(firstOther > 10, 'bundle and talosconfig values are masked first')
@@ -172,7 +172,7 @@ describe('main', () => {
     const { deps, puts } = recorder()
     const talosconfig = talosconfigYaml('prod', { prod: { endpoints: ['127.0.0.1:9'], caPem: cluster.caCrtPem } })
     const result = await main(config({ talosconfig }), deps)
-    assert.equal(result.decision.status, 'missing')
+    assert.equal(result.credentials[0]?.decision.status, 'missing')
     assert.ok(parse(puts[0]?.value ?? '').contexts.prod.crt)
   })
 
@@ -200,7 +200,7 @@ describe('main', () => {
     })
     await assert.rejects(main(config({ talosconfig }), deps), /^UserError: Input 'talosconfig' selects no context/)
     const result = await main(config({ talosconfig, context: 'prod' }), deps)
-    assert.equal(result.context, 'prod')
+    assert.equal(result.credentials[0]?.context, 'prod')
   })
 
   it('refuses a crt that is not a certificate', async () => {
@@ -225,7 +225,7 @@ describe('main', () => {
       prod: { endpoints: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: expiring }
     })
     const result = await main(config({ talosconfig, mode: 'check', 'secrets-bundle': 'not: a bundle' }), deps)
-    assert.equal(result.renewal, undefined)
+    assert.equal(result.credentials[0]?.renewal, undefined)
     assert.equal(result.failed, true)
     assert.deepEqual(puts, [])
     assert.ok(!events.includes('save talosconfig'))
@@ -251,6 +251,6 @@ describe('main', () => {
     })
     const result = await main(config({ talosconfig, 'dry-run': 'true' }), deps)
     assert.deepEqual([sealed, puts], [['TALOSCONFIG'], []], 'sealed, to prove the key and the size, but not written')
-    assert.equal(result.renewal?.secretUpdated, false)
+    assert.equal(result.credentials[0]?.renewal?.secretUpdated, false)
   })
 })

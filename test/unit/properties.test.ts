@@ -7,7 +7,7 @@ import { parseDuration } from '../../src/duration.js'
 import { decodeBase64, encodePem, parsePem } from '../../src/encoding.js'
 import { UserError } from '../../src/errors.js'
 import { openInput } from '../../src/sources/open.js'
-import { readContext, readTalosconfig, renderTalosconfig } from '../../src/talosconfig.js'
+import { readContext, readTalosconfig, renderTalosconfig } from '../../src/credentials/talosconfig/file.js'
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
 const noKeys = { identities: [], passphrase: undefined, identitiesFrom: "input 'age-key'" }

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { ContextReport } from '../../src/contexts.js'
+import { CREDENTIAL_OUTPUTS } from '../../src/credentials/index.js'
+import type { ContextReport } from '../../src/credentials/judge.js'
 import {
   annotationsOf,
-  headline,
+  headlines,
   outputsOf,
   reachesFailOn,
   summaryOf,
+  type CredentialResult,
   type Renewal,
   type RunResult
 } from '../../src/report.js'
@@ -48,13 +50,17 @@ const expiredStaging: ContextReport = {
   decision: { status: 'expired', renew: true, reason: 'it has expired', daysRemaining: -3, daysSinceExpiry: 2 },
   problems: [{ about: 'ca', message: 'staging CA problem' }]
 }
-const checked: RunResult = {
-  mode: 'check',
-  modeReason: 'mode auto on pull_request',
+const talosconfig: CredentialResult = {
+  kind: 'talosconfig',
   context: 'prod',
   contexts: [prod, expiredStaging, omni],
   decision: prod.decision,
-  secretName: 'TALOSCONFIG',
+  secretName: 'TALOSCONFIG'
+}
+const checked: RunResult = {
+  mode: 'check',
+  modeReason: 'mode auto on pull_request',
+  credentials: [talosconfig],
   failed: true
 }
 const renewal: Renewal = {
@@ -66,13 +72,15 @@ const renewal: Renewal = {
   scope: 'repository acme/cluster-ops',
   secretUpdated: true
 }
-const renewed: RunResult = {
+/** The scheduled run that renewed the talosconfig as `renewal` says (none: not due). */
+const renewedWith = (renewal: Renewal | undefined): RunResult => ({
   ...checked,
   mode: 'renew',
   modeReason: 'mode auto on schedule',
   failed: false,
-  renewal
-}
+  credentials: [{ ...talosconfig, renewal }]
+})
+const renewed = renewedWith(renewal)
 
 describe('report', () => {
   it('orders fail-on levels', () => {
@@ -92,7 +100,7 @@ describe('report', () => {
   })
 
   it('gives the outputs action.yml declares, about the selected context', () => {
-    const outputs = outputsOf(renewed)
+    const outputs = outputsOf(renewed, CREDENTIAL_OUTPUTS)
     assert.deepEqual(
       { ...outputs, report: undefined },
       {
@@ -149,8 +157,48 @@ describe('report', () => {
     ])
   })
 
+  it("takes each kind's outputs from its own entry: the kubeconfig's under its own names", () => {
+    const admin: ContextReport = { ...prod, kind: 'kubeconfig', name: 'admin@prod' }
+    const kubeconfig: CredentialResult = {
+      kind: 'kubeconfig',
+      context: 'admin@prod',
+      contexts: [admin],
+      decision: admin.decision,
+      secretName: 'KUBECONFIG',
+      renewal: { ...renewal, through: 'talos-api', path: '/runner/temp/talos-renew-y/kubeconfig' }
+    }
+    const outputs = outputsOf({ ...checked, mode: 'renew', credentials: [talosconfig, kubeconfig] }, CREDENTIAL_OUTPUTS)
+    assert.deepEqual(
+      [outputs.renewed, outputs['renewed-through'], outputs['talosconfig-path']],
+      ['false', '', ''],
+      'the talosconfig was not renewed'
+    )
+    assert.deepEqual(
+      [
+        outputs['kubeconfig-status'],
+        outputs['kubeconfig-expires-at'],
+        outputs['kubeconfig-renewed'],
+        outputs['kubeconfig-renewed-through'],
+        outputs['kubeconfig-path']
+      ],
+      ['expiring', '2026-12-07T10:00:00.000Z', 'true', 'talos-api', '/runner/temp/talos-renew-y/kubeconfig']
+    )
+    assert.deepEqual(
+      JSON.parse(outputs.report as string).map((entry: { kind: string; context: string }) => [
+        entry.kind,
+        entry.context
+      ]),
+      [
+        ['talosconfig', 'prod'],
+        ['talosconfig', 'staging'],
+        ['talosconfig', 'omni'],
+        ['kubeconfig', 'admin@prod']
+      ]
+    )
+  })
+
   it('leaves the renewal outputs empty when nothing was renewed', () => {
-    const outputs = outputsOf(checked)
+    const outputs = outputsOf(checked, CREDENTIAL_OUTPUTS)
     assert.deepEqual(
       [outputs.renewed, outputs['new-expires-at'], outputs['secret-updated'], outputs['talosconfig-path']],
       ['false', '', 'false', '']
@@ -198,40 +246,40 @@ describe('report', () => {
         '',
         'Renewal (mode auto on schedule).',
         '',
-        '| Context | Roles | Expires | Days left | Status | CA expires |',
-        '|---|---|---|---|---|---|',
-        '| `prod` (selected) | `os:admin` | 2026-12-07 | 9 | expiring | 2036-11-25 |',
-        '| `staging` | `os:reader`, `os:etcd:backup` | 2026-11-25 | -3 | expired | 2036-11-25 |',
-        '| `omni` | — | — | — | no client certificate, nothing to renew | — |',
+        '| Credential | Context | Roles | Expires | Days left | Status | CA expires |',
+        '|---|---|---|---|---|---|---|',
+        '| talosconfig | `prod` (selected) | `os:admin` | 2026-12-07 | 9 | expiring | 2036-11-25 |',
+        '| talosconfig | `staging` | `os:reader`, `os:etcd:backup` | 2026-11-25 | -3 | expired | 2036-11-25 |',
+        '| talosconfig | `omni` | — | — | — | no client certificate, nothing to renew | — |',
         '',
-        'Renewed `prod` (9 days left, inside renew-before) with the CA key of `secrets-bundle`: the new certificate for `os:admin` expires 2027-11-28T10:00:00Z; written to secret `TALOSCONFIG` in repository acme/cluster-ops.',
+        'Renewed talosconfig `prod` (9 days left, inside renew-before) with the CA key of `secrets-bundle`: the new certificate for `os:admin` expires 2027-11-28T10:00:00Z; written to secret `TALOSCONFIG` in repository acme/cluster-ops.',
         ''
       ].join('\n')
     )
     assert.match(summaryOf(checked), /^## Talos client certificates\n\nCheck only \(mode auto on pull_request\)\.\n/)
     assert.match(summaryOf(checked), /\nNothing renewed: this run only checks\.\n$/)
-    const dry = { ...renewed, renewal: { ...renewal, secretUpdated: false } }
+    const dry = renewedWith({ ...renewal, secretUpdated: false })
     assert.match(
       summaryOf(dry),
       /; dry run, nothing written \(it would go to secret `TALOSCONFIG` in repository acme\/cluster-ops\)\.\n$/
     )
   })
 
-  it('says what happened in one line', () => {
+  it('says what happened in one line a credential', () => {
     assert.equal(
-      headline(renewed),
+      headlines(renewed).join(),
       "Renewed talosconfig context 'prod': 9 days left, inside renew-before; secret TALOSCONFIG written to repository acme/cluster-ops."
     )
     assert.equal(
-      headline({ ...renewed, renewal: { ...renewal, secretUpdated: false } }),
+      headlines(renewedWith({ ...renewal, secretUpdated: false })).join(),
       "Dry run: renewed talosconfig context 'prod' (9 days left, inside renew-before) but wrote no secret."
     )
     assert.equal(
-      headline(checked),
+      headlines(checked).join(),
       "Checked talosconfig context 'prod' (mode auto on pull_request): 9 days left, inside renew-before."
     )
     assert.equal(
-      headline({ ...renewed, renewal: undefined }),
+      headlines(renewedWith(undefined)).join(),
       "Nothing to do for talosconfig context 'prod': 9 days left, inside renew-before."
     )
   })

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { parse } from 'yaml'
 import { UserError } from '../../src/errors.js'
-import { readContext, readTalosconfig, renderTalosconfig, sensitiveValues } from '../../src/talosconfig.js'
+import {
+  readContext,
+  readTalosconfig,
+  renderTalosconfig,
+  sensitiveValues
+} from '../../src/credentials/talosconfig/file.js'
 
 const pem = (label: string, body: string) => `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`
 const b64 = (text: string) => Buffer.from(text).toString('base64')

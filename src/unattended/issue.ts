@@ -4,7 +4,7 @@
 // endpoint address or a token: only names, roles, dates and statuses, and the error line
 // with every address taken out.
 import { createHash } from 'node:crypto'
-import { allReports, renewalOf, type RunResult } from './report.js'
+import { allReports, renewalOf, type RunResult } from '../report.js'
 
 export interface IssueText {
   needsPerson: boolean
@@ -49,15 +49,18 @@ export function issueText(
     const renewal = renewalOf(result as RunResult, report)
     const { certificate, decision } = report
     if (certificate && (decision.status === 'expiring' || decision.status === 'expired') && !renewal?.secretUpdated) {
+      const expires = decision.status === 'expired' ? 'expired' : 'expires'
+      const run = `${result?.modeReason}${renewal ? ', dry run' : ''}`
       reasons.push(
-        `The ${report.kind} certificate of \`${report.name}\` ${decision.status === 'expired' ? 'expired' : 'expires'} on ${day(certificate.notAfter)} and was not renewed by this run (${result?.modeReason}${renewal ? ', dry run' : ''}).`
+        `The ${report.kind} certificate of \`${report.name}\` ${expires} on ${day(certificate.notAfter)} ` +
+          `and was not renewed by this run (${run}).`
       )
     }
     for (const problem of report.problems) if (problem.about === 'ca') reasons.push(problem.message)
     const roles = certificate?.organizations.map((role) => `\`${role}\``).join(', ') || '—'
-    rows.push(
-      `| ${report.kind} | \`${report.name}\` | ${roles} | ${day(certificate?.notAfter)} | ${decision.status} | ${day(report.caNotAfter)} | ${renewal?.secretUpdated ? renewal.through : '—'} |`
-    )
+    const through = renewal?.secretUpdated ? renewal.through : '—'
+    const dates = `${day(certificate?.notAfter)} | ${decision.status} | ${day(report.caNotAfter)}`
+    rows.push(`| ${report.kind} | \`${report.name}\` | ${roles} | ${dates} | ${through} |`)
   }
   const lines = [reasons.length > 0 ? '### A person is needed' : '### All is well again', '']
   lines.push(

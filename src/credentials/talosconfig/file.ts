@@ -1,7 +1,7 @@
 import { Document, isMap, isScalar, isSeq, type Node } from 'yaml'
-import { base64Pem, parseYaml, readTextInput, secretForms } from './encoding.js'
-import { UserError } from './errors.js'
-import type { Credential } from './pki/issue.js'
+import { base64Pem, parseYaml, readTextInput, secretForms } from '../../encoding.js'
+import { UserError } from '../../errors.js'
+import type { Credential } from '../../pki/issue.js'
 
 const INPUT = 'talosconfig'
 

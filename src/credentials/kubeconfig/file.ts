@@ -1,7 +1,7 @@
 import { Document, isMap, isSeq, type YAMLMap } from 'yaml'
-import { base64Pem, parseYaml, readTextInput, secretForms } from './encoding.js'
-import { UserError } from './errors.js'
-import type { Credential } from './pki/issue.js'
+import { base64Pem, parseYaml, readTextInput, secretForms } from '../../encoding.js'
+import { UserError } from '../../errors.js'
+import type { Credential } from '../../pki/issue.js'
 
 const INPUT = 'kubeconfig'
 
@@ -56,7 +56,8 @@ export function readKubeContext(config: Kubeconfig, name: string): KubeContext {
   const context = sub(entry(config.doc, 'contexts', name), 'context')
   if (!context)
     throw new UserError(
-      `Context '${name}' does not exist in input '${INPUT}'. Set 'cluster-name' so that admin@<cluster-name> names it, or set its current-context.`,
+      `Context '${name}' does not exist in input '${INPUT}'. ` +
+        `Set 'cluster-name' so that admin@<cluster-name> names it, or set its current-context.`,
       'cluster-name'
     )
   const clusterName = String(context.get('cluster') ?? '')

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { reportContexts } from '../../src/contexts.js'
-import { readTalosconfig } from '../../src/talosconfig.js'
+import { reportContexts } from '../../src/credentials/talosconfig/pass.js'
+import { readTalosconfig } from '../../src/credentials/talosconfig/file.js'
 import { daysFromNow, makeCluster, talosconfigYaml } from '../support/cluster.js'
 
 const cluster = makeCluster()

@@ -1,0 +1,147 @@
+// The talosconfig as a credential: every context read and judged, the selected one renewed
+// with Talos's client profile for the configured roles, and written back into the same file.
+import { UserError } from '../../errors.js'
+import { plan } from '../../plan.js'
+import { talosClientProfile } from '../../pki/profile.js'
+import { reportContext, type CheckedContext, type ContextReport } from '../judge.js'
+import type { CredentialPass, OutputNames, PassContext } from '../pass.js'
+import {
+  publicTalosconfig,
+  readContext,
+  readTalosconfig,
+  renderTalosconfig,
+  sensitiveValues,
+  type TalosContext,
+  type Talosconfig
+} from './file.js'
+
+/** The inputs about the talosconfig. */
+export interface TalosconfigOptions {
+  talosconfig: string | undefined
+  /** The context to check and renew; the file's current context by default. */
+  context: string | undefined
+  /** Given: replace the context's endpoints and nodes, and the endpoints the API is called at. */
+  endpoints: string[]
+  nodes: string[]
+  roles: string[]
+  ttlMs: number
+  secretName: string
+}
+
+export const talosconfigOutputs: OutputNames = {
+  kind: 'talosconfig',
+  status: 'status',
+  expiresAt: 'expires-at',
+  daysRemaining: 'days-remaining',
+  renewed: 'renewed',
+  through: 'renewed-through',
+  newExpiresAt: 'new-expires-at',
+  secretUpdated: 'secret-updated',
+  path: 'talosconfig-path',
+  caExpiresAt: 'ca-expires-at'
+}
+
+export const talosChecked = (context: TalosContext): CheckedContext => ({
+  kind: 'talosconfig',
+  name: context.name,
+  label: `context '${context.name}'`,
+  caName: 'Talos API CA',
+  caPem: context.caPem,
+  crtPem: context.crtPem,
+  crtField: `contexts.${context.name}.crt`,
+  caField: `contexts.${context.name}.ca`,
+  talosClientRules: true
+})
+
+/** Reads the talosconfig (or none, for a first one) and masks its keys before anything else. */
+export function talosconfigPass(options: TalosconfigOptions, run: PassContext): CredentialPass {
+  const talosconfig = options.talosconfig ? readTalosconfig(options.talosconfig) : undefined
+  if (talosconfig) sensitiveValues(talosconfig).forEach((value) => run.mask(value))
+  const contextName = selectedContext(talosconfig, options.context)
+  const rule = { ...run.rule, ttlMs: options.ttlMs }
+  const contexts = talosconfig ? reportContexts(talosconfig, contextName, rule, run.now) : []
+  const current = talosconfig && readContext(talosconfig, contextName)
+  return {
+    kind: 'talosconfig',
+    context: contextName,
+    contexts,
+    decision: contexts[0]?.decision ?? plan(undefined, rule, run.now),
+    secretName: options.secretName,
+    reportRule: rule,
+    publicSuffix: '',
+    apiContext: current && {
+      ...current,
+      endpoints: options.endpoints.length > 0 ? options.endpoints : current.endpoints
+    },
+    request() {
+      refuseOmni(current)
+      return {
+        profile: talosClientProfile(options.roles),
+        ttl: { ms: options.ttlMs, input: 'ttl', given: true },
+        current: current && {
+          name: `talosconfig context '${current.name}'`,
+          caPem: current.caPem,
+          crtPem: current.crtPem,
+          caField: `contexts.${current.name}.ca`
+        }
+      }
+    },
+    render: ({ credential }) =>
+      renderTalosconfig(talosconfig, {
+        name: contextName,
+        endpoints: options.endpoints,
+        nodes: options.nodes,
+        credential
+      }),
+    readBack(text) {
+      const context = readContext(readTalosconfig(text), contextName)
+      return {
+        context: talosChecked(context),
+        proofTarget: { kind: 'talosconfig', context: context.name, endpoints: context.endpoints }
+      }
+    },
+    publicCopy(renewedText) {
+      const file = renewedText ? readTalosconfig(renewedText) : talosconfig
+      return file && publicTalosconfig(file)
+    }
+  }
+}
+
+/** One report per context of the talosconfig, the selected one first. */
+export function reportContexts(
+  talosconfig: Talosconfig,
+  selected: string,
+  rule: Parameters<typeof reportContext>[2],
+  now: Date
+): ContextReport[] {
+  const names = [selected, ...talosconfig.contextNames.filter((name) => name !== selected)]
+  return names.map((name) => reportContext(talosChecked(readContext(talosconfig, name)), name === selected, rule, now))
+}
+
+function selectedContext(talosconfig: Talosconfig | undefined, asked: string | undefined): string {
+  if (talosconfig && talosconfig.contextNames.length === 0) {
+    throw new UserError(
+      "Input 'talosconfig' holds no contexts. Pass a talosconfig made by talosctl (with its contexts), or leave " +
+        "the input empty to make a first one from 'context' and 'endpoints' with 'secrets-bundle' or 'machine-config'.",
+      'talosconfig'
+    )
+  }
+  const name = asked ?? talosconfig?.current
+  if (!name) {
+    throw new UserError(
+      "Input 'talosconfig' selects no context (its 'context' is empty); set the 'context' input.",
+      'context'
+    )
+  }
+  return name
+}
+
+/** Omni's contexts sign in through its auth section: there is no client certificate to renew. */
+function refuseOmni(current: TalosContext | undefined): void {
+  if (!current?.hasAuth || current.crtPem) return
+  throw new UserError(
+    `Context '${current.name}' of input 'talosconfig' signs in through Omni (its auth section), not with a client ` +
+      "certificate: there is nothing to renew. Set 'context' to a context with a client certificate.",
+    'context'
+  )
+}
