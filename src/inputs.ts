@@ -5,6 +5,7 @@ import type { KubeconfigOptions } from './credentials/kubeconfig/pass.js'
 import type { Repository, SecretTarget } from './github/target.js'
 import type { RenewThrough } from './issuers/index.js'
 import type { Mode } from './plan.js'
+import { invalidEndpoints } from './talos-api/endpoint.js'
 import { TALOS_ROLES } from './pki/profile.js'
 import type { VerifyConnection } from './prove/index.js'
 import type { FailOn } from './report.js'
@@ -64,7 +65,7 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
   const { mode, modeReason } = resolveMode(input('mode', 'auto'), env.GITHUB_EVENT_NAME ?? '')
   const talosconfig = input('talosconfig') || undefined
   const context = input('context') || undefined
-  const endpoints = list(input('endpoints'))
+  const endpoints = addresses(input('endpoints'), 'endpoints')
   if (!talosconfig) requireTalosconfigOrFirst(mode, context, endpoints)
   const forRenewal = (name: string, what: string): string =>
     mode === 'renew' ? required(input(name), name, what) : input(name)
@@ -85,7 +86,7 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
         talosconfig,
         context,
         endpoints,
-        nodes: list(input('nodes')),
+        nodes: addresses(input('nodes'), 'nodes'),
         roles: roles(input('roles', 'os:admin')),
         ttlMs: requirePositiveDuration(input('ttl', '8760h'), 'ttl'),
         secretName: secretName(input('secret-name', 'TALOSCONFIG'))
@@ -253,6 +254,20 @@ export function list(value: string): string[] {
     .split(/[,\n]/)
     .map((item) => item.trim())
     .filter((item) => item !== '')
+}
+
+/** Endpoints or nodes: each host[:port], as talosctl takes them; anything else is refused. */
+function addresses(value: string, name: string): string[] {
+  const given = list(value)
+  const invalid = invalidEndpoints(given)
+  if (invalid.length > 0) {
+    throw new UserError(
+      `Input '${name}' has ${invalid.map((entry) => `'${entry}'`).join(', ')}, which is not host[:port]: ` +
+        'give addresses such as 10.5.0.2, cp1.example.com:50000 or [fd00::1]:50000, separated by commas or newlines.',
+      name
+    )
+  }
+  return given
 }
 
 function roles(value: string): string[] {

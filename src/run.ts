@@ -8,7 +8,7 @@ import { readConfig, type Config } from './inputs.js'
 import { main, type Deps } from './main.js'
 import { scopeWords } from './github/target.js'
 import type { Outcome } from './unattended/index.js'
-import { inert } from './inert.js'
+import { inert, inertAnnotation } from './inert.js'
 import { ACTION_NAME, VERSION } from './version.js'
 
 const USER_AGENT = `${ACTION_NAME}/${VERSION}`
@@ -17,11 +17,11 @@ function runnerDeps(config: Config): Deps {
   return {
     now: () => new Date(),
     mask: (value) => core.setSecret(value),
-    // Annotations are escaped by the toolkit; plain lines are made inert here.
+    // Every line is inert for both of the runner's command forms, whatever it quotes.
     info: (message) => core.info(inert(message)),
-    notice: (message) => core.notice(message),
-    warning: (message) => core.warning(message),
-    error: (message) => core.error(message),
+    notice: (message) => core.notice(inertAnnotation(message)),
+    warning: (message) => core.warning(inertAnnotation(message)),
+    error: (message) => core.error(inertAnnotation(message)),
     setOutput: (name, value) => core.setOutput(name, value),
     // Plain appends, as the runner reads the file: core.summary would load fs/promises at
     // every start for one write.
@@ -54,7 +54,7 @@ async function attend(config: Config, outcome: Outcome): Promise<number | undefi
   const context = { apiUrl: config.githubApiUrl, credentialSet: `${scopeWords(config.secretTarget)} ${secretNames}` }
   return unattended.attend(config.unattended, context, outcome, {
     info: (message) => core.info(inert(message)),
-    warning: (message) => core.warning(message)
+    warning: (message) => core.warning(inertAnnotation(message))
   })
 }
 
@@ -80,7 +80,7 @@ export async function run(): Promise<void> {
       const issue = await attend(config, { errorLine: line })
       core.setOutput('issue-number', issue?.toString() ?? '')
     }
-    core.setFailed(line)
-    if (core.isDebug() && error instanceof Error && error.stack) core.debug(error.stack)
+    core.setFailed(inertAnnotation(line))
+    if (core.isDebug() && error instanceof Error && error.stack) core.debug(inertAnnotation(error.stack))
   }
 }

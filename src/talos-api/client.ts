@@ -17,9 +17,9 @@ import {
 import { codeInText, unreachableReason } from '../tls-failure.js'
 import { Unreachable } from './errors.js'
 import { fileFromTarGz } from './tar.js'
-import { hostPort, probeTls } from './tls-probe.js'
+import { APID_PORT, grpcTarget, hostPort } from './endpoint.js'
+import { probeTls } from './tls-probe.js'
 
-export const APID_PORT = 50000
 const SERVICE = '/machine.MachineService/'
 
 export interface ApiCredentials {
@@ -38,14 +38,6 @@ export interface Bounds {
 }
 
 export const DEFAULT_BOUNDS: Bounds = { attemptMs: 10_000, totalMs: 30_000 }
-
-/** host[:port], [v6]:port or a bare v6 address, as talosctl takes endpoints; port 50000 by default. */
-export function grpcTarget(endpoint: string): string {
-  const plain = endpoint.replace(/^[a-z]+:\/\//, '').replace(/\/.*$/, '')
-  if (plain.startsWith('[')) return /\]:\d+$/.test(plain) ? plain : `${plain}:${APID_PORT}`
-  if ((plain.match(/:/g) ?? []).length > 1) return `[${plain}]:${APID_PORT}`
-  return /:\d+$/.test(plain) ? plain : `${plain}:${APID_PORT}`
-}
 
 /** The node's answer to GenerateClientConfiguration: PEM, with the cluster's current CA. */
 export interface GeneratedCredential {

@@ -3,14 +3,9 @@
 import { isIP } from 'node:net'
 import { connect } from 'node:tls'
 import { certificateReason, unreachableReason } from '../tls-failure.js'
+import { hostPort } from './endpoint.js'
 
 export type TlsVerdict = { outcome: 'accepted' } | { outcome: 'rejected' | 'unreachable'; reason: string }
-
-/** host and port of a gRPC target: `host:port` or `[v6]:port`. */
-export function hostPort(target: string): { host: string; port: number } {
-  const match = /^\[?(.*?)\]?:(\d+)$/.exec(target)
-  return { host: match?.[1] ?? target, port: Number(match?.[2] ?? 0) }
-}
 
 /**
  * Connects as gRPC would (ALPN h2, the node's certificate checked against `caPem` and the

@@ -8,6 +8,7 @@ import { daysFromNow, makeCluster, talosconfigYaml } from '../support/cluster.js
 import { startGitHubStandIn, type GitHubStandIn } from '../support/github-standin.js'
 import { talhelperBundle } from '../support/fixtures.js'
 import { errorLines, RUNTIMES, runAction, visibleLog } from '../support/run-action.js'
+import { readAsRunner } from '../support/runner-log.js'
 import { keyLines } from '../support/scenario.js'
 
 const b64 = (text: string) => Buffer.from(text).toString('base64')
@@ -45,6 +46,8 @@ interface Case {
 }
 
 const P = '::error::'
+/** The workflow commands the action itself issues. */
+const ACTION_COMMANDS = ['add-mask', 'warning', 'error', 'notice', 'debug']
 const cases: Case[] = [
   // The bundle.
   {
@@ -255,6 +258,31 @@ const cases: Case[] = [
     inputs: { 'github-api-url': 'ftp://ghe.example/' },
     error: /^::error::Input 'github-api-url' must be an https URL \(it got ftp for a host/
   },
+  // The runner's older command form, `##[cmd]data`, anywhere in a line, and the newer one.
+  {
+    name: 'an endpoint that carries ##[stop-commands]',
+    inputs: { endpoints: '10.5.0.2/##[stop-commands]t' },
+    error: `${P}Input 'endpoints' has '10.5.0.2/#%23[stop-commands]t', which is not host[:port]: give addresses such as 10.5.0.2, cp1.example.com:50000 or [fd00::1]:50000, separated by commas or newlines.`
+  },
+  {
+    name: 'a node that carries ::stop-commands::',
+    inputs: { nodes: '10.5.0.2 ::stop-commands::t' },
+    error: `${P}Input 'nodes' has '10.5.0.2 ::stop-commands::t', which is not host[:port]: give addresses such as 10.5.0.2, cp1.example.com:50000 or [fd00::1]:50000, separated by commas or newlines.`
+  },
+  {
+    name: 'a talosconfig endpoint that carries ##[add-mask]',
+    inputs: {
+      talosconfig: talosconfigYaml('prod', {
+        prod: { endpoints: ['127.0.0.1:9/##[add-mask]x'], caPem: cluster.caCrtPem, client }
+      })
+    },
+    error: `${P}contexts.prod.endpoints in input 'talosconfig' has '127.0.0.1:9/#%23[add-mask]x', which is not host[:port]. Correct the talosconfig, or give the 'endpoints' input to replace them.`
+  },
+  {
+    name: 'a context name that carries ##[stop-commands]',
+    inputs: { context: 'staging ##[stop-commands]t' },
+    error: `${P}Context 'staging #%23[stop-commands]t' does not exist in input 'talosconfig' (contexts: 'prod'). Set 'context' to one of them.`
+  },
   // Keys for encrypted sources.
   {
     name: 'an age key that is not one',
@@ -298,6 +326,14 @@ for (const runtime of RUNTIMES) {
         assert.deepEqual(github.requests, [], 'nothing was sent to GitHub')
         const shown = visibleLog(run) + run.summary
         for (const secret of secrets) assert.ok(!shown.includes(secret), 'key material in the output')
+        // As the runner reads it: only the action's own commands, and no key readable.
+        const runner = readAsRunner(run.stdout + '\n' + run.stderr)
+        assert.deepEqual(
+          runner.commands.filter(({ command }) => !ACTION_COMMANDS.includes(command)),
+          [],
+          'a command from quoted text'
+        )
+        for (const secret of secrets) assert.ok(!runner.shown.join('\n').includes(secret), 'key readable')
         assert.doesNotMatch(shown, /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace')
         assert.ok(elapsed < 1000, `${elapsed} ms`)
       })

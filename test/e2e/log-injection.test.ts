@@ -5,7 +5,10 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { daysFromNow, makeCluster, talosconfigYaml } from '../support/cluster.js'
+import { startGitHubStandIn } from '../support/github-standin.js'
 import { RUNTIMES, runAction, visibleLog, type ActionRun } from '../support/run-action.js'
+import { readAsRunner } from '../support/runner-log.js'
+import { keyLines } from '../support/scenario.js'
 
 const cluster = makeCluster()
 const client = () => cluster.clientCertificate({ notBefore: daysFromNow(-300), notAfter: daysFromNow(20) })
@@ -41,10 +44,10 @@ for (const runtime of RUNTIMES) {
       assert.equal(run.code, 0, visibleLog(run))
       assert.deepEqual(foreignCommands(run), [])
       assert.ok(!run.stdout.split(/\r?\n|\r/).some((line) => /^::(warning|error)::injected/.test(line)))
-      assert.match(run.stdout, /Checked talosconfig context 'prod%0A::stop-commands::token1'/)
+      assert.match(run.stdout, /Checked talosconfig context 'prod%0A:%3Astop-commands:%3Atoken1'/)
     })
 
-    it('stay inert on the Talos API path, which prints endpoints', async () => {
+    it('are refused as endpoints before a renewal prints or dials them', async () => {
       const run = await runAction(
         {
           talosconfig,
@@ -56,10 +59,50 @@ for (const runtime of RUNTIMES) {
       )
       assert.equal(run.code, 1)
       assert.deepEqual(foreignCommands(run), [])
+      assert.doesNotMatch(run.stdout, /Asking the Talos API/)
       assert.match(
         run.stdout,
-        /Asking the Talos API at 127\.0\.0\.1:9%0A::stop-commands::token2 for a new client certificate\./
+        /^::error::contexts\.prod%0A::stop-commands::token1\.endpoints in input 'talosconfig' has '127\.0\.0\.1:9%0A::stop-commands::token2', which is not host\[:port\]\./m
       )
+      assert.deepEqual(run.refused, [], 'nothing was dialled')
+    })
+
+    it('stay inert in the older ##[ form through a whole renewal: no key readable as the runner shows the log', async () => {
+      const name = 'prod ##[stop-commands]t ##[add-mask]x'
+      const expiring = cluster.clientCertificate({ notBefore: daysFromNow(-360), notAfter: daysFromNow(5) })
+      const github = await startGitHubStandIn()
+      try {
+        const run = await runAction(
+          {
+            talosconfig: talosconfigYaml(name, {
+              [name]: { endpoints: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: expiring }
+            }),
+            'secrets-bundle': cluster.bundleYaml,
+            'renew-through': 'ca-key',
+            'verify-connection': 'never',
+            'github-token': github.token,
+            'github-api-url': github.url,
+            repository: 'acme/cluster-ops'
+          },
+          { node: runtime.node }
+        )
+        assert.equal(run.code, 0, visibleLog(run))
+        const runner = readAsRunner(run.stdout)
+        assert.deepEqual(
+          runner.commands.filter(({ command }) => !['add-mask', 'warning', 'error', 'notice'].includes(command)),
+          []
+        )
+        assert.match(
+          runner.shown.join('\n'),
+          /Renewed talosconfig context 'prod #%23\[stop-commands\]t #%23\[add-mask\]x'/
+        )
+        const stored = github.secrets.get('acme/cluster-ops/TALOSCONFIG')
+        assert.ok(stored, 'the renewal was written')
+        const secrets = [...keyLines(cluster.caKeyPem), ...keyLines(expiring.keyPem)]
+        for (const secret of secrets) assert.ok(!runner.shown.join('\n').includes(secret), 'a key is readable')
+      } finally {
+        await github.close()
+      }
     })
 
     it('mask both tokens before anything else is printed', async () => {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, it } from 'node:test'
 import protobuf from 'protobufjs'
 import { UserError } from '../../src/errors.js'
-import { generateClientConfiguration, grpcTarget, plainDetails } from '../../src/talos-api/client.js'
+import { generateClientConfiguration, plainDetails } from '../../src/talos-api/client.js'
 import { decodeData, decodeResponse, encodeRequest } from '../../src/talos-api/codec.js'
 import { daysFromNow, makeCluster } from '../support/cluster.js'
 
@@ -91,14 +91,6 @@ describe('gRPC failures in words', () => {
 })
 
 describe('endpoints', () => {
-  it('take port 50000 when they name none, as talosctl does', () => {
-    assert.equal(grpcTarget('10.5.0.2'), '10.5.0.2:50000')
-    assert.equal(grpcTarget('cp.example:50001'), 'cp.example:50001')
-    assert.equal(grpcTarget('fd00::1'), '[fd00::1]:50000')
-    assert.equal(grpcTarget('[fd00::1]:6000'), '[fd00::1]:6000')
-    assert.equal(grpcTarget('https://cp.example'), 'cp.example:50000')
-  })
-
   it('give up on a node that accepts connections but never answers, within the bounds', async () => {
     const sockets: Socket[] = []
     const stalled = createServer((socket) => void sockets.push(socket))

@@ -3,6 +3,7 @@
 import { UserError } from '../../errors.js'
 import { plan } from '../../plan.js'
 import { talosClientProfile } from '../../pki/profile.js'
+import { invalidEndpoints } from '../../talos-api/endpoint.js'
 import { reportContext, type CheckedContext, type ContextReport } from '../judge.js'
 import type { CredentialPass, OutputNames, PassContext } from '../pass.js'
 import {
@@ -61,6 +62,8 @@ export function talosconfigPass(options: TalosconfigOptions, run: PassContext): 
   const rule = { ...run.rule, ttlMs: options.ttlMs }
   const contexts = talosconfig ? reportContexts(talosconfig, contextName, rule, run.now) : []
   const current = talosconfig && readContext(talosconfig, contextName)
+  // A renewal dials the endpoints, quotes them and writes them back: they must be addresses.
+  if (current && run.mode === 'renew') refuseOddAddresses(current, options)
   return {
     kind: 'talosconfig',
     context: contextName,
@@ -134,6 +137,19 @@ function selectedContext(talosconfig: Talosconfig | undefined, asked: string | u
     )
   }
   return name
+}
+
+/** The context's own endpoints and nodes, where no input replaces them, must each be host[:port]. */
+function refuseOddAddresses(current: TalosContext, options: TalosconfigOptions): void {
+  for (const field of ['endpoints', 'nodes'] as const) {
+    const invalid = options[field].length > 0 ? [] : invalidEndpoints(current[field])
+    if (invalid.length === 0) continue
+    throw new UserError(
+      `contexts.${current.name}.${field} in input 'talosconfig' has ${invalid.map((entry) => `'${entry}'`).join(', ')}, ` +
+        `which is not host[:port]. Correct the talosconfig, or give the '${field}' input to replace them.`,
+      'talosconfig'
+    )
+  }
 }
 
 /** Omni's contexts sign in through its auth section: there is no client certificate to renew. */
