@@ -127,9 +127,12 @@ async function renew(credentials: RunCredential[], apiContext: ApiContext | unde
 
 /** The new credential against the live cluster, as verify-connection says; a refusal throws. */
 async function proveOne(item: Prepared, { config, deps }: Run): Promise<void> {
-  if (config.verifyConnection === 'never' || !item.entry.renewal) return
+  // A credential that trusts a new CA is written only once the cluster has accepted it.
+  const requiredBecause = item.issued.caChanged ? 'its CA changed (allow-ca-change)' : undefined
+  if ((config.verifyConnection === 'never' && !requiredBecause) || !item.entry.renewal) return
   const { prove } = await import('./prove/index.js')
-  const proof = await prove(item.proofTarget, item.issued.credential, config.verifyConnection)
+  const demand = { mode: config.verifyConnection, requiredBecause }
+  const proof = await prove(item.proofTarget, item.issued.credential, demand)
   if (!proof) return
   item.entry.renewal.connectionVerified = proof.verified
   if (proof.verified) deps.info(proof.message)

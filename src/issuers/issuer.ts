@@ -49,8 +49,8 @@ export interface Issued {
   expectedNotAfter: Date | undefined
   /** How far the issuer's clock may be off the runner's (a node's clock, for the API). */
   clockToleranceMs: number
-  /** A whole file as the issuer made it (the node's kubeconfig), for when there is none yet. */
-  document?: string
+  /** The file now trusts a CA it did not (allow-ca-change): it must be proven before it is written. */
+  caChanged?: boolean
   /** The cluster's name and API server, where the issuer knows them. */
   clusterName?: string
   server?: string

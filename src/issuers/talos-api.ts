@@ -3,11 +3,12 @@
 // The CA keys never leave the cluster. The gRPC client is loaded only when a call is made.
 import { X509Certificate } from 'node:crypto'
 import { UserError } from '../errors.js'
-import { inspectCertificate, sameCertificates } from '../pki/inspect.js'
+import { describeCa, inspectCertificate, issuerAmong } from '../pki/inspect.js'
 import { readKubeconfig, readKubeContext } from '../credentials/kubeconfig/file.js'
 import type { ApiCredentials } from '../talos-api/client.js'
 import { NODE_CLOCK_TOLERANCE_MS, type Issued, type Issuer, type IssueRequest, type Note } from './issuer.js'
 import { plannedNotAfter } from './lifetime.js'
+import { trustFor, type Offered } from './trust.js'
 
 /** The talosconfig context the API is called with. */
 export interface ApiContext {
@@ -65,25 +66,17 @@ export class TalosApiIssuer implements Issuer {
       roles: request.profile.organizations,
       crtTtlSeconds: Math.round(request.ttlMs / 1000)
     })
-    const notes: Note[] = []
-    // After a CA rotation the node's CA is the cluster's current one: carry it, or the new
-    // talosconfig could not verify its nodes.
-    const caPem = answer.caPem.includes('-----BEGIN CERTIFICATE-----') ? answer.caPem : credentials.caPem
-    if (!sameCertificates(caPem, credentials.caPem)) {
-      notes.push({
-        level: 'notice',
-        message:
-          `The Talos API answered with a ca other than talosconfig context '${credentials.context}' holds ` +
-          "(a CA rotation); the renewed talosconfig carries the node's."
-      })
-    }
+    const offered = answer.caPem.includes('-----BEGIN CERTIFICATE-----') ? answer.caPem : credentials.caPem
+    const offer = nodeOffer(request, answer.crtPem, offered)
+    const trust = trustFor(request, offer)
     return {
-      credential: { ...answer, caPem },
+      credential: { ...answer, caPem: trust.caPem },
       through: 'talos-api',
-      caNotAfter: caExpiry(caPem),
+      caNotAfter: new Date(offer.signing.validTo),
       expectedNotAfter: notAfter,
       clockToleranceMs: NODE_CLOCK_TOLERANCE_MS,
-      notes
+      notes: trust.notes,
+      caChanged: trust.changed
     }
   }
 
@@ -91,9 +84,10 @@ export class TalosApiIssuer implements Issuer {
   private async kubeconfig(request: IssueRequest, credentials: ApiCredentials): Promise<Issued> {
     const { kubeconfig } = await import('../talos-api/client.js')
     this.info(`Asking the Talos API at ${credentials.endpoints.join(', ')} for the admin kubeconfig.`)
-    const document = await kubeconfig(credentials)
-    const made = readNodeKubeconfig(document)
-    const notes: Note[] = []
+    const made = readNodeKubeconfig(await kubeconfig(credentials))
+    const offer = nodeOffer(request, made.credential.crtPem, made.credential.caPem)
+    const trust = trustFor(request, offer)
+    const notes: Note[] = [...trust.notes]
     if (request.ttlGiven) {
       notes.push({
         level: 'notice',
@@ -103,16 +97,39 @@ export class TalosApiIssuer implements Issuer {
       })
     }
     return {
-      credential: made.credential,
+      credential: { ...made.credential, caPem: trust.caPem },
       through: 'talos-api',
-      caNotAfter: caExpiry(made.credential.caPem),
+      caNotAfter: new Date(offer.signing.validTo),
       expectedNotAfter: undefined,
       clockToleranceMs: NODE_CLOCK_TOLERANCE_MS,
-      document,
       clusterName: made.clusterName,
       server: made.server,
-      notes
+      notes,
+      caChanged: trust.changed
     }
+  }
+}
+
+/**
+ * What a node offers the new file to trust: the CA among those it answered with that signed
+ * the new certificate. A node that sends a certificate none of its CAs signed is refused.
+ */
+function nodeOffer(request: IssueRequest, crtPem: string, caPem: string): Offered {
+  const signing = issuerAmong(crtPem, caPem)
+  if (!signing) {
+    throw new UserError(
+      `The Talos API answered with a ${request.kind} certificate that none of the CAs it sent beside it signed; ` +
+        'nothing was written. Check that every endpoint is a node of this cluster.',
+      'endpoints'
+    )
+  }
+  return {
+    signing,
+    caPem,
+    signer: `the CA the Talos API signed with (${describeCa(signing)})`,
+    causes:
+      'Either the cluster is in the middle of a CA rotation (talosctl rotate-ca) and this node issues with the ' +
+      'new CA, or the node that answered is not one of this cluster.'
   }
 }
 

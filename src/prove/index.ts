@@ -23,13 +23,20 @@ export interface Proof {
   message: string
 }
 
+/** How much a proof is wanted: verify-connection's mode, or always, with why, when a CA changed. */
+export interface ProofDemand {
+  mode: VerifyConnection
+  /** Why the proof cannot be skipped, when it is not verify-connection that says so. */
+  requiredBecause?: string
+}
+
 export async function prove(
   target: ProofTarget,
   credential: Credential,
-  mode: VerifyConnection,
+  { mode, requiredBecause }: ProofDemand,
   bounds = PROOF_BOUNDS
 ): Promise<Proof | undefined> {
-  if (mode === 'never') return undefined
+  if (mode === 'never' && !requiredBecause) return undefined
   const what = `the new ${target.kind} of context '${target.context}'`
   try {
     const message =
@@ -45,6 +52,13 @@ export async function prove(
         { cause: error }
       )
     if (!(error instanceof NoAnswer)) throw error
+    if (requiredBecause) {
+      throw new UserError(
+        `Could not prove ${what} against the cluster, and ${requiredBecause}, so nothing was written: ` +
+          `${error.message}. Let the runner reach the cluster (a self-hosted runner or a VPN), then run it again.`,
+        'allow-ca-change'
+      )
+    }
     if (mode === 'always') {
       throw new UserError(
         `Could not prove ${what} against the cluster, and 'verify-connection' is always, so nothing was written: ` +

@@ -41,6 +41,7 @@ for (const runtime of RUNTIMES) {
     let chunked: ApidStandIn
     let shortLived: ApidStandIn
     let worker: ApidStandIn
+    let foreign: ApidStandIn
     let github: GitHubStandIn
     before(async () => {
       apid = await startApid(cluster)
@@ -51,15 +52,22 @@ for (const runtime of RUNTIMES) {
           chunkBytes: 100,
           acceptedCaPems: [rotating.k8sCaPem],
           clusterName: 'home',
-          server: 'https://127.0.0.1:6443'
+          server: 'https://127.0.0.1:6443',
+          // What a node's document must never bring into the stored kubeconfig.
+          extras: {
+            user: { token: 'node-token-0123456789', exec: { command: 'steal', apiVersion: 'v1' } },
+            cluster: { 'proxy-url': 'http://127.0.0.1:9', extensions: [{ name: 'x', extension: {} }] },
+            top: { preferences: { colors: true }, extensions: [{ name: 'y', extension: {} }] }
+          }
         }
       })
+      foreign = await startApid(cluster, { foreignCa: rotating })
       shortLived = await startApid(cluster, { kubeconfig: { lifetimeMs: 7 * 86_400_000 } })
       worker = await startApid(cluster, { worker: true })
       github = await startGitHubStandIn()
     })
     after(async () => {
-      for (const server of [apid, chunked, shortLived, worker]) await server.close()
+      for (const server of [apid, chunked, shortLived, worker, foreign]) await server.close()
       await github.close()
     })
     const run = (inputs: Record<string, string>) => {
@@ -127,6 +135,18 @@ for (const runtime of RUNTIMES) {
       assert.equal(caData, cluster.k8sCaPem + rotating.k8sCaPem, 'the issuing CA, then the accepted one')
       const crtPem = fromB64(view.users[0].user['client-certificate-data'])
       assert.ok(opensslVerifyClient(cluster.k8sCaPem, crtPem).ok)
+      // Made from the certificate, key, CA data and server alone: nothing else the node sent.
+      const written = parse(stored())
+      assert.deepEqual(Object.keys(written).sort(), [
+        'apiVersion',
+        'clusters',
+        'contexts',
+        'current-context',
+        'kind',
+        'users'
+      ])
+      assert.deepEqual(Object.keys(written.users[0].user).sort(), ['client-certificate-data', 'client-key-data'])
+      assert.deepEqual(Object.keys(written.clusters[0].cluster).sort(), ['certificate-authority-data', 'server'])
       // The cluster decides the lifetime: a year, not the 720h asked for, and the run says so.
       const days = (new Date(new X509Certificate(crtPem).validTo).getTime() - Date.now()) / 86_400_000
       assert.ok(days > 364 && days < 366, `${days} days`)
@@ -144,6 +164,16 @@ for (const runtime of RUNTIMES) {
         visibleLog(result),
         /^::warning::The new kubeconfig certificate expires on .+, already inside 'renew-before'; the next run will find it due again\./m
       )
+    })
+
+    it("refuses a node's Kubernetes CA the current kubeconfig does not trust; nothing is written", async () => {
+      const result = await run({ talosconfig: talosconfigFor(foreign.endpoint), kubeconfig: currentKubeconfig })
+      assert.equal(result.code, 1)
+      assert.match(
+        errorLines(result)[0] ?? '',
+        /^::error::The CA that would sign the new kubeconfig certificate, the CA the Talos API signed with \(O=kubernetes, .+\), is not a CA that kubeconfig context 'admin@demo' trusts or was issued by \(clusters\.demo\.cluster\.certificate-authority-data: O=kubernetes, .+\)\./
+      )
+      assert.deepEqual(github.requests, [])
     })
 
     it('a worker refuses, and nothing is written', async () => {

@@ -80,44 +80,79 @@ for (const runtime of RUNTIMES) {
       )
     })
 
-    it('with allow-ca-change writes a kubeconfig whose CA data verifies its new certificate, with a warning', async () => {
+    it('with allow-ca-change writes a kubeconfig whose CA data verifies its new certificate, once the cluster accepts it', async () => {
+      const kubeApiB = await startKubeApi(clusterB)
+      try {
+        const result = await run({
+          'secrets-bundle': clusterB.bundleYaml,
+          talosconfig: talosconfigOf('127.0.0.1:9', clusterB.caCrtPem, clusterB),
+          kubeconfig: kubeconfigOf(kubeApiB.server, clusterA.k8sCaPem, clusterA),
+          'kubeconfig-secret-name': 'KUBECONFIG',
+          'allow-ca-change': 'true',
+          'verify-connection': 'never',
+          force: 'true'
+        })
+        assert.equal(result.code, 0, visibleLog(result))
+        const written = parse(stored('KUBECONFIG'))
+        const caData = fromB64(written.clusters[0].cluster['certificate-authority-data'])
+        assert.equal(caData, clusterB.k8sCaPem)
+        const crt = fromB64(written.users[0].user['client-certificate-data'])
+        assert.ok(opensslVerifyClient(caData, crt).ok)
+        // Proven although verify-connection is never: a new CA is written only once accepted.
+        assert.deepEqual(kubeApiB.requests, [
+          { method: 'POST', path: '/apis/authentication.k8s.io/v1/selfsubjectreviews', user: 'admin' }
+        ])
+        assert.equal(
+          lines(result, 'warning').filter((line) =>
+            line.startsWith(
+              "::warning::allow-ca-change: the new kubeconfig of kubeconfig context 'admin@prod' trusts certs.k8s of input 'secrets-bundle'"
+            )
+          ).length,
+          1
+        )
+      } finally {
+        await kubeApiB.close()
+      }
+    })
+
+    it('with allow-ca-change and no cluster to prove it against, writes nothing', async () => {
       const result = await run({
         'secrets-bundle': clusterB.bundleYaml,
-        talosconfig: talosconfigOf('127.0.0.1:9', clusterB.caCrtPem, clusterB),
-        kubeconfig: kubeconfigOf('https://127.0.0.1:9', clusterA.k8sCaPem, clusterA),
-        'kubeconfig-secret-name': 'KUBECONFIG',
-        'allow-ca-change': 'true',
-        force: 'true'
+        talosconfig: talosconfigOf('127.0.0.1:9', clusterA.caCrtPem, clusterA),
+        'allow-ca-change': 'true'
       })
-      assert.equal(result.code, 0, visibleLog(result))
-      const written = parse(stored('KUBECONFIG'))
-      const caData = fromB64(written.clusters[0].cluster['certificate-authority-data'])
-      assert.equal(caData, clusterB.k8sCaPem)
-      assert.ok(opensslVerifyClient(caData, fromB64(written.users[0].user['client-certificate-data'])).ok)
-      assert.equal(
-        lines(result, 'warning').filter((line) =>
-          line.startsWith(
-            "::warning::allow-ca-change: the new kubeconfig of kubeconfig context 'admin@prod' trusts certs.k8s of input 'secrets-bundle'"
-          )
-        ).length,
-        1
+      assert.equal(result.code, 1)
+      assert.match(
+        errorLines(result)[0] ?? '',
+        /^::error::Could not prove the new talosconfig of context 'prod' against the cluster, and its CA changed \(allow-ca-change\), so nothing was written: no endpoint answered: 127\.0\.0\.1:9 \(connection refused\)\./
+      )
+      assert.deepEqual(
+        github.requests.filter((request) => request.method === 'PUT'),
+        []
       )
     })
 
-    it('the same for a talosconfig: refused, then renewed once with allow-ca-change', async () => {
-      const talosconfig = talosconfigOf('127.0.0.1:9', clusterA.caCrtPem, clusterA)
-      const refused = await run({ 'secrets-bundle': clusterB.bundleYaml, talosconfig })
-      assert.equal(refused.code, 1)
-      assert.match(
-        errorLines(refused)[0] ?? '',
-        /^::error::The CA that would sign the new talosconfig certificate, certs\.os of input 'secrets-bundle'/
-      )
-      assert.deepEqual(github.requests, [])
-      const allowed = await run({ 'secrets-bundle': clusterB.bundleYaml, talosconfig, 'allow-ca-change': 'true' })
-      assert.equal(allowed.code, 0, visibleLog(allowed))
-      const ca = fromB64(parse(stored('TALOSCONFIG')).contexts.prod.ca)
-      assert.equal(ca, clusterB.caCrtPem)
-      assert.ok(opensslVerifyClient(ca, fromB64(parse(stored('TALOSCONFIG')).contexts.prod.crt)).ok)
+    it('the same for a talosconfig: refused, then renewed once with allow-ca-change against the new CA', async () => {
+      const apidB = await startApid(clusterB)
+      try {
+        const talosconfig = talosconfigOf(apidB.endpoint, clusterA.caCrtPem, clusterA)
+        const refused = await run({ 'secrets-bundle': clusterB.bundleYaml, talosconfig })
+        assert.equal(refused.code, 1)
+        assert.match(
+          errorLines(refused)[0] ?? '',
+          /^::error::The CA that would sign the new talosconfig certificate, certs\.os of input 'secrets-bundle'/
+        )
+        assert.deepEqual(github.requests, [])
+        const allowed = await run({ 'secrets-bundle': clusterB.bundleYaml, talosconfig, 'allow-ca-change': 'true' })
+        assert.equal(allowed.code, 0, visibleLog(allowed))
+        const ca = fromB64(parse(stored('TALOSCONFIG')).contexts.prod.ca)
+        assert.equal(ca, clusterB.caCrtPem)
+        const crt = fromB64(parse(stored('TALOSCONFIG')).contexts.prod.crt)
+        assert.ok(opensslVerifyClient(ca, crt).ok)
+        assert.deepEqual(apidB.versionCalls, [crt], 'the node of the new CA accepted the stored certificate')
+      } finally {
+        await apidB.close()
+      }
     })
 
     it('proves both new credentials against the cluster before writing them: connection-verified=true', async () => {

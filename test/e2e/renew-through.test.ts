@@ -24,22 +24,26 @@ for (const runtime of RUNTIMES) {
     let apid: ApidStandIn
     let denying: ApidStandIn
     let rotating: ApidStandIn
+    let foreign: ApidStandIn
     let github: GitHubStandIn
     before(async () => {
       apid = await startApid(cluster)
       denying = await startApid(cluster, { denyAll: true })
       // A CA rotation under way: the node now trusts a new CA beside the one it issues with.
       rotating = await startApid(cluster, { answerCaPem: cluster.caCrtPem + newCa.caCrtPem })
+      // A host with an apid certificate from the cluster's CA that issues from a CA of its own.
+      foreign = await startApid(cluster, { foreignCa: newCa })
       github = await startGitHubStandIn()
     })
     after(async () => {
       await apid.close()
       await denying.close()
       await rotating.close()
+      await foreign.close()
       await github.close()
     })
     const renew = (inputs: Record<string, string>) => {
-      for (const node of [apid, denying]) node.calls.length = 0
+      for (const node of [apid, denying, foreign]) node.calls.length = 0
       github.requests.length = 0
       github.secrets.clear()
       return runAction(
@@ -103,15 +107,35 @@ for (const runtime of RUNTIMES) {
       )
     })
 
-    it("after a CA rotation the new talosconfig carries the node's ca, with a notice", async () => {
+    it('a node that answers with another CA beside the one it signs with does not get it trusted', async () => {
       const run = await renew({ talosconfig: talosconfigFor([rotating.endpoint]) })
       assert.equal(run.code, 0, visibleLog(run))
       const stored = parse(github.secrets.get('acme/cluster-ops/TALOSCONFIG')?.value ?? '')
-      assert.equal(Buffer.from(stored.contexts.home.ca, 'base64').toString(), cluster.caCrtPem + newCa.caCrtPem)
-      assert.deepEqual(notices(visibleLog(run)), [
-        "::notice::The Talos API answered with a ca other than talosconfig context 'home' holds (a CA rotation); the renewed talosconfig carries the node's."
-      ])
+      assert.equal(Buffer.from(stored.contexts.home.ca, 'base64').toString(), cluster.caCrtPem)
+      assert.deepEqual(notices(visibleLog(run)), [])
       assert.equal(run.outputs['renewed-through'], 'talos-api')
+    })
+
+    it('a node that signs with a CA the talosconfig does not trust is refused; nothing is written or signed around it', async () => {
+      const run = await renew({ talosconfig: talosconfigFor([foreign.endpoint]) })
+      assert.equal(run.code, 1)
+      assert.equal(foreign.calls.length, 1)
+      assert.match(
+        errorLines(run)[0] ?? '',
+        /^::error::The CA that would sign the new talosconfig certificate, the CA the Talos API signed with \(O=talos, expires .+, SHA-256 [0-9A-F:]{95}\), is not a CA that talosconfig context 'home' trusts or was issued by \(contexts\.home\.ca: O=talos, .+\)\. Either the cluster is in the middle of a CA rotation .+ set 'allow-ca-change: true'/
+      )
+      assert.deepEqual(github.requests, [])
+      assert.doesNotMatch(visibleLog(run), /Read the CA source/)
+    })
+
+    it("with allow-ca-change a node's new CA is written only once the cluster accepts it: here it does not", async () => {
+      const run = await renew({ talosconfig: talosconfigFor([foreign.endpoint]), 'allow-ca-change': 'true' })
+      assert.equal(run.code, 1)
+      assert.match(
+        errorLines(run)[0] ?? '',
+        /^::error::The cluster refused the new talosconfig of context 'home', so nothing was written: .*the server's certificate does not verify against the CA the file trusts/
+      )
+      assert.deepEqual(github.requests, [])
     })
 
     it('a node that refuses an os:admin certificate is an error, and nothing is written', async () => {

@@ -40,6 +40,8 @@ export interface KubeconfigOptions {
   archive?: 'go' | 'gnu'
   /** Split the archive over messages of this many bytes; one message by default, as Talos sends it. */
   chunkBytes?: number
+  /** Fields a node's document might carry beyond GenerateAdmin's, which a first kubeconfig must not take. */
+  extras?: { user?: Record<string, unknown>; cluster?: Record<string, unknown>; top?: Record<string, unknown> }
 }
 
 export interface ApidOptions {
@@ -50,6 +52,11 @@ export interface ApidOptions {
   denyAll?: boolean
   /** The CA the node answers GenerateClientConfiguration with, when not the one it signs with. */
   answerCaPem?: string
+  /**
+   * A host that holds an apid certificate from the cluster's CA but issues from CAs of its own
+   * (this cluster's), answering with them: what the CA gate must stop.
+   */
+  foreignCa?: Cluster
   kubeconfig?: KubeconfigOptions
 }
 
@@ -104,14 +111,15 @@ export async function startApid(cluster: Cluster, options: ApidOptions = {}): Pr
           return callback({ code: grpc.status.INVALID_ARGUMENT, details: 'crt_ttl should be positive' })
         const now = new Date()
         const origin = { input: 'apid', path: 'os' }
-        const ca = loadLocalCa(cluster.caCrtPem, cluster.caKeyPem, origin, now)
+        const signer = options.foreignCa ?? cluster
+        const ca = loadLocalCa(signer.caCrtPem, signer.caKeyPem, origin, now)
         const credential = await caSigner(ca, origin).issue({
           profile: talosClientProfile(call.request.roles),
           ttlMs: ttlSeconds * 1000,
           now
         })
         issued.push(credential.crtPem)
-        const answerCa = options.answerCaPem ?? cluster.caCrtPem
+        const answerCa = options.answerCaPem ?? signer.caCrtPem
         callback(null, {
           messages: [
             {
@@ -141,7 +149,8 @@ export async function startApid(cluster: Cluster, options: ApidOptions = {}): Pr
       const refused = refusal(callerRoles, 'kubeconfig')
       if (refused) return call.emit('error', refused)
       try {
-        const archive = kubeconfigArchive(cluster, options.kubeconfig ?? {}, (crtPem) => issued.push(crtPem))
+        const signer = options.foreignCa ?? cluster
+        const archive = kubeconfigArchive(signer, options.kubeconfig ?? {}, (crtPem) => issued.push(crtPem))
         const size = options.kubeconfig?.chunkBytes ?? archive.length
         for (let at = 0; at < archive.length; at += size)
           call.write({ metadata: { hostname: 'cp-1' }, bytes: archive.subarray(at, at + size) })
@@ -187,6 +196,7 @@ function kubeconfigArchive(cluster: Cluster, options: KubeconfigOptions, record:
   record(client.crtPem)
   const name = options.clusterName ?? 'demo'
   const b64 = (text: string) => Buffer.from(text).toString('base64')
+  const extras = options.extras ?? {}
   const text = stringify({
     apiVersion: 'v1',
     kind: 'Config',
@@ -195,18 +205,20 @@ function kubeconfigArchive(cluster: Cluster, options: KubeconfigOptions, record:
         name,
         cluster: {
           server: options.server ?? 'https://127.0.0.1:9',
-          'certificate-authority-data': b64([cluster.k8sCaPem, ...(options.acceptedCaPems ?? [])].join(''))
+          'certificate-authority-data': b64([cluster.k8sCaPem, ...(options.acceptedCaPems ?? [])].join('')),
+          ...extras.cluster
         }
       }
     ],
     users: [
       {
         name: `admin@${name}`,
-        user: { 'client-certificate-data': b64(client.crtPem), 'client-key-data': b64(client.keyPem) }
+        user: { 'client-certificate-data': b64(client.crtPem), 'client-key-data': b64(client.keyPem), ...extras.user }
       }
     ],
     contexts: [{ name: `admin@${name}`, context: { cluster: name, namespace: 'default', user: `admin@${name}` } }],
-    'current-context': `admin@${name}`
+    'current-context': `admin@${name}`,
+    ...extras.top
   })
   if (options.archive === 'gnu') {
     const dir = mkdtempSync(join(tmpdir(), 'kubeconfig-'))

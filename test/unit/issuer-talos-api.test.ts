@@ -11,6 +11,7 @@ import { startApid, type ApidStandIn } from '../support/apid-standin.js'
 import { daysFromNow, makeCluster } from '../support/cluster.js'
 
 const cluster = makeCluster()
+const other = makeCluster()
 const now = new Date()
 const context = (endpoints: string[], roles = ['os:admin'], daysLeft = 100) => ({
   name: 'home',
@@ -30,8 +31,15 @@ const request = (kind: IssueRequest['kind']): IssueRequest => ({
 
 describe('TalosApiIssuer', () => {
   let apid: ApidStandIn
-  before(async () => (apid = await startApid(cluster)))
-  after(() => apid.close())
+  let foreign: ApidStandIn
+  before(async () => {
+    apid = await startApid(cluster)
+    foreign = await startApid(cluster, { foreignCa: other })
+  })
+  after(async () => {
+    await apid.close()
+    await foreign.close()
+  })
 
   it('says, before any call, why a talosconfig cannot call the API', () => {
     const reasons = [
@@ -76,7 +84,7 @@ describe('TalosApiIssuer', () => {
     assert.deepEqual([talos.through, kube.through], ['talos-api', 'talos-api'])
     assert.deepEqual([talos.credential.crtPem, kube.credential.crtPem], apid.issued.slice(-2))
     assert.equal(kube.expectedNotAfter, undefined, 'the cluster decides the kubeconfig lifetime')
-    assert.ok(kube.document?.includes('current-context: admin@demo'))
+    assert.deepEqual([kube.clusterName, kube.server], ['demo', 'https://127.0.0.1:9'])
     assert.deepEqual(
       verifyCredential(talos.credential, {
         profile: talosClientProfile(['os:admin']),
@@ -95,5 +103,44 @@ describe('TalosApiIssuer', () => {
       }),
       []
     )
+  })
+
+  it("keeps the file's trust list when the node signs with a CA it trusts, and says nothing", async () => {
+    const issuer = TalosApiIssuer.for(context([apid.endpoint]), now, () => undefined)
+    const current = { name: "talosconfig context 'home'", caPem: cluster.caCrtPem, caField: 'contexts.home.ca' }
+    const talos = await issuer.issue({ ...request('talosconfig'), current })
+    assert.deepEqual([talos.credential.caPem, talos.notes, talos.caChanged], [cluster.caCrtPem, [], false])
+  })
+
+  it("refuses a node's CA the current file does not trust, for both kinds, unless allow-ca-change", async () => {
+    const issuer = TalosApiIssuer.for(context([foreign.endpoint]), now, () => undefined)
+    const currents = {
+      talosconfig: { name: "talosconfig context 'home'", caPem: cluster.caCrtPem, caField: 'contexts.home.ca' },
+      kubeconfig: {
+        name: "kubeconfig context 'admin@demo'",
+        caPem: cluster.k8sCaPem,
+        caField: 'clusters.demo.cluster.certificate-authority-data'
+      }
+    }
+    for (const kind of ['talosconfig', 'kubeconfig'] as const) {
+      await assert.rejects(issuer.issue({ ...request(kind), current: currents[kind] }), (error: UserError) => {
+        assert.equal(error.input, 'allow-ca-change')
+        assert.match(
+          error.message,
+          new RegExp(
+            `^The CA that would sign the new ${kind} certificate, the CA the Talos API signed with \\(.+SHA-256 [0-9A-F:]{95}\\), ` +
+              `is not a CA that ${kind} context '[a-z@]+' trusts or was issued by \\(.+\\)\\. Either the cluster is in the middle of a CA rotation`
+          )
+        )
+        return true
+      })
+      const allowed = await issuer.issue({ ...request(kind), current: currents[kind], allowCaChange: true })
+      assert.equal(allowed.caChanged, true, 'a changed CA must be proven')
+      assert.equal(allowed.notes[0]?.level, 'warning')
+      assert.match(
+        allowed.notes[0]?.message ?? '',
+        /^allow-ca-change: the new .+ It is written only once the cluster accepts it/
+      )
+    }
   })
 })

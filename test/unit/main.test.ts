@@ -6,6 +6,7 @@ import { parse } from 'yaml'
 import { UserError } from '../../src/errors.js'
 import { readConfig, type Config } from '../../src/inputs.js'
 import { main, type Deps } from '../../src/main.js'
+import { startApid } from '../support/apid-standin.js'
 import { daysFromNow, makeCluster, talosconfigYaml } from '../support/cluster.js'
 
 const cluster = makeCluster()
@@ -104,10 +105,13 @@ describe('main', () => {
   it('with allow-ca-change renews once with the new CA, which the new file then trusts, and warns', async () => {
     const { deps, events, puts } = recorder()
     const foreign = other.clientCertificate({ notBefore: daysFromNow(-360), notAfter: daysFromNow(5) })
+    // The node of the bundle's cluster: a changed CA is written only once the cluster accepts it.
+    const apid = await startApid(cluster)
     const talosconfig = talosconfigYaml('prod', {
-      prod: { endpoints: ['127.0.0.1:9'], caPem: other.caCrtPem, client: foreign }
+      prod: { endpoints: [apid.endpoint], caPem: other.caCrtPem, client: foreign }
     })
-    await main(config({ talosconfig, 'allow-ca-change': 'true' }), deps)
+    await main(config({ talosconfig, 'allow-ca-change': 'true' }), deps).finally(() => apid.close())
+    assert.equal(apid.versionCalls.length, 1, 'proven before it was written')
     const warnings = events.filter((event) => event.startsWith('warning'))
     assert.equal(warnings.length, 1)
     assert.match(

@@ -95,8 +95,6 @@ export interface KubeUpdate {
   server: string
   serverGiven: boolean
   credential: Credential
-  /** The kubeconfig the issuer made (the node's, through the Talos API), used when there is none yet. */
-  document?: string
 }
 
 const b64 = (pem: string): string => Buffer.from(pem).toString('base64')
@@ -104,9 +102,10 @@ const b64 = (pem: string): string => Buffer.from(pem).toString('base64')
 /**
  * Writes the new admin certificate, key and CA into the kubeconfig, changing only that user's
  * client-certificate-data and client-key-data and its cluster's certificate-authority-data
- * (and the server when the input names one). Without a kubeconfig it takes the one the
- * issuer made, or makes the one Talos makes: cluster, user and context admin@<cluster>,
- * namespace default.
+ * (and the server when the input names one). Without a kubeconfig it makes the one Talos
+ * makes, from the certificate, key, CA data and server alone (never anything else a node sent,
+ * such as exec, token or auth-provider): cluster, user and context admin@<cluster>, namespace
+ * default.
  */
 export function renderKubeconfig(
   existing: Kubeconfig | undefined,
@@ -124,11 +123,6 @@ export function renderKubeconfig(
     cluster?.set('certificate-authority-data', b64(update.credential.caPem))
     if (update.serverGiven) cluster?.set('server', update.server)
     return doc.toString({ lineWidth: 0 })
-  }
-  if (update.document) {
-    const made = readKubeconfig(update.document)
-    const current = made.currentContext && readKubeContext(made, made.currentContext)
-    return current ? renderKubeconfig(made, current, update) : update.document
   }
   const admin = `admin@${update.clusterName}`
   return new Document({

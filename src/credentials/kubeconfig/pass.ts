@@ -87,7 +87,7 @@ export function kubeconfigPass(
     }),
     render(issued) {
       const server = options.endpoint ?? context?.server ?? issued.server
-      if (!server && !issued.document) {
+      if (!server) {
         throw new UserError(
           "Input 'kubernetes-endpoint' is required to make a kubeconfig: the API server URL, such as " +
             'https://10.5.0.2:6443 (neither a kubeconfig nor a machine configuration gave one).',
@@ -96,10 +96,9 @@ export function kubeconfigPass(
       }
       return renderKubeconfig(kubeconfig, context, {
         clusterName: options.clusterName ?? context?.clusterName ?? issued.clusterName ?? talosContext,
-        server: server ?? '',
+        server,
         serverGiven: options.endpoint !== undefined,
-        credential: issued.credential,
-        document: issued.document
+        credential: issued.credential
       })
     },
     readBack(text) {
