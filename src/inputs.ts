@@ -87,7 +87,7 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
         context,
         endpoints,
         nodes: addresses(input('nodes'), 'nodes'),
-        roles: roles(input('roles', 'os:admin')),
+        roles: roles(input('roles')),
         ttlMs: requirePositiveDuration(input('ttl', '8760h'), 'ttl'),
         secretName: secretName(input('secret-name', 'TALOSCONFIG'))
       },
@@ -270,7 +270,9 @@ function addresses(value: string, name: string): string[] {
   return given
 }
 
-function roles(value: string): string[] {
+/** The roles asked for; undefined when the input is unset, to keep the current certificate's. */
+function roles(value: string): string[] | undefined {
+  if (value === '') return undefined
   const given = [...new Set(list(value))]
   const unknown = given.filter((role) => !(TALOS_ROLES as readonly string[]).includes(role))
   if (given.length === 0 || unknown.length > 0) {

@@ -47,6 +47,7 @@ export async function prepare(item: Due, issuer: Issuer, run: PrepareRun): Promi
   const { deps, now } = run
   const { pass, entry, request } = item
   const { profile, ttl, current } = request
+  for (const note of request.notes) deps[note.level](note.message)
   const issued = await issuer.issue({
     kind: pass.kind,
     profile,

@@ -2,7 +2,7 @@
 // due, what to ask an issuer for and how to write the answer back. main runs the same pass for
 // each kind and never asks which kind it holds; each kind lives in its own folder beside this.
 import type { Decision, DueRule, Mode } from '../plan.js'
-import type { CredentialKind, CurrentCredential, Issued } from '../issuers/issuer.js'
+import type { CredentialKind, CurrentCredential, Issued, Note } from '../issuers/issuer.js'
 import type { ApiContext } from '../issuers/talos-api.js'
 import type { CertificateProfile } from '../pki/profile.js'
 import type { ProofTarget } from '../prove/index.js'
@@ -20,6 +20,8 @@ export interface PassContext {
 /** The request an issuer gets for this credential, less what the run adds (now, allow-ca-change). */
 export interface RenewalRequest {
   profile: CertificateProfile
+  /** What the person running the workflow should know about this renewal (a change of roles). */
+  notes: Note[]
   /** The lifetime, the input that set it (for messages), and whether the user set it at all. */
   ttl: { ms: number; input: string; given: boolean }
   current: CurrentCredential | undefined

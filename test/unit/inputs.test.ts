@@ -27,7 +27,7 @@ const failure = (inputs: Record<string, string>): UserError => {
 describe('readConfig', () => {
   it('applies the defaults action.yml declares', () => {
     const config = read({})
-    assert.deepEqual(config.credentials.talos.roles, ['os:admin'])
+    assert.equal(config.credentials.talos.roles, undefined, "the current certificate's roles are kept")
     assert.equal(config.credentials.talos.ttlMs, 8760 * 3_600_000)
     assert.deepEqual(config.renewBefore, { kind: 'duration', ms: 30 * 86_400_000 })
     assert.equal(config.force, false)

@@ -6,6 +6,7 @@ import { parse } from 'yaml'
 import { UserError } from '../../src/errors.js'
 import { readConfig, type Config } from '../../src/inputs.js'
 import { main, type Deps } from '../../src/main.js'
+import { inspectCertificate } from '../../src/pki/inspect.js'
 import { startApid } from '../support/apid-standin.js'
 import { daysFromNow, makeCluster, talosconfigYaml } from '../support/cluster.js'
 
@@ -178,6 +179,60 @@ describe('main', () => {
     const result = await main(config({ talosconfig }), deps)
     assert.equal(result.credentials[0]?.decision.status, 'missing')
     assert.ok(parse(puts[0]?.value ?? '').contexts.prod.crt)
+  })
+
+  it('keeps the roles of the certificate it replaces when roles is not set', async () => {
+    const { deps, events, puts } = recorder()
+    const reader = cluster.clientCertificate({
+      roles: ['os:reader', 'os:etcd:backup'],
+      notBefore: daysFromNow(-360),
+      notAfter: daysFromNow(5)
+    })
+    const talosconfig = talosconfigYaml('prod', {
+      prod: { endpoints: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: reader }
+    })
+    await main(config({ talosconfig }), deps)
+    const crt = Buffer.from(parse(puts[0]?.value ?? '').contexts.prod.crt, 'base64').toString()
+    assert.deepEqual(inspectCertificate(crt)?.organizations, ['os:etcd:backup', 'os:reader'])
+    assert.deepEqual(
+      events.filter((event) => event.startsWith('warning')),
+      []
+    )
+  })
+
+  it('changes roles only when roles is set, with a warning that names both and what dropping os:admin means', async () => {
+    const { deps, events, puts } = recorder()
+    const talosconfig = talosconfigYaml('prod', {
+      prod: { endpoints: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: expiring }
+    })
+    await main(config({ talosconfig, roles: 'os:reader' }), deps)
+    const crt = Buffer.from(parse(puts[0]?.value ?? '').contexts.prod.crt, 'base64').toString()
+    assert.deepEqual(inspectCertificate(crt)?.organizations, ['os:reader'])
+    assert.deepEqual(
+      events.filter((event) => event.startsWith('warning')),
+      [
+        "warning: Input 'roles' changes the roles of talosconfig context 'prod' from os:admin to os:reader. " +
+          'Without os:admin the renewed talosconfig cannot renew itself through the Talos API: ' +
+          "its next renewal will need the CA key ('secrets-bundle' or 'machine-config')."
+      ]
+    )
+  })
+
+  it('asks for roles when the certificate it replaces carries none', async () => {
+    const { deps, puts } = recorder()
+    const roleless = cluster.clientCertificate({ roles: [], notBefore: daysFromNow(-360), notAfter: daysFromNow(5) })
+    const talosconfig = talosconfigYaml('prod', {
+      prod: { endpoints: ['127.0.0.1:9'], caPem: cluster.caCrtPem, client: roleless }
+    })
+    await assert.rejects(main(config({ talosconfig }), deps), (error: UserError) => {
+      assert.equal(error.input, 'roles')
+      assert.match(
+        error.message,
+        /^The client certificate of context 'prod' carries no roles, so a renewal has none to keep/
+      )
+      return true
+    })
+    assert.deepEqual(puts, [])
   })
 
   it('refuses a ttl that outlives the CA, before issuing or writing anything', async () => {

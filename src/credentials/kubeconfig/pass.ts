@@ -77,6 +77,7 @@ export function kubeconfigPass(
     publicSuffix: '_KUBECONFIG',
     request: () => ({
       profile: kubernetesAdminProfile(),
+      notes: [],
       ttl: { ms: options.ttlMs, input: 'kubeconfig-ttl', given: options.ttlGiven },
       current: context && {
         name: `kubeconfig context '${context.name}'`,

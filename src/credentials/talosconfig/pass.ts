@@ -1,6 +1,7 @@
 // The talosconfig as a credential: every context read and judged, the selected one renewed
 // with Talos's client profile for the configured roles, and written back into the same file.
 import { UserError } from '../../errors.js'
+import type { Note } from '../../issuers/issuer.js'
 import { plan } from '../../plan.js'
 import { talosClientProfile } from '../../pki/profile.js'
 import { invalidEndpoints } from '../../talos-api/endpoint.js'
@@ -24,7 +25,8 @@ export interface TalosconfigOptions {
   /** Given: replace the context's endpoints and nodes, and the endpoints the API is called at. */
   endpoints: string[]
   nodes: string[]
-  roles: string[]
+  /** The roles asked for; undefined keeps the current certificate's (os:admin for a first talosconfig). */
+  roles: string[] | undefined
   ttlMs: number
   secretName: string
 }
@@ -78,8 +80,10 @@ export function talosconfigPass(options: TalosconfigOptions, run: PassContext): 
     },
     request() {
       refuseOmni(current)
+      const { roles, notes } = rolesFor(contexts[0]?.certificate?.organizations, options.roles, contextName)
       return {
-        profile: talosClientProfile(options.roles),
+        profile: talosClientProfile(roles),
+        notes,
         ttl: { ms: options.ttlMs, input: 'ttl', given: true },
         current: current && {
           name: `talosconfig context '${current.name}'`,
@@ -150,6 +154,36 @@ function refuseOddAddresses(current: TalosContext, options: TalosconfigOptions):
       'talosconfig'
     )
   }
+}
+
+/**
+ * A renewal keeps the roles of the certificate it replaces; 'roles' changes them, with a
+ * warning, and says so when the new certificate can no longer renew itself through the API.
+ */
+function rolesFor(
+  current: string[] | undefined,
+  asked: string[] | undefined,
+  context: string
+): { roles: string[]; notes: Note[] } {
+  if (!asked) {
+    if (!current) return { roles: ['os:admin'], notes: [] }
+    if (current.length > 0) return { roles: current, notes: [] }
+    throw new UserError(
+      `The client certificate of context '${context}' carries no roles, so a renewal has none to keep; ` +
+        "set 'roles' to the roles it should have, such as os:admin.",
+      'roles'
+    )
+  }
+  const words = (roles: string[]) => [...roles].sort().join(', ') || 'no roles'
+  if (!current || words(current) === words(asked)) return { roles: asked, notes: [] }
+  const dropsAdmin = current.includes('os:admin') && !asked.includes('os:admin')
+  const message =
+    `Input 'roles' changes the roles of talosconfig context '${context}' from ${words(current)} to ${words(asked)}.` +
+    (dropsAdmin
+      ? ' Without os:admin the renewed talosconfig cannot renew itself through the Talos API: ' +
+        "its next renewal will need the CA key ('secrets-bundle' or 'machine-config')."
+      : '')
+  return { roles: asked, notes: [{ level: 'warning', message }] }
 }
 
 /** Omni's contexts sign in through its auth section: there is no client certificate to renew. */
