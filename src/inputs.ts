@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import { parseRenewBefore, requirePositiveDuration, type RenewBefore } from './duration.js'
 import { UserError } from './errors.js'
 import type { CredentialOptions } from './credentials/index.js'
@@ -195,7 +196,8 @@ function apiUrl(value: string): string {
     )
   }
   const host = url.hostname.replace(/^\[|\]$/g, '')
-  const loopback = host === 'localhost' || /^127\./.test(host) || host === '::1'
+  // Only a loopback address itself: a name such as 127.0.0.1.example resolves anywhere.
+  const loopback = host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'))
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     throw new UserError(
       `Input 'github-api-url' must be an https URL (it got ${url.protocol.replace(/:$/, '')} for a host that is not loopback): ` +

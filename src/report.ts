@@ -3,6 +3,7 @@
 import type { ContextReport } from './credentials/judge.js'
 import type { OutputNames } from './credentials/pass.js'
 import type { CredentialKind, RenewedThrough } from './issuers/issuer.js'
+import { codeSpan } from './markdown.js'
 import type { Decision, Mode, Status } from './plan.js'
 
 /** The status at which a check fails the step. */
@@ -193,27 +194,27 @@ export function summaryOf(result: RunResult): string {
 }
 
 function summaryRow(entry: CredentialResult, report: ContextReport): string {
-  const name = `\`${report.name}\`${report.selected && entry.contexts.length > 1 ? ' (selected)' : ''}`
+  const name = `${codeSpan(report.name)}${report.selected && entry.contexts.length > 1 ? ' (selected)' : ''}`
   const { certificate, decision } = report
   if (!certificate) {
     const status =
       report.selected && entry.renewal ? 'no client certificate yet' : 'no client certificate, nothing to renew'
     return `| ${entry.kind} | ${name} | — | — | — | ${status} | ${day(report.caNotAfter)} |`
   }
-  const roles = certificate.organizations.map((role) => `\`${role}\``).join(', ') || '—'
+  const roles = certificate.organizations.map(codeSpan).join(', ') || '—'
   const expires = day(certificate.notAfter)
   return `| ${entry.kind} | ${name} | ${roles} | ${expires} | ${decision.daysRemaining} | ${decision.status} | ${day(report.caNotAfter)} |`
 }
 
 /** What happened to one credential in a renewal run. */
 function renewalLine(entry: CredentialResult): string {
-  const what = `${entry.kind} \`${entry.context}\``
+  const what = `${entry.kind} ${codeSpan(entry.context)}`
   const { renewal, decision } = entry
   if (!renewal) {
     if (!entry.secretName) return `Checked only: ${what} has no secret to be renewed into.`
     return `Nothing renewed for ${what}: it is not due (${decision.reason}).`
   }
-  const roles = renewal.roles.map((role) => `\`${role}\``).join(', ')
+  const roles = renewal.roles.map(codeSpan).join(', ')
   const issued =
     `Renewed ${what} (${decision.reason}) ${throughWords(renewal)}: ` +
     `the new certificate for ${roles} expires ${instant(renewal.notAfter)}`

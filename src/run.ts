@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { UserError, describe } from './errors.js'
 import { readConfig, type Config } from './inputs.js'
 import { main, type Deps } from './main.js'
+import { credentialAddresses } from './credentials/index.js'
 import { scopeWords } from './github/target.js'
 import type { Outcome } from './unattended/index.js'
 import { inert, inertAnnotation } from './inert.js'
@@ -51,7 +52,11 @@ async function attend(config: Config, outcome: Outcome): Promise<number | undefi
   const unattended = await import('./unattended/index.js')
   const { talos, kube } = config.credentials
   const secretNames = [talos.secretName, kube.secretName].filter(Boolean).join(', ')
-  const context = { apiUrl: config.githubApiUrl, credentialSet: `${scopeWords(config.secretTarget)} ${secretNames}` }
+  const context = {
+    apiUrl: config.githubApiUrl,
+    credentialSet: `${scopeWords(config.secretTarget)} ${secretNames}`,
+    addresses: credentialAddresses(config.credentials)
+  }
   return unattended.attend(config.unattended, context, outcome, {
     info: (message) => core.info(inert(message)),
     warning: (message) => core.warning(inertAnnotation(message))

@@ -1,8 +1,13 @@
 // The credential kinds this action keeps alive, in the order a run reads and reports them. A
 // new kind is a folder beside talosconfig/ and kubeconfig/, and one line in each list here.
-import { kubeconfigOutputs, kubeconfigPass, type KubeconfigOptions } from './kubeconfig/pass.js'
+import { kubeconfigAddresses, kubeconfigOutputs, kubeconfigPass, type KubeconfigOptions } from './kubeconfig/pass.js'
 import type { CredentialPass, OutputNames, PassContext } from './pass.js'
-import { talosconfigOutputs, talosconfigPass, type TalosconfigOptions } from './talosconfig/pass.js'
+import {
+  talosconfigAddresses,
+  talosconfigOutputs,
+  talosconfigPass,
+  type TalosconfigOptions
+} from './talosconfig/pass.js'
 
 export interface CredentialOptions {
   talos: TalosconfigOptions
@@ -17,4 +22,9 @@ export function openCredentials(options: CredentialOptions, run: PassContext): C
   const talosconfig = talosconfigPass(options.talos, run)
   const kubeconfig = kubeconfigPass(options.kube, run, talosconfig.context)
   return [talosconfig, ...(kubeconfig ? [kubeconfig] : [])]
+}
+
+/** Every endpoint, node and server the credentials name: what a message for people must not show. */
+export function credentialAddresses(options: CredentialOptions): string[] {
+  return [...talosconfigAddresses(options.talos), ...kubeconfigAddresses(options.kube)]
 }

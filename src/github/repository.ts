@@ -5,7 +5,7 @@ import type { Repository } from './target.js'
 
 export interface OpenIssue {
   number: number
-  /** The state digest of its last word (the body, or its latest comment of ours). */
+  /** The state digest of its last word: the body, or the latest comment by the issue's own author. */
   lastState: string | undefined
 }
 
@@ -61,7 +61,10 @@ export function repositoryApi(repository: Repository, options: ClientOptions): R
           request: { signal }
         })
       )
-      const states = [found.body ?? '', ...comments.map((comment) => comment.body ?? '')]
+      // Only the issue's own author speaks for it: anyone who may comment could post a marker.
+      const author = found.user?.login
+      const own = comments.filter((comment) => author !== undefined && comment.user?.login === author)
+      const states = [found.body ?? '', ...own.map((comment) => comment.body ?? '')]
         .map(stateOf)
         .filter((state) => state !== undefined)
       return { number: found.number, lastState: states.at(-1) }

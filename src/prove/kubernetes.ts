@@ -75,7 +75,6 @@ function post(url: URL, credential: Credential, timeoutMs: number, version: stri
         cert: credential.crtPem,
         key,
         agent: false,
-        timeout: timeoutMs,
         headers: {
           'content-type': 'application/json',
           accept: 'application/json',
@@ -90,13 +89,21 @@ function post(url: URL, credential: Credential, timeoutMs: number, version: stri
           if (text.length > MAX_ANSWER_BYTES) req.destroy(new Error('answer too large'))
         })
         response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }))
+        response.on('error', () => reject(new NoAnswer(`${url.origin} (the answer broke off)`)))
       }
     )
     // Under TLS 1.3 a server judges the client certificate after the client has finished its
     // handshake: a connection dropped then, before any answer, is the server refusing it.
     let handshook = false
     req.on('socket', (socket) => socket.once('secureConnect', () => (handshook = true)))
-    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })))
+    // A wall-clock deadline, not an idle one: a server that sends a byte a second must not
+    // hold the run past the bound.
+    const timedOut = () => {
+      reject(new NoAnswer(`${url.origin} (no answer within ${Math.round(timeoutMs / 1000)} s)`))
+      req.destroy()
+    }
+    const deadline = setTimeout(timedOut, timeoutMs)
+    req.on('close', () => clearTimeout(deadline))
     req.on('error', (error: NodeJS.ErrnoException) => {
       const rejected =
         certificateReason(error) ??

@@ -28,6 +28,8 @@ export interface UnattendedOptions {
 export interface AttendContext {
   apiUrl: string
   credentialSet: string
+  /** Every endpoint, node and server the run knows of: the issue never shows them. */
+  addresses: string[]
 }
 
 /** What a run ends with, for the issue: its result, or the one error line of a failure. */
@@ -62,13 +64,21 @@ export async function attend(
 ): Promise<number | undefined> {
   const { keepAlive, notify } = unattendedWork(options)
   if ((!keepAlive && !notify) || !options.repository) return undefined
+  if (!options.workflowToken) {
+    const asked = [keepAlive && 'keep-schedule-alive', notify && 'open-issue'].filter(Boolean).join(' and ')
+    deps.warning(
+      `${asked}: 'workflow-token' is empty, so nothing was done. Leave it unset (it defaults to the job's ` +
+        "GITHUB_TOKEN), or pass a token with 'issues: write' and 'actions: write'."
+    )
+    return undefined
+  }
   const { repositoryApi } = await import('../github/repository.js')
   const userAgent = `${ACTION_NAME}/${VERSION}`
   const api = repositoryApi(options.repository, { token: options.workflowToken, apiUrl: context.apiUrl, userAgent })
   if (keepAlive) await keepScheduleAlive(options, api, deps)
   if (!notify) return undefined
   try {
-    return await keepIssue(options, context.credentialSet, outcome, api)
+    return await keepIssue(options, context, outcome, api)
   } catch (error) {
     deps.warning(`open-issue: ${describe(error)} Give the job 'permissions: issues: write' for 'workflow-token'.`)
     return undefined
@@ -88,11 +98,11 @@ async function keepScheduleAlive(options: UnattendedOptions, api: RepositoryApi,
 
 async function keepIssue(
   options: UnattendedOptions,
-  set: string,
+  { credentialSet: set, addresses }: AttendContext,
   outcome: Outcome,
   api: RepositoryApi
 ): Promise<number | undefined> {
-  const text = issueText(outcome.result, outcome.errorLine, set, options.runUrl)
+  const text = issueText(outcome.result, outcome.errorLine, set, options.runUrl, addresses)
   const open = await api.findIssue(options.issueLabel, setMarker(set), stateIn)
   if (text.needsPerson) {
     if (!open) return api.openIssue(text.title, text.markdown, options.issueLabel)

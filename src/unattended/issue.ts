@@ -4,6 +4,7 @@
 // endpoint address or a token: only names, roles, dates and statuses, and the error line
 // with every address taken out.
 import { createHash } from 'node:crypto'
+import { codeSpan, markdownText } from '../markdown.js'
 import { allReports, renewalOf, type RunResult } from '../report.js'
 
 export interface IssueText {
@@ -25,9 +26,15 @@ export function stateIn(text: string): string | undefined {
   return new RegExp(`<!-- ${MARK} state: ([0-9a-f]{16}) -->`).exec(text)?.[1]
 }
 
-/** Endpoints and servers out of a message: URLs, IPv4 and bracketed IPv6 addresses, host:port (as the action writes them). */
-export function withoutAddresses(text: string): string {
-  return text
+/**
+ * Endpoints and servers out of a message: every address the run knows of, literally (`cp1`,
+ * `cp1:50000`), then URLs, IPv4 and bracketed IPv6 addresses and host:port, as the action
+ * writes them.
+ */
+export function withoutAddresses(text: string, known: readonly string[] = []): string {
+  const literal = [...known].filter(Boolean).sort((a, b) => b.length - a.length)
+  return literal
+    .reduce((line, address) => line.split(address).join('<address>'), text)
     .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s'")]+/gi, '<address>')
     .replace(/\[[0-9a-f:.]+\](:\d+)?/gi, '<address>')
     .replace(/\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b/g, '<address>')
@@ -40,10 +47,11 @@ export function issueText(
   result: RunResult | undefined,
   errorLine: string | undefined,
   set: string,
-  runUrl: string | undefined
+  runUrl: string | undefined,
+  addresses: readonly string[] = []
 ): IssueText {
   const reasons: string[] = []
-  if (errorLine) reasons.push(`The run failed: ${withoutAddresses(errorLine)}`)
+  if (errorLine) reasons.push(`The run failed: ${markdownText(withoutAddresses(errorLine, addresses))}`)
   const rows: string[] = []
   for (const report of result ? allReports(result) : []) {
     const renewal = renewalOf(result as RunResult, report)
@@ -52,15 +60,15 @@ export function issueText(
       const expires = decision.status === 'expired' ? 'expired' : 'expires'
       const run = `${result?.modeReason}${renewal ? ', dry run' : ''}`
       reasons.push(
-        `The ${report.kind} certificate of \`${report.name}\` ${expires} on ${day(certificate.notAfter)} ` +
+        `The ${report.kind} certificate of ${codeSpan(report.name)} ${expires} on ${day(certificate.notAfter)} ` +
           `and was not renewed by this run (${run}).`
       )
     }
-    for (const problem of report.problems) if (problem.about === 'ca') reasons.push(problem.message)
-    const roles = certificate?.organizations.map((role) => `\`${role}\``).join(', ') || '—'
+    for (const problem of report.problems) if (problem.about === 'ca') reasons.push(markdownText(problem.message))
+    const roles = certificate?.organizations.map(codeSpan).join(', ') || '—'
     const through = renewal?.secretUpdated ? renewal.through : '—'
     const dates = `${day(certificate?.notAfter)} | ${decision.status} | ${day(report.caNotAfter)}`
-    rows.push(`| ${report.kind} | \`${report.name}\` | ${roles} | ${dates} | ${through} |`)
+    rows.push(`| ${report.kind} | ${codeSpan(report.name)} | ${roles} | ${dates} | ${through} |`)
   }
   const lines = [reasons.length > 0 ? '### A person is needed' : '### All is well again', '']
   lines.push(

@@ -249,6 +249,11 @@ const cases: Case[] = [
     error: `${P}Input 'github-api-url' must be an https URL (it got http for a host that is not loopback): the token would travel in clear text. Give https://HOST/api/v3.`
   },
   {
+    name: 'an API URL in clear text to a name that only starts like a loopback address',
+    inputs: { 'github-api-url': 'http://127.0.0.1.nip.io/api/v3' },
+    error: `${P}Input 'github-api-url' must be an https URL (it got http for a host that is not loopback): the token would travel in clear text. Give https://HOST/api/v3.`
+  },
+  {
     name: 'an API URL that is not absolute',
     inputs: { 'github-api-url': 'ghe.example/api/v3' },
     error: `${P}Input 'github-api-url' is not an absolute URL; give the API's https URL, such as https://api.github.com or https://HOST/api/v3.`

@@ -100,6 +100,25 @@ for (const runtime of RUNTIMES) {
       const issueInputs = { 'open-issue': 'true' }
       const everything = () => github.issues.flatMap((issue) => [issue.title, issue.body, ...issue.comments]).join('\n')
 
+      it('with an empty workflow-token says so in one warning, calls nothing, and leaves the result alone', async () => {
+        reset()
+        for (const [inputs, code] of [
+          [{ talosconfig: fresh.text }, 0],
+          [{ talosconfig: expired.text, mode: 'check' }, 1]
+        ] as const) {
+          const result = await run({ ...issueInputs, 'keep-schedule-alive': 'true', 'workflow-token': '', ...inputs })
+          assert.equal(result.code, code, visibleLog(result))
+          assert.deepEqual(
+            warnings(result).filter((line) => /workflow-token/.test(line)),
+            [
+              "::warning::keep-schedule-alive and open-issue: 'workflow-token' is empty, so nothing was done. Leave it unset (it defaults to the job's GITHUB_TOKEN), or pass a token with 'issues: write' and 'actions: write'."
+            ]
+          )
+          assert.doesNotMatch(visibleLog(result), /Parameter token|^\s+at /m)
+          assert.deepEqual(routes(), [])
+        }
+      })
+
       it('opens one issue for an expired certificate in a scheduled check, then stays quiet, comments on change, and closes when renewed', async () => {
         reset()
         const first = await run({ ...issueInputs, talosconfig: expired.text, mode: 'check', 'fail-on': 'never' })

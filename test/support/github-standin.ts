@@ -57,7 +57,14 @@ export interface StandInIssue {
   state: 'open' | 'closed'
   labels: string[]
   comments: string[]
+  /** Who opened it; the token's own user (GITHUB_TOKEN's github-actions[bot]) by default. */
+  author?: string
+  /** Who wrote each comment, by index; the token's own user where none is given. */
+  commentAuthors?: string[]
 }
+
+/** The login the API shows for what the action's token wrote. */
+export const TOKEN_USER = 'github-actions[bot]'
 
 export interface GitHubStandIn {
   url: string
@@ -175,6 +182,7 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
       body: issue.body,
       state: issue.state,
       comments: issue.comments.length,
+      user: { ...(example.user as Record<string, unknown>), login: issue.author ?? TOKEN_USER },
       pull_request: undefined,
       labels: issue.labels.map((name) => ({ ...label, name }))
     }
@@ -333,7 +341,15 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
           req,
           res,
           200,
-          issue.comments.map((body, index) => ({ ...example[0], id: index + 1, body }))
+          issue.comments.map((body, index) => ({
+            ...example[0],
+            id: index + 1,
+            body,
+            user: {
+              ...(example[0]?.user as Record<string, unknown>),
+              login: issue.commentAuthors?.[index] ?? TOKEN_USER
+            }
+          }))
         )
       }
     ],

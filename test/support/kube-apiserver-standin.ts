@@ -19,11 +19,14 @@ export interface KubeApiOptions {
   betaOnly?: boolean
   /** Answer 403 to every review: RBAC or an admission webhook that refuses. */
   forbid?: boolean
+  /** Accept the certificate, then send the answer a byte at a time, four a second, and never finish. */
+  trickle?: boolean
 }
 
 export async function startKubeApi(cluster: Cluster, options: KubeApiOptions = {}): Promise<KubeApiStandIn> {
   const certificate = cluster.kubeServerCertificate()
   const requests: KubeApiStandIn['requests'] = []
+  const trickling = new Set<NodeJS.Timeout>()
   const server: Server = createServer(
     {
       key: certificate.keyPem,
@@ -53,6 +56,13 @@ export async function startKubeApi(cluster: Cluster, options: KubeApiOptions = {
         if (review.kind !== 'SelfSubjectReview' || review.apiVersion !== `authentication.k8s.io/${version}`)
           return send(400, { kind: 'Status', code: 400 })
         if (options.forbid) return send(403, { kind: 'Status', code: 403 })
+        if (options.trickle) {
+          response.writeHead(201, { 'content-type': 'application/json' })
+          const timer = setInterval(() => response.write(' '), 250)
+          trickling.add(timer)
+          response.on('close', () => (clearInterval(timer), trickling.delete(timer)))
+          return
+        }
         send(201, {
           apiVersion: `authentication.k8s.io/${version}`,
           kind: 'SelfSubjectReview',
@@ -66,6 +76,10 @@ export async function startKubeApi(cluster: Cluster, options: KubeApiOptions = {
   return {
     server: `https://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise((done) => server.close(() => done()))
+    close: () => {
+      for (const timer of trickling) clearInterval(timer)
+      server.closeAllConnections()
+      return new Promise((done) => server.close(() => done()))
+    }
   }
 }

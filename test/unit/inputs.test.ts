@@ -222,4 +222,15 @@ describe('list', () => {
     assert.deepEqual(list(' a ,b\n\n c,'), ['a', 'b', 'c'])
     assert.deepEqual(list(''), [])
   })
+
+  it('takes plain http only for a loopback address itself', () => {
+    for (const url of ['http://127.0.0.1:9', 'http://127.8.9.10/api/v3', 'http://[::1]:9', 'http://localhost:9'])
+      assert.equal(read({ 'github-api-url': url }).githubApiUrl, url)
+    for (const url of ['http://127.0.0.1.nip.io/api/v3', 'http://127.example/', 'http://[::2]:9', 'http://10.0.0.1/'])
+      assert.throws(
+        () => read({ 'github-api-url': url }),
+        /^UserError: Input 'github-api-url' must be an https URL/,
+        url
+      )
+  })
 })

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { parse } from 'yaml'
 import {
+  publicKubeconfig,
   readKubeconfig,
   readKubeContext,
   renderKubeconfig,
@@ -124,6 +125,37 @@ describe('kubeconfig', () => {
       ],
       contexts: [{ context: { cluster: 'home', namespace: 'default', user: 'admin@home' }, name: 'admin@home' }],
       'current-context': 'admin@home'
+    })
+  })
+
+  it('makes the public copy from scratch: servers, CA data, client certificates, contexts; nothing else', () => {
+    const busy = parse(text)
+    busy.clusters[1].cluster['proxy-url'] = 'http://user:hunter2-password@proxy.example:3128'
+    busy.clusters[0].cluster.extensions = [{ name: 'x', extension: { secret: 'ext-secret-value' } }]
+    busy.users[0].user.exec = { apiVersion: 'client.authentication.k8s.io/v1', command: 'get-token' }
+    const withComment = `# admin password: hunter2-comment\n${JSON.stringify(busy)}`
+    const copy = publicKubeconfig(readKubeconfig(withComment))
+    for (const secret of ['hunter2', 'ext-secret-value', 'tok3n-value', 'get-token', b64(client.keyPem)])
+      assert.ok(!copy.includes(secret), secret)
+    assert.deepEqual(parse(copy), {
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [
+        {
+          name: 'demo',
+          cluster: { server: 'https://127.0.0.1:9', 'certificate-authority-data': b64(cluster.k8sCaPem) }
+        },
+        { name: 'other', cluster: { server: 'https://other.example:6443' } }
+      ],
+      users: [
+        { name: 'admin@demo', user: { 'client-certificate-data': b64(client.crtPem) } },
+        { name: 'someone', user: {} }
+      ],
+      contexts: [
+        { name: 'admin@demo', context: { cluster: 'demo', user: 'admin@demo', namespace: 'default' } },
+        { name: 'other', context: { cluster: 'other', user: 'someone' } }
+      ],
+      'current-context': 'admin@demo'
     })
   })
 })

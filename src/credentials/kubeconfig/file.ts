@@ -76,6 +76,16 @@ export function readKubeContext(config: Kubeconfig, name: string): KubeContext {
   }
 }
 
+/** Every cluster's API server URL. */
+export function servers(config: Kubeconfig): string[] {
+  const clusters = config.doc.get('clusters', true)
+  if (!isSeq(clusters)) return []
+  return clusters.items.flatMap((item) => {
+    const server = isMap(item) ? sub(item, 'cluster')?.get('server') : undefined
+    return typeof server === 'string' && server !== '' ? [server] : []
+  })
+}
+
 /** Every client certificate and key of the kubeconfig, base64 and PEM lines, for masking. */
 export function sensitiveValues(config: Kubeconfig): string[] {
   const users = config.doc.get('users', true)
@@ -149,21 +159,33 @@ export function renderKubeconfig(
 }
 
 /**
- * A copy of the kubeconfig with no private key, for a public Actions variable: clusters and
- * contexts as they are, and of each user only its client certificate.
+ * A copy of the kubeconfig with no private key, for a public Actions variable, made from
+ * scratch: clusters with their server and CA data, users with their client certificate only,
+ * contexts, and the current context. Nothing else of the file (comments, proxy-url with a
+ * password, tokens, exec plugins, extensions) reaches it.
  */
 export function publicKubeconfig(config: Kubeconfig): string {
-  const doc = config.doc.clone()
-  const users = doc.get('users', true)
-  if (isSeq(users)) {
-    for (const item of users.items) {
-      const user = isMap(item) ? sub(item, 'user') : undefined
-      if (!user) continue
-      for (const pair of [...user.items]) {
-        const key = String((pair.key as { value?: unknown })?.value ?? pair.key)
-        if (key !== 'client-certificate-data') user.delete(key)
-      }
-    }
+  const entries = (list: string) => {
+    const seq = config.doc.get(list, true)
+    return isSeq(seq) ? seq.items.filter((item): item is YAMLMap => isMap(item)) : []
   }
-  return doc.toString({ lineWidth: 0 })
+  const pick = (map: YAMLMap | undefined, keys: string[]) =>
+    Object.fromEntries(
+      keys.flatMap((key) => {
+        const value = map?.get(key)
+        return typeof value === 'string' && value !== '' ? [[key, value]] : []
+      })
+    )
+  const named = (item: YAMLMap, field: string, keys: string[]) => ({
+    name: String(item.get('name') ?? ''),
+    [field]: pick(sub(item, field), keys)
+  })
+  return new Document({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: entries('clusters').map((item) => named(item, 'cluster', ['server', 'certificate-authority-data'])),
+    users: entries('users').map((item) => named(item, 'user', ['client-certificate-data'])),
+    contexts: entries('contexts').map((item) => named(item, 'context', ['cluster', 'user', 'namespace'])),
+    ...(config.currentContext ? { 'current-context': config.currentContext } : {})
+  }).toString({ lineWidth: 0 })
 }

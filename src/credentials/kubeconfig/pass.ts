@@ -11,6 +11,7 @@ import {
   readKubeContext,
   renderKubeconfig,
   sensitiveValues,
+  servers,
   type KubeContext,
   type Kubeconfig
 } from './file.js'
@@ -35,6 +36,25 @@ export const kubeconfigOutputs: OutputNames = {
   renewed: 'kubeconfig-renewed',
   through: 'kubeconfig-renewed-through',
   path: 'kubeconfig-path'
+}
+
+/** Every API server the inputs and the kubeconfig name, and their hosts, for messages that must not show them. */
+export function kubeconfigAddresses(options: KubeconfigOptions): string[] {
+  const urls = options.endpoint ? [options.endpoint] : []
+  try {
+    if (options.kubeconfig) urls.push(...servers(readKubeconfig(options.kubeconfig)))
+  } catch {
+    // A kubeconfig that cannot be read names no server; its error says why.
+  }
+  return urls.flatMap((url) => [url, ...hostOf(url)])
+}
+
+const hostOf = (url: string): string[] => {
+  try {
+    return [new URL(url).host, new URL(url).hostname.replace(/^\[|\]$/g, '')]
+  } catch {
+    return []
+  }
 }
 
 export const kubeChecked = (context: KubeContext): CheckedContext => ({

@@ -114,6 +114,21 @@ export function talosconfigPass(options: TalosconfigOptions, run: PassContext): 
   }
 }
 
+/** Every endpoint and node the inputs and the talosconfig name, for messages that must not show them. */
+export function talosconfigAddresses(options: TalosconfigOptions): string[] {
+  const addresses = [...options.endpoints, ...options.nodes]
+  try {
+    const talosconfig = options.talosconfig ? readTalosconfig(options.talosconfig) : undefined
+    for (const name of talosconfig?.contextNames ?? []) {
+      const context = readContext(talosconfig as Talosconfig, name)
+      addresses.push(...context.endpoints, ...context.nodes)
+    }
+  } catch {
+    // A talosconfig that cannot be read names no address; its error says why.
+  }
+  return addresses
+}
+
 /** One report per context of the talosconfig, the selected one first. */
 export function reportContexts(
   talosconfig: Talosconfig,
