@@ -48,6 +48,8 @@ export interface Config {
   unattended: UnattendedOptions
   /** An Actions variable that gets a copy of the credentials without any private key. */
   publicVariable: string | undefined
+  /** Why this run has nothing to do (a fork's pull request, which gets no secrets), when it has not. */
+  skip?: string
   /** The runner's temporary folder, where the new talosconfig is left for later steps. */
   runnerTemp: string
   /** The job summary file (GITHUB_STEP_SUMMARY), when the runner provides one. */
@@ -61,13 +63,18 @@ export type GetInput = (name: string) => string
  * empty when unset) and the runner's environment. Defaults are the ones action.yml declares,
  * repeated here so that a run outside the runner behaves the same.
  */
-export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
+export function readConfig(
+  getInput: GetInput,
+  env: NodeJS.ProcessEnv,
+  eventPayload: () => unknown = () => undefined
+): Config {
   const input = (name: string, fallback = ''): string => getInput(name) || fallback
   const { mode, modeReason } = resolveMode(input('mode', 'auto'), env.GITHUB_EVENT_NAME ?? '')
   const talosconfig = input('talosconfig') || undefined
   const context = input('context') || undefined
   const endpoints = addresses(input('endpoints'), 'endpoints')
-  if (!talosconfig) requireTalosconfigOrFirst(mode, context, endpoints)
+  const skip = !talosconfig && mode === 'check' ? forkSkip(env.GITHUB_EVENT_NAME ?? '', eventPayload) : undefined
+  if (!talosconfig && !skip) requireTalosconfigOrFirst(mode, context, endpoints)
   const forRenewal = (name: string, what: string): string =>
     mode === 'renew' ? required(input(name), name, what) : input(name)
   return {
@@ -113,6 +120,7 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv): Config {
     publicVariable: input('public-variable')
       ? secretName(input('public-variable'), 'public-variable', 'variable')
       : undefined,
+    skip,
     runnerTemp: env.RUNNER_TEMP || (env.TMPDIR ?? '/tmp'),
     stepSummaryPath: env.GITHUB_STEP_SUMMARY || undefined
   }
@@ -231,6 +239,29 @@ function resolveMode(value: string, event: string): { mode: Mode; modeReason: st
 function oneOf<T extends string>(value: string, name: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T
   throw new UserError(`Input '${name}' must be one of ${allowed.join(', ')}; got '${value}'.`, name)
+}
+
+/**
+ * GitHub gives workflows run for a fork's pull request neither secrets nor configuration
+ * variables: an empty talosconfig there is expected, and the check is skipped. The payload's
+ * head repository differs from the base one (or is gone) for a fork; pull_request_target runs
+ * in the base repository with its secrets, so it is no such case.
+ */
+function forkSkip(event: string, eventPayload: () => unknown): string | undefined {
+  if (!event.startsWith('pull_request') || event === 'pull_request_target') return undefined
+  const pull = (eventPayload() as { pull_request?: PullRequestRepos } | undefined)?.pull_request
+  const base = pull?.base?.repo?.full_name
+  if (!base || pull?.head?.repo?.full_name === base) return undefined
+  return (
+    "Skipped: this pull request comes from a fork, and GitHub passes a fork's pull requests no secrets and no " +
+    "configuration variables, so 'talosconfig' is empty. The scheduled renewal still checks and renews the " +
+    'certificates; a pull request from a branch of this repository checks them too.'
+  )
+}
+
+interface PullRequestRepos {
+  head?: { repo?: { full_name?: string } | null }
+  base?: { repo?: { full_name?: string } }
 }
 
 function requireTalosconfigOrFirst(mode: Mode, context: string | undefined, endpoints: string[]): void {

@@ -56,6 +56,7 @@ interface Run {
  */
 export async function main(config: Config, deps: Deps): Promise<RunResult> {
   const now = deps.now()
+  if (config.skip) return skipped(config.skip, { config, deps, now, result: skippedResult(config) })
   for (const secret of [...config.ageKeys.identities, config.ageKeys.passphrase ?? '']) if (secret) deps.mask(secret)
   const rule = { renewBefore: config.renewBefore, force: config.force }
   const opened = openCredentials(config.credentials, {
@@ -81,6 +82,21 @@ export async function main(config: Config, deps: Deps): Promise<RunResult> {
   result.issueNumber = await deps.attend(config, { result })
   await publish(run)
   return result
+}
+
+const skippedResult = (config: Config): RunResult => ({
+  mode: config.mode,
+  modeReason: config.modeReason,
+  credentials: [],
+  failed: false,
+  skipped: config.skip
+})
+
+/** A run with nothing to do says why, and sets status skipped and every other output empty. */
+async function skipped(reason: string, run: Run): Promise<RunResult> {
+  run.deps.notice(reason)
+  await publish(run)
+  return run.result
 }
 
 const resultEntry = ({ kind, context, contexts, decision, secretName }: CredentialPass): CredentialResult => ({

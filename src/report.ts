@@ -3,7 +3,7 @@
 import type { ContextReport } from './credentials/judge.js'
 import type { OutputNames } from './credentials/pass.js'
 import type { CredentialKind, RenewedThrough } from './issuers/issuer.js'
-import { codeSpan } from './markdown.js'
+import { codeSpan, markdownText } from './markdown.js'
 import type { Decision, Mode, Status } from './plan.js'
 
 /** The status at which a check fails the step. */
@@ -50,6 +50,8 @@ export interface RunResult {
   failed: boolean
   /** The issue open-issue opened, commented on or closed in this run. */
   issueNumber?: number
+  /** Why the run did nothing at all (a fork's pull request), when it did not. */
+  skipped?: string
 }
 
 /** Every context reported, credential by credential. */
@@ -114,6 +116,7 @@ export function outputsOf(result: RunResult, kinds: readonly OutputNames[]): Rec
     )
   return {
     ...outputs,
+    ...(result.skipped ? { status: 'skipped' } : {}),
     'connection-verified': connectionVerified(result),
     report: JSON.stringify(
       result.credentials.flatMap((entry) => entry.contexts.map((report) => reportEntry(entry, report)))
@@ -183,6 +186,7 @@ export function headlines(result: RunResult): string[] {
 export function summaryOf(result: RunResult): string {
   const kind = result.mode === 'check' ? 'Check only' : 'Renewal'
   const lines = ['## Talos client certificates', '', `${kind} (${result.modeReason}).`, '']
+  if (result.skipped) return [...lines, markdownText(result.skipped), ''].join('\n')
   const rows = result.credentials.flatMap((entry) => entry.contexts.map((report) => summaryRow(entry, report)))
   if (rows.length > 0) {
     lines.push('| Credential | Context | Roles | Expires | Days left | Status | CA expires |')

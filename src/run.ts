@@ -1,7 +1,7 @@
 // The runner's edge: it builds the Config and the real collaborators, runs main, and turns
 // any failure into exactly one error line. `@github/local-action` calls run() directly.
 import * as core from '@actions/core'
-import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { UserError, describe } from './errors.js'
 import { readConfig, type Config } from './inputs.js'
@@ -63,6 +63,15 @@ async function attend(config: Config, outcome: Outcome): Promise<number | undefi
   })
 }
 
+/** The event that started the workflow, as the runner wrote it; undefined when there is none to read. */
+function eventPayload(path: string | undefined): unknown {
+  try {
+    return path ? JSON.parse(readFileSync(path, 'utf8')) : undefined
+  } catch {
+    return undefined
+  }
+}
+
 export async function run(): Promise<void> {
   // The tokens first of all: no later line, whatever it quotes, may show them.
   for (const name of ['github-token', 'workflow-token']) {
@@ -71,7 +80,11 @@ export async function run(): Promise<void> {
   }
   let config: Config | undefined
   try {
-    config = readConfig((name) => core.getInput(name), process.env)
+    config = readConfig(
+      (name) => core.getInput(name),
+      process.env,
+      () => eventPayload(process.env.GITHUB_EVENT_PATH)
+    )
     const result = await main(config, runnerDeps(config))
     // The check's own ::error annotations have said why; no further error line is wanted.
     if (result.failed) process.exitCode = 1
