@@ -135,6 +135,11 @@ export function secretForms(value: string): string[] {
   return [value, ...pemBodyLines(base64Pem(value) ?? '')]
 }
 
+/** What to mask of a new certificate and key: both as base64 (as the configs hold them), and the key's PEM lines. */
+export function issuedSecretForms({ crtPem, keyPem }: { crtPem: string; keyPem: string }): string[] {
+  return [Buffer.from(crtPem).toString('base64'), Buffer.from(keyPem).toString('base64'), ...pemBodyLines(keyPem)]
+}
+
 /** PEM text with 64-character lines and a trailing newline, as Go's encoding/pem writes it. */
 export function encodePem(label: string, der: Uint8Array): string {
   const body = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '')

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net'
 import { parseRenewBefore, requirePositiveDuration, type RenewBefore } from './duration.js'
 import { UserError } from './errors.js'
+import type { DrillSetting } from './break-glass.js'
 import type { CredentialOptions } from './credentials/index.js'
 import type { KubeconfigOptions } from './credentials/kubeconfig/pass.js'
 import type { Repository, SecretTarget } from './github/target.js'
@@ -50,6 +51,8 @@ export interface Config {
   publicVariable: string | undefined
   /** Why this run has nothing to do (a fork's pull request, which gets no secrets), when it has not. */
   skip?: string
+  /** Why this run does not drill the break-glass CA source; undefined when it does. */
+  drillSkipped: string | undefined
   /** The runner's temporary folder, where the new talosconfig is left for later steps. */
   runnerTemp: string
   /** The job summary file (GITHUB_STEP_SUMMARY), when the runner provides one. */
@@ -121,6 +124,12 @@ export function readConfig(
       ? secretName(input('public-variable'), 'public-variable', 'variable')
       : undefined,
     skip,
+    drillSkipped: drillSkipped(
+      oneOf(input('break-glass-drill', 'auto'), 'break-glass-drill', ['auto', 'always', 'never'] as const),
+      mode,
+      env.GITHUB_EVENT_NAME ?? '',
+      Boolean(input('secrets-bundle') || input('machine-config'))
+    ),
     runnerTemp: env.RUNNER_TEMP || (env.TMPDIR ?? '/tmp'),
     stepSummaryPath: env.GITHUB_STEP_SUMMARY || undefined
   }
@@ -239,6 +248,21 @@ function resolveMode(value: string, event: string): { mode: Mode; modeReason: st
 function oneOf<T extends string>(value: string, name: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T
   throw new UserError(`Input '${name}' must be one of ${allowed.join(', ')}; got '${value}'.`, name)
+}
+
+/** Runs that drill under break-glass-drill auto: the ones meant to act, scheduled or by hand. */
+const DRILL_EVENTS = ['schedule', 'workflow_dispatch']
+
+/** Why a run does not drill the break-glass CA source, or undefined when it does. */
+function drillSkipped(setting: DrillSetting, mode: Mode, event: string, hasCaSource: boolean): string | undefined {
+  if (setting === 'never') return "turned off ('break-glass-drill: never')"
+  if (event.startsWith('pull_request')) return 'pull requests never drill'
+  if (mode === 'check') return 'this run only checks'
+  if (!hasCaSource) return "no CA source to drill ('secrets-bundle' or 'machine-config')"
+  if (setting === 'auto' && !DRILL_EVENTS.includes(event)) {
+    return `'break-glass-drill: auto' drills scheduled and workflow_dispatch runs, not ${event || 'this event'}`
+  }
+  return undefined
 }
 
 /**

@@ -5,6 +5,8 @@ import { describe, UserError } from './errors.js'
 import type { SealedSecret, SecretStore } from './github/secrets.js'
 import type { VariableStore } from './github/variables.js'
 import type { Config } from './inputs.js'
+import type { BreakGlass } from './break-glass.js'
+import type { Issuers } from './issuers/index.js'
 import type { ApiContext } from './issuers/talos-api.js'
 import {
   annotationsOf,
@@ -45,6 +47,8 @@ interface Run {
   deps: Deps
   now: Date
   result: RunResult
+  /** The issuers, made on first use: a run that renews nothing and does not drill never loads them. */
+  issuers: () => Promise<Issuers>
 }
 
 /**
@@ -56,7 +60,12 @@ interface Run {
  */
 export async function main(config: Config, deps: Deps): Promise<RunResult> {
   const now = deps.now()
-  if (config.skip) return skipped(config.skip, { config, deps, now, result: skippedResult(config) })
+  if (config.skip) {
+    // A fork's pull request: nothing to read. Say why, with status skipped.
+    deps.notice(config.skip)
+    const { mode, modeReason, skip } = config
+    return publish({ config, deps, result: { mode, modeReason, credentials: [], failed: false, skipped: skip } })
+  }
   for (const secret of [...config.ageKeys.identities, config.ageKeys.passphrase ?? '']) if (secret) deps.mask(secret)
   const rule = { renewBefore: config.renewBefore, force: config.force }
   const opened = openCredentials(config.credentials, {
@@ -72,31 +81,19 @@ export async function main(config: Config, deps: Deps): Promise<RunResult> {
     credentials: credentials.map(({ entry }) => entry),
     failed: config.mode === 'check' && opened.some((pass) => failsCheck(pass, config))
   }
-  const run = { config, deps, now, result }
-  const due = config.mode === 'renew' ? credentials.filter(({ pass }) => pass.decision.renew && pass.secretName) : []
   const apiContext = opened.map((pass) => pass.apiContext).find((context) => context !== undefined)
-  const renewed = due.length > 0 ? await renew(due, apiContext, run) : new Map()
+  let issuers: Promise<Issuers> | undefined
+  const run = { config, deps, now, result, issuers: () => (issuers ??= chooseIssuers(config, deps, now, apiContext)) }
+  const due = config.mode === 'renew' ? credentials.filter(({ pass }) => pass.decision.renew && pass.secretName) : []
+  const renewed = due.length > 0 ? await renew(due, run) : new Map()
   if (config.mode === 'renew' && config.publicVariable && !config.dryRun) {
     await storePublicCopies(credentials, renewed, run)
   }
+  // Last, after every write: the fallback proven, or why not.
+  result.breakGlass = await drillBreakGlass(credentials, renewed, run)
+  if (result.breakGlass.status === 'broken') result.failed = true
   result.issueNumber = await deps.attend(config, { result })
-  await publish(run)
-  return result
-}
-
-const skippedResult = (config: Config): RunResult => ({
-  mode: config.mode,
-  modeReason: config.modeReason,
-  credentials: [],
-  failed: false,
-  skipped: config.skip
-})
-
-/** A run with nothing to do says why, and sets status skipped and every other output empty. */
-async function skipped(reason: string, run: Run): Promise<RunResult> {
-  run.deps.notice(reason)
-  await publish(run)
-  return run.result
+  return publish(run)
 }
 
 const resultEntry = ({ kind, context, contexts, decision, secretName }: CredentialPass): CredentialResult => ({
@@ -113,14 +110,10 @@ const failsCheck = (pass: CredentialPass, config: Config): boolean =>
 /** Texts this run renewed, by credential: what the public copies are made from. */
 type Renewed = Map<CredentialPass, string>
 
-/** Issue, verify, render and prove every due credential, then write them all. */
-async function renew(credentials: RunCredential[], apiContext: ApiContext | undefined, run: Run): Promise<Renewed> {
-  const { config, deps, now } = run
-  // Every refusal a kind knows of (an Omni context) comes before anything is asked of an issuer.
-  const due: Due[] = credentials.map((credential) => ({ ...credential, request: credential.pass.request() }))
-  // Loaded here: issuing is renewal work; a check or a run with nothing due never needs it.
-  const { chooseIssuer } = await import('./issuers/index.js')
-  const issuer = chooseIssuer({
+/** The run's issuers, made once; loaded here, as issuing is renewal work a check never needs. */
+async function chooseIssuers(config: Config, deps: Deps, now: Date, apiContext: ApiContext | undefined) {
+  const issuers = await import('./issuers/index.js')
+  return issuers.chooseIssuers({
     renewThrough: config.renewThrough,
     caSource: config.caSource,
     ageKeys: config.ageKeys,
@@ -129,6 +122,14 @@ async function renew(credentials: RunCredential[], apiContext: ApiContext | unde
     mask: (value) => deps.mask(value),
     info: (message) => deps.info(message)
   })
+}
+
+/** Issue, verify, render and prove every due credential, then write them all. */
+async function renew(credentials: RunCredential[], run: Run): Promise<Renewed> {
+  const { config, deps, now } = run
+  // Every refusal a kind knows of (an Omni context) comes before anything is asked of an issuer.
+  const due: Due[] = credentials.map((credential) => ({ ...credential, request: credential.pass.request() }))
+  const { issuer } = await run.issuers()
   const prepared: Prepared[] = []
   const { renewBefore, allowCaChange } = config
   for (const item of due) prepared.push(await prepare(item, issuer, { deps, now, renewBefore, allowCaChange }))
@@ -139,6 +140,26 @@ async function renew(credentials: RunCredential[], apiContext: ApiContext | unde
   }
   await writeSecrets(prepared, run)
   return new Map(prepared.map(({ pass, text }) => [pass, text]))
+}
+
+/**
+ * The break-glass drill, on the runs meant to act (config.drillSkipped says why not): the CA
+ * source proven against each credential as it stands after this run. Writes nothing.
+ */
+async function drillBreakGlass(credentials: RunCredential[], renewed: Renewed, run: Run): Promise<BreakGlass> {
+  const { config, deps, now } = run
+  if (config.drillSkipped) return { status: 'skipped', message: config.drillSkipped, credentials: [] }
+  // As the credentials stand now: what this run wrote, else what it found (a dry run wrote nothing).
+  const standing = credentials.flatMap(({ pass, entry }) => {
+    const credential = pass.standing(entry.renewal?.secretUpdated ? renewed.get(pass) : undefined)
+    return credential ? [{ kind: pass.kind, standing: credential }] : []
+  })
+  const [{ drill }, { breakGlass }] = await Promise.all([import('./break-glass.js'), run.issuers()])
+  if (!breakGlass) return { status: 'skipped', message: 'no CA source to drill', credentials: [] }
+  const result = await drill(standing, breakGlass, { mask: (value) => deps.mask(value) }, now)
+  if (result.status !== 'broken')
+    deps.info(`Break-glass drill of '${result.source}': ${result.status}. ${result.message}`)
+  return result
 }
 
 /** The new credential against the live cluster, as verify-connection says; a refusal throws. */
@@ -219,9 +240,13 @@ async function storePublicCopies(credentials: RunCredential[], renewed: Renewed,
   }
 }
 
-async function publish({ result, config, deps }: Run): Promise<void> {
+/** What publishing needs of a run. */
+type Published = Pick<Run, 'result' | 'config' | 'deps'>
+
+async function publish({ result, config, deps }: Published): Promise<RunResult> {
   for (const [name, value] of Object.entries(outputsOf(result, CREDENTIAL_OUTPUTS))) deps.setOutput(name, value)
   for (const line of headlines(result)) deps.info(line)
   for (const { level, message } of annotationsOf(result, config.failOn)) deps[level](message)
   await deps.writeSummary(summaryOf(result))
+  return result
 }

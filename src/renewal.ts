@@ -2,7 +2,7 @@
 // verified offline, and the kind renders it into its file, saved for later steps. Proof and
 // writing come after, in main, once every due credential has got this far.
 import type { ReadBack, RenewalRequest, CredentialPass } from './credentials/pass.js'
-import { pemBodyLines } from './encoding.js'
+import { issuedSecretForms } from './encoding.js'
 import type { Issued, Issuer } from './issuers/issuer.js'
 import { inspectCertificate } from './pki/inspect.js'
 import { verifyCredential } from './pki/verify.js'
@@ -58,7 +58,7 @@ export async function prepare(item: Due, issuer: Issuer, run: PrepareRun): Promi
     current,
     allowCaChange: run.allowCaChange
   })
-  maskCredential(issued.credential, deps)
+  issuedSecretForms(issued.credential).forEach((value) => deps.mask(value))
   for (const note of issued.notes) deps[note.level](note.message)
   const expected = { profile, notAfter: issued.expectedNotAfter, now, skewToleranceMs: issued.clockToleranceMs }
   const problems = verifyCredential(issued.credential, expected)
@@ -79,10 +79,4 @@ export async function prepare(item: Due, issuer: Issuer, run: PrepareRun): Promi
   const roles = profile.organizations
   entry.renewal = { through, roles, notAfter: certificate.notAfter, caNotAfter, path, scope: '', secretUpdated: false }
   return { ...item, text, issued, ...pass.readBack(text) }
-}
-
-/** The new certificate and key, base64 as the configs hold them, and the key's PEM lines. */
-function maskCredential(credential: Issued['credential'], deps: PrepareDeps): void {
-  for (const pem of [credential.crtPem, credential.keyPem]) deps.mask(Buffer.from(pem).toString('base64'))
-  pemBodyLines(credential.keyPem).forEach((line) => deps.mask(line))
 }

@@ -1,5 +1,6 @@
 // What a run found and did, told three ways from one RunResult: the step's outputs, the
 // annotations, and the job summary. Every credential is told the same way, whatever its kind.
+import type { BreakGlass } from './break-glass.js'
 import type { ContextReport } from './credentials/judge.js'
 import type { OutputNames } from './credentials/pass.js'
 import type { CredentialKind, RenewedThrough } from './issuers/issuer.js'
@@ -52,6 +53,8 @@ export interface RunResult {
   issueNumber?: number
   /** Why the run did nothing at all (a fork's pull request), when it did not. */
   skipped?: string
+  /** The break-glass drill: the CA source proven, checked, found broken, or skipped. */
+  breakGlass?: BreakGlass
 }
 
 /** Every context reported, credential by credential. */
@@ -100,7 +103,14 @@ export function annotationsOf(result: RunResult, failOn: FailOn): Annotation[] {
       if (problem.about === 'ca' || !renewed) annotations.push({ level: 'warning', message: problem.message })
     }
   }
+  if (result.breakGlass?.status === 'broken')
+    annotations.push({ level: 'error', message: brokenWords(result.breakGlass) })
   return annotations
+}
+
+/** The one error line of a broken drill: what is wrong with the fallback, and what to do. */
+export function brokenWords(drill: BreakGlass): string {
+  return `The break-glass drill found the CA key of '${drill.source}' broken, the fallback for the day the Talos API cannot be used: ${drill.message}`
 }
 
 /** The step's outputs: each kind's, about its selected context, then the run's. Never a file or a key. */
@@ -118,9 +128,11 @@ export function outputsOf(result: RunResult, kinds: readonly OutputNames[]): Rec
     ...outputs,
     ...(result.skipped ? { status: 'skipped' } : {}),
     'connection-verified': connectionVerified(result),
-    report: JSON.stringify(
-      result.credentials.flatMap((entry) => entry.contexts.map((report) => reportEntry(entry, report)))
-    ),
+    'break-glass': result.breakGlass?.status ?? 'skipped',
+    report: JSON.stringify([
+      ...result.credentials.flatMap((entry) => entry.contexts.map((report) => reportEntry(entry, report))),
+      ...(drilled(result) ? [drillEntry(result.breakGlass as BreakGlass)] : [])
+    ]),
     'issue-number': result.issueNumber?.toString() ?? ''
   }
 }
@@ -167,6 +179,20 @@ function reportEntry(entry: CredentialResult, report: ContextReport): Record<str
   }
 }
 
+/** Whether the drill ran: a skipped one has no row and no report entry. */
+const drilled = (result: RunResult): boolean =>
+  result.breakGlass !== undefined && result.breakGlass.status !== 'skipped'
+
+/** The drill in the report output: its status and each credential's, in words. */
+function drillEntry(drill: BreakGlass): Record<string, unknown> {
+  return {
+    kind: 'break-glass',
+    source: drill.source ?? null,
+    status: drill.status,
+    credentials: drill.credentials.map(({ kind, status, message }) => ({ kind, status, message }))
+  }
+}
+
 /** One line a credential for the log. */
 export function headlines(result: RunResult): string[] {
   return result.credentials.map((entry) => {
@@ -188,13 +214,26 @@ export function summaryOf(result: RunResult): string {
   const lines = ['## Talos client certificates', '', `${kind} (${result.modeReason}).`, '']
   if (result.skipped) return [...lines, markdownText(result.skipped), ''].join('\n')
   const rows = result.credentials.flatMap((entry) => entry.contexts.map((report) => summaryRow(entry, report)))
+  if (drilled(result)) rows.push(drillRow(result.breakGlass as BreakGlass))
   if (rows.length > 0) {
     lines.push('| Credential | Context | Roles | Expires | Days left | Status | CA expires |')
     lines.push('|---|---|---|---|---|---|---|', ...rows, '')
   }
   if (result.mode === 'check') lines.push('Nothing renewed: this run only checks.', '')
   else for (const entry of result.credentials) lines.push(renewalLine(entry), '')
+  // A check never drills, and says nothing of it; a renewal run says why it did not.
+  if (result.breakGlass && result.mode === 'renew') lines.push(drillLine(result.breakGlass), '')
   return lines.join('\n')
+}
+
+/** The drill's row: the CA source in place of a context, its verdict as the status. */
+function drillRow(drill: BreakGlass): string {
+  return `| break-glass drill | ${drill.source ? codeSpan(drill.source) : '—'} | — | — | — | ${drill.status} | — |`
+}
+
+function drillLine(drill: BreakGlass): string {
+  const source = drill.source ? ` of ${codeSpan(drill.source)}` : ''
+  return `Break-glass drill${source}: **${drill.status}**, ${markdownText(drill.message.replace(/\.$/, ''))}.`
 }
 
 function summaryRow(entry: CredentialResult, report: ContextReport): string {

@@ -27,6 +27,14 @@ export interface RenewalRequest {
   current: CurrentCredential | undefined
 }
 
+/** A credential as it stands at the end of the run: what it trusts, where it is proven, its profile. */
+export interface Standing {
+  current: CurrentCredential
+  proofTarget: ProofTarget
+  /** The profile a renewal of it would have: the same roles, the same usages. */
+  profile: CertificateProfile
+}
+
 /** The rendered file read back once: its context as the judge sees it, and where it can be proven. */
 export interface ReadBack {
   context: CheckedContext
@@ -56,6 +64,11 @@ export interface CredentialPass {
   readBack(text: string): ReadBack
   /** The file without private keys, for a public Actions variable: the renewed text, or the current file. */
   publicCopy(renewedText: string | undefined): string | undefined
+  /**
+   * The credential as it stands after the run (the renewed text, or the current file), for the
+   * break-glass drill; undefined when there is none with a certificate, or the run only checks it.
+   */
+  standing(renewedText: string | undefined): Standing | undefined
 }
 
 /** Which step output carries which fact of a kind; the optional ones only some kinds have. */

@@ -26,11 +26,20 @@ export interface IssuerChoice {
   info(message: string): void
 }
 
-export function chooseIssuer(choice: IssuerChoice): Issuer {
+export interface Issuers {
+  /** The issuer renewals go through, chosen from renew-through. */
+  issuer: Issuer
+  /** The CA key of the CA source, when one is given: the fallback, and what the break-glass drill proves. */
+  breakGlass: LocalCaIssuer | undefined
+}
+
+/** The run's issuers; the CA source behind both is opened at most once, when first used. */
+export function chooseIssuers(choice: IssuerChoice): Issuers {
   const local = choice.caSource && localIssuer(choice.caSource, choice)
-  if (choice.renewThrough === 'ca-key' && local) return local
+  if (choice.renewThrough === 'ca-key' && local) return { issuer: local, breakGlass: local }
   const api = TalosApiIssuer.for(choice.apiContext, choice.now, choice.info)
-  return choice.renewThrough === 'auto' && local ? new ApiFirstIssuer(api, local) : api
+  const issuer = choice.renewThrough === 'auto' && local ? new ApiFirstIssuer(api, local) : api
+  return { issuer, breakGlass: local }
 }
 
 function localIssuer({ input, value }: { input: CaSourceInput; value: string }, choice: IssuerChoice): LocalCaIssuer {

@@ -5,7 +5,7 @@
 import { X509Certificate } from 'node:crypto'
 import { UserError } from '../errors.js'
 import { certificatesIn, describeCa, issuedBy, trusts } from '../pki/inspect.js'
-import type { IssueRequest, Note } from './issuer.js'
+import type { CurrentCredential, IssueRequest, Note } from './issuer.js'
 
 /** The CA that signed, and what its issuer offers the new file to trust in its place. */
 export interface Offered {
@@ -32,17 +32,8 @@ export interface Trust {
  */
 export function trustFor(request: IssueRequest, offered: Offered): Trust {
   const { current } = request
-  if (!current || (!current.caPem && !current.crtPem)) return { caPem: offered.caPem, notes: [], changed: false }
-  const trusted = current.caPem ? certificatesIn(current.caPem) : []
-  const matches =
-    trusted.length > 0
-      ? trusts(current.caPem ?? '', offered.signing)
-      : issuedBy(current.crtPem ?? '', offered.signing.toString())
-  if (matches) return { caPem: current.caPem ?? offered.caPem, notes: [], changed: false }
-  const theirs =
-    trusted.length > 0
-      ? `${current.caField}: ${trusted.map(describeCa).join('; ')}`
-      : `its certificate's issuer: ${issuerName(current.crtPem)}`
+  const theirs = current && distrusted(current, offered.signing)
+  if (!current || !theirs) return { caPem: current?.caPem ?? offered.caPem, notes: [], changed: false }
   if (!request.allowCaChange) {
     throw new UserError(
       `The CA that would sign the new ${request.kind} certificate, ${offered.signer}, is not a CA that ` +
@@ -57,6 +48,21 @@ export function trustFor(request: IssueRequest, offered: Offered): Trust {
     'It is written only once the cluster accepts it; clients that keep the old file work only while the ' +
     'cluster still accepts the old CA.'
   return { caPem: offered.caPem, notes: [{ level: 'warning', message }], changed: true }
+}
+
+/**
+ * What the current credential trusts, in words (its CAs by subject, expiry and fingerprint),
+ * when that does not include `signing`; undefined when it does, or when it trusts nothing yet.
+ */
+export function distrusted(current: CurrentCredential, signing: X509Certificate): string | undefined {
+  if (!current.caPem && !current.crtPem) return undefined
+  const trusted = current.caPem ? certificatesIn(current.caPem) : []
+  const matches =
+    trusted.length > 0 ? trusts(current.caPem ?? '', signing) : issuedBy(current.crtPem ?? '', signing.toString())
+  if (matches) return undefined
+  return trusted.length > 0
+    ? `${current.caField}: ${trusted.map(describeCa).join('; ')}`
+    : `its certificate's issuer: ${issuerName(current.crtPem)}`
 }
 
 function issuerName(crtPem: string | undefined): string {

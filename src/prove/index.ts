@@ -30,6 +30,28 @@ export interface ProofDemand {
   requiredBecause?: string
 }
 
+/** What the cluster made of a credential: it accepted it, refused it, or did not answer. */
+export type Verdict =
+  { outcome: 'accepted'; message: string } | { outcome: 'rejected' | 'unreachable'; message: string }
+
+/**
+ * One try of a credential against the live cluster, within the bounds, whatever it is for: a
+ * renewal's proof, or the break-glass drill's throwaway certificate.
+ */
+export async function attempt(target: ProofTarget, credential: Credential, bounds = PROOF_BOUNDS): Promise<Verdict> {
+  try {
+    const message =
+      target.kind === 'talosconfig'
+        ? await proveTalos(target, credential, bounds)
+        : await proveKubernetes(target, credential, bounds)
+    return { outcome: 'accepted', message }
+  } catch (error) {
+    if (error instanceof Rejected) return { outcome: 'rejected', message: error.message }
+    if (error instanceof NoAnswer) return { outcome: 'unreachable', message: error.message }
+    throw error
+  }
+}
+
 export async function prove(
   target: ProofTarget,
   credential: Credential,
@@ -38,38 +60,30 @@ export async function prove(
 ): Promise<Proof | undefined> {
   if (mode === 'never' && !requiredBecause) return undefined
   const what = `the new ${target.kind} of context '${target.context}'`
-  try {
-    const message =
-      target.kind === 'talosconfig'
-        ? await proveTalos(target, credential, bounds)
-        : await proveKubernetes(target, credential, bounds)
-    return { verified: true, message: `Proved ${what} against the cluster: ${message}.` }
-  } catch (error) {
-    if (error instanceof Rejected)
-      throw new UserError(
-        `The cluster refused ${what}, so nothing was written: ${error.message}`,
-        'verify-connection',
-        { cause: error }
-      )
-    if (!(error instanceof NoAnswer)) throw error
-    if (requiredBecause) {
-      throw new UserError(
-        `Could not prove ${what} against the cluster, and ${requiredBecause}, so nothing was written: ` +
-          `${error.message}. Let the runner reach the cluster (a self-hosted runner or a VPN), then run it again.`,
-        'allow-ca-change'
-      )
-    }
-    if (mode === 'always') {
-      throw new UserError(
-        `Could not prove ${what} against the cluster, and 'verify-connection' is always, so nothing was written: ` +
-          `${error.message}. Let the runner reach the cluster, or set 'verify-connection' to auto.`,
-        'verify-connection'
-      )
-    }
-    return {
-      verified: false,
-      message: `Could not prove ${what} against the cluster (${error.message}); written unproven, as 'verify-connection' is auto.`
-    }
+  const verdict = await attempt(target, credential, bounds)
+  if (verdict.outcome === 'accepted') {
+    return { verified: true, message: `Proved ${what} against the cluster: ${verdict.message}.` }
+  }
+  if (verdict.outcome === 'rejected') {
+    throw new UserError(`The cluster refused ${what}, so nothing was written: ${verdict.message}`, 'verify-connection')
+  }
+  if (requiredBecause) {
+    throw new UserError(
+      `Could not prove ${what} against the cluster, and ${requiredBecause}, so nothing was written: ` +
+        `${verdict.message}. Let the runner reach the cluster (a self-hosted runner or a VPN), then run it again.`,
+      'allow-ca-change'
+    )
+  }
+  if (mode === 'always') {
+    throw new UserError(
+      `Could not prove ${what} against the cluster, and 'verify-connection' is always, so nothing was written: ` +
+        `${verdict.message}. Let the runner reach the cluster, or set 'verify-connection' to auto.`,
+      'verify-connection'
+    )
+  }
+  return {
+    verified: false,
+    message: `Could not prove ${what} against the cluster (${verdict.message}); written unproven, as 'verify-connection' is auto.`
   }
 }
 

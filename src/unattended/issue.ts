@@ -5,7 +5,7 @@
 // with every address taken out.
 import { createHash } from 'node:crypto'
 import { codeSpan, markdownText } from '../markdown.js'
-import { allReports, renewalOf, type RunResult } from '../report.js'
+import { allReports, brokenWords, renewalOf, type RunResult } from '../report.js'
 
 export interface IssueText {
   needsPerson: boolean
@@ -70,6 +70,7 @@ export function issueText(
     const dates = `${day(certificate?.notAfter)} | ${decision.status} | ${day(report.caNotAfter)}`
     rows.push(`| ${report.kind} | ${codeSpan(report.name)} | ${roles} | ${dates} | ${through} |`)
   }
+  if (result?.breakGlass?.status === 'broken') reasons.push(markdownText(brokenWords(result.breakGlass)))
   const lines = [reasons.length > 0 ? '### A person is needed' : '### All is well again', '']
   lines.push(
     ...(reasons.length > 0

@@ -57,6 +57,8 @@ export interface ApidOptions {
    * (this cluster's), answering with them: what the CA gate must stop.
    */
   foreignCa?: Cluster
+  /** The CA whose client certificates it accepts, when not the cluster's own (after a rotation the bundle missed). */
+  clientCa?: Cluster
   kubeconfig?: KubeconfigOptions
 }
 
@@ -162,7 +164,7 @@ export async function startApid(cluster: Cluster, options: ApidOptions = {}): Pr
   })
   const serverCertificate = cluster.serverCertificate()
   const credentials = grpc.ServerCredentials.createSsl(
-    Buffer.from(cluster.caCrtPem),
+    Buffer.from((options.clientCa ?? cluster).caCrtPem),
     [
       {
         private_key: Buffer.from(standardKeyPem(serverCertificate.keyPem)),

@@ -4,6 +4,7 @@
 // refuses it), and SelfSubjectReview answering the user the certificate names (CN, and O as
 // groups), as the API server's x509 authenticator reads it.
 import { createServer, type Server } from 'node:https'
+import { X509Certificate } from 'node:crypto'
 import type { TLSSocket } from 'node:tls'
 import type { Cluster } from './cluster.js'
 
@@ -11,6 +12,8 @@ export interface KubeApiStandIn {
   server: string
   /** Each request: method, path and the user it authenticated. */
   requests: Array<{ method: string; path: string; user: string | undefined }>
+  /** The client certificate (PEM) of each request, in order. */
+  certificates: string[]
   close(): Promise<void>
 }
 
@@ -26,6 +29,7 @@ export interface KubeApiOptions {
 export async function startKubeApi(cluster: Cluster, options: KubeApiOptions = {}): Promise<KubeApiStandIn> {
   const certificate = cluster.kubeServerCertificate()
   const requests: KubeApiStandIn['requests'] = []
+  const certificates: string[] = []
   const trickling = new Set<NodeJS.Timeout>()
   const server: Server = createServer(
     {
@@ -43,6 +47,7 @@ export async function startKubeApi(cluster: Cluster, options: KubeApiOptions = {
         const user = peer?.subject?.CN as string | undefined
         const groups = [peer?.subject?.O].flat().filter((group): group is string => typeof group === 'string')
         requests.push({ method: request.method ?? '', path: request.url ?? '', user })
+        certificates.push(new X509Certificate(peer.raw).toString())
         const version = /^\/apis\/authentication\.k8s\.io\/(v1|v1beta1)\/selfsubjectreviews$/.exec(
           request.url ?? ''
         )?.[1]
@@ -76,6 +81,7 @@ export async function startKubeApi(cluster: Cluster, options: KubeApiOptions = {
   return {
     server: `https://127.0.0.1:${port}`,
     requests,
+    certificates,
     close: () => {
       for (const timer of trickling) clearInterval(timer)
       server.closeAllConnections()

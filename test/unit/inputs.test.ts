@@ -233,4 +233,24 @@ describe('list', () => {
         url
       )
   })
+
+  it('drills the break-glass CA on the runs meant to act, and says why not on the others', () => {
+    const on = (event: string, inputs: Record<string, string> = {}) =>
+      read(inputs, { GITHUB_EVENT_NAME: event }).drillSkipped
+    assert.equal(on('schedule'), undefined)
+    assert.equal(on('workflow_dispatch'), undefined)
+    assert.equal(on('push'), "'break-glass-drill: auto' drills scheduled and workflow_dispatch runs, not push")
+    assert.equal(on('push', { 'break-glass-drill': 'always' }), undefined)
+    assert.equal(on('schedule', { 'break-glass-drill': 'never' }), "turned off ('break-glass-drill: never')")
+    assert.equal(on('schedule', { mode: 'check' }), 'this run only checks')
+    assert.equal(on('pull_request', { 'break-glass-drill': 'always', mode: 'renew' }), 'pull requests never drill')
+    assert.equal(
+      on('schedule', { 'secrets-bundle': '', 'renew-through': 'talos-api' }),
+      "no CA source to drill ('secrets-bundle' or 'machine-config')"
+    )
+    assert.throws(
+      () => read({ 'break-glass-drill': 'sometimes' }),
+      /^UserError: Input 'break-glass-drill' must be one of auto, always, never/
+    )
+  })
 })

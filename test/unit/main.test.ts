@@ -17,6 +17,8 @@ const now = new Date(Date.now() + 10_000)
 function config(inputs: Record<string, string>): Config {
   // The CA key only: these tests are about main's pass, not about choosing an issuer.
   const all: Record<string, string> = {
+    // main's pass, not the drill (test/e2e/break-glass.test.ts holds that).
+    'break-glass-drill': 'never',
     'secrets-bundle': cluster.bundleYaml,
     'renew-through': 'ca-key',
     'github-token': 't',

@@ -114,6 +114,7 @@ describe('report', () => {
         'talosconfig-path': '/runner/temp/talos-renew-x/talosconfig',
         'ca-expires-at': '2036-11-25T10:00:00.000Z',
         'connection-verified': '',
+        'break-glass': 'skipped',
         report: undefined,
         'issue-number': '',
         'kubeconfig-status': '',

@@ -133,6 +133,27 @@ export function kubeconfigPass(
     publicCopy(renewedText) {
       const file: Kubeconfig | undefined = renewedText ? readKubeconfig(renewedText) : kubeconfig
       return file && publicKubeconfig(file)
+    },
+    standing(renewedText) {
+      // Only a kubeconfig this action keeps: one it merely checks has no fallback to prove.
+      const file: Kubeconfig | undefined = renewedText ? readKubeconfig(renewedText) : kubeconfig
+      if (!options.secretName || !file) return undefined
+      const standing = readKubeContext(file, file.currentContext ?? contextName)
+      if (!standing.crtPem) return undefined
+      return {
+        current: {
+          name: `kubeconfig context '${standing.name}'`,
+          caPem: standing.caPem,
+          crtPem: standing.crtPem,
+          caField: `clusters.${standing.clusterName}.cluster.certificate-authority-data`
+        },
+        proofTarget: {
+          kind: 'kubeconfig',
+          context: standing.name,
+          server: options.endpoint ?? standing.server ?? ''
+        },
+        profile: kubernetesAdminProfile()
+      }
     }
   }
 }

@@ -3,6 +3,7 @@
 import { UserError } from '../../errors.js'
 import type { Note } from '../../issuers/issuer.js'
 import { plan } from '../../plan.js'
+import { inspectCertificate } from '../../pki/inspect.js'
 import { talosClientProfile } from '../../pki/profile.js'
 import { invalidEndpoints } from '../../talos-api/endpoint.js'
 import { reportContext, type CheckedContext, type ContextReport } from '../judge.js'
@@ -110,6 +111,23 @@ export function talosconfigPass(options: TalosconfigOptions, run: PassContext): 
     publicCopy(renewedText) {
       const file = renewedText ? readTalosconfig(renewedText) : talosconfig
       return file && publicTalosconfig(file)
+    },
+    standing(renewedText) {
+      const file = renewedText ? readTalosconfig(renewedText) : talosconfig
+      const context = file && readContext(file, contextName)
+      const roles = context?.crtPem ? inspectCertificate(context.crtPem)?.organizations : undefined
+      if (!context?.crtPem || !roles?.length) return undefined
+      const endpoints = options.endpoints.length > 0 ? options.endpoints : context.endpoints
+      return {
+        current: {
+          name: `talosconfig context '${context.name}'`,
+          caPem: context.caPem,
+          crtPem: context.crtPem,
+          caField: `contexts.${context.name}.ca`
+        },
+        proofTarget: { kind: 'talosconfig', context: context.name, endpoints },
+        profile: talosClientProfile(roles)
+      }
     }
   }
 }
