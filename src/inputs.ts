@@ -230,8 +230,9 @@ function apiUrl(value: string): string {
   return value.replace(/\/+$/, '')
 }
 
+/** An input a renewal needs: empty says that nothing was given (a missing secret gives ''), and what to give. */
 function required(value: string, name: string, what: string): string {
-  if (!value) throw new UserError(`Input '${name}' is required: ${what}.`, name)
+  if (!value) throw new UserError(`Input '${name}' is required, and no value was given (it is empty): ${what}.`, name)
   return value
 }
 

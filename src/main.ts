@@ -1,22 +1,16 @@
 import { CREDENTIAL_OUTPUTS, openCredentials } from './credentials/index.js'
 import { rejudgeCa } from './credentials/judge.js'
 import type { CredentialPass } from './credentials/pass.js'
-import { describe, UserError } from './errors.js'
-import type { SealedSecret, SecretStore } from './github/secrets.js'
+import { describe, failureLine } from './errors.js'
+import type { SecretStore } from './github/secrets.js'
 import type { VariableStore } from './github/variables.js'
 import type { Config } from './inputs.js'
 import type { BreakGlass } from './break-glass.js'
 import type { Issuers } from './issuers/index.js'
 import type { ApiContext } from './issuers/talos-api.js'
-import {
-  annotationsOf,
-  headlines,
-  outputsOf,
-  reachesFailOn,
-  summaryOf,
-  type CredentialResult,
-  type RunResult
-} from './report.js'
+import { annotationsOf, headlines, outputsOf, reachesFailOn, type CredentialResult, type RunResult } from './report.js'
+import { summaryOf } from './summary.js'
+import { writeSecrets } from './write-secrets.js'
 import { prepare, type Due, type Prepared, type RunCredential } from './renewal.js'
 
 /** Everything main needs from the outside world; tests pass their own. */
@@ -60,13 +54,27 @@ interface Run {
  */
 export async function main(config: Config, deps: Deps): Promise<RunResult> {
   const now = deps.now()
+  const { mode, modeReason, dryRun } = config
+  const result: RunResult = { mode, modeReason, credentials: [], failed: false, dryRun }
   if (config.skip) {
     // A fork's pull request: nothing to read. Say why, with status skipped.
     deps.notice(config.skip)
-    const { mode, modeReason, skip } = config
-    return publish({ config, deps, result: { mode, modeReason, credentials: [], failed: false, skipped: skip } })
+    return publish({ config, deps, result: { ...result, skipped: config.skip } })
   }
   for (const secret of [...config.ageKeys.identities, config.ageKeys.passphrase ?? '']) if (secret) deps.mask(secret)
+  try {
+    return await everyCredential(config, deps, now, result)
+  } catch (error) {
+    // Every run tells its story, a failed one too: what was read before the failure, and the error.
+    result.failure = failureLine(error)
+    result.issueNumber = await deps.attend(config, { result })
+    await publish({ config, deps, result })
+    throw error
+  }
+}
+
+/** Reads every credential into the result as it goes, so that a failure later still has them to tell. */
+async function everyCredential(config: Config, deps: Deps, now: Date, result: RunResult): Promise<RunResult> {
   const rule = { renewBefore: config.renewBefore, force: config.force }
   const opened = openCredentials(config.credentials, {
     mode: config.mode,
@@ -75,15 +83,17 @@ export async function main(config: Config, deps: Deps): Promise<RunResult> {
     mask: (value) => deps.mask(value)
   })
   const credentials = opened.map((pass) => ({ pass, entry: resultEntry(pass) }))
-  const result: RunResult = {
-    mode: config.mode,
-    modeReason: config.modeReason,
-    credentials: credentials.map(({ entry }) => entry),
-    failed: config.mode === 'check' && opened.some((pass) => failsCheck(pass, config))
-  }
+  result.credentials = credentials.map(({ entry }) => entry)
+  result.failed = config.mode === 'check' && opened.some((pass) => failsCheck(pass, config))
   const apiContext = opened.map((pass) => pass.apiContext).find((context) => context !== undefined)
   let issuers: Promise<Issuers> | undefined
-  const run = { config, deps, now, result, issuers: () => (issuers ??= chooseIssuers(config, deps, now, apiContext)) }
+  const chosen = () => (issuers ??= chooseIssuers(config, deps, now, apiContext))
+  return renewAndTell(credentials, { config, deps, now, result, issuers: chosen })
+}
+
+/** In renew mode, renew what is due and keep the public copies; drill; then tell it all. */
+async function renewAndTell(credentials: RunCredential[], run: Run): Promise<RunResult> {
+  const { config, deps, result } = run
   const due = config.mode === 'renew' ? credentials.filter(({ pass }) => pass.decision.renew && pass.secretName) : []
   const renewed = due.length > 0 ? await renew(due, run) : new Map()
   if (config.mode === 'renew' && config.publicVariable && !config.dryRun) {
@@ -138,7 +148,10 @@ async function renew(credentials: RunCredential[], run: Run): Promise<Renewed> {
     const report = entry.contexts[0]
     if (report) rejudgeCa(report, context, pass.reportRule, now)
   }
-  await writeSecrets(prepared, run)
+  const items = prepared.flatMap(({ entry, text }) =>
+    entry.renewal && entry.secretName ? [{ secretName: entry.secretName, text, renewal: entry.renewal }] : []
+  )
+  await writeSecrets(items, await deps.openSecretStore(config), config.dryRun)
   return new Map(prepared.map(({ pass, text }) => [pass, text]))
 }
 
@@ -172,49 +185,9 @@ async function proveOne(item: Prepared, { config, deps }: Run): Promise<void> {
   const proof = await prove(item.proofTarget, item.issued.credential, demand)
   if (!proof) return
   item.entry.renewal.connectionVerified = proof.verified
-  if (proof.verified) deps.info(proof.message)
-  else deps.notice(proof.message)
-}
-
-/**
- * Seals every value first (sizes, the scope, its public key): a failure there changes nothing.
- * Then writes them in turn. If a later write fails after an earlier one succeeded, the
- * outputs and the summary still say exactly which secret changed, and so does the error.
- */
-async function writeSecrets(prepared: Prepared[], run: Run): Promise<void> {
-  const { config, deps } = run
-  const store = await deps.openSecretStore(config)
-  const sealed: SealedSecret[] = []
-  for (const { entry, text } of prepared) {
-    const secret = await store.seal(entry.secretName as string, text)
-    if (entry.renewal) entry.renewal.scope = secret.scope
-    sealed.push(secret)
-  }
-  if (config.dryRun) return
-  for (const [index, secret] of sealed.entries()) {
-    const renewal = (prepared[index] as Prepared).entry.renewal
-    try {
-      await store.write(secret)
-      if (renewal) renewal.secretUpdated = true
-    } catch (error) {
-      if (renewal) renewal.writeFailed = describe(error)
-      await publish(run)
-      throw partialFailure(prepared, error)
-    }
-  }
-}
-
-/** The one error line of a failed write: which secrets changed before it, and which did not. */
-function partialFailure(prepared: Prepared[], error: unknown): unknown {
-  const names = (updated: boolean) =>
-    prepared
-      .filter(({ entry }) => (entry.renewal?.secretUpdated ?? false) === updated)
-      .map(({ entry }) => entry.secretName)
-  const written = names(true)
-  if (written.length === 0) return error
-  const was = (list: Array<string | undefined>) => `${list.join(' and ')} ${list.length === 1 ? 'was' : 'were'}`
-  const input = error instanceof UserError ? error.input : 'github-token'
-  return new UserError(`${was(written)} written; ${was(names(false))} not: ${describe(error)}`, input, { cause: error })
+  if (proof.verified) return deps.info(proof.message)
+  const outcome = config.dryRun ? 'a real run would write it all the same' : 'written unproven'
+  deps.notice(`${proof.message}; ${outcome}, as 'verify-connection' is auto.`)
 }
 
 /**

@@ -16,7 +16,7 @@ export interface Decision {
   renew: boolean
   /** Why, in words for the log and the summary. */
   reason: string
-  /** Whole days left, rounded down; negative once expired. */
+  /** Whole days left, rounded towards zero; negative once expired a whole day (-daysSinceExpiry). */
   daysRemaining?: number
   /** Once expired: whole days since, rounded down (537.6 days ago is 537 days ago). */
   daysSinceExpiry?: number
@@ -42,7 +42,10 @@ export function plan(current: Validity | undefined, rule: DueRule, now: Date): D
     return { status: 'missing', renew: true, reason: 'there is no client certificate yet' }
   }
   const leftMs = current.notAfter.getTime() - now.getTime()
-  const daysRemaining = Math.floor(leftMs / DAY_MS)
+  // Whole days, rounded towards the expiry: 9.7 days left is 9, expired 537.6 days ago is -537,
+  // so that days-remaining and "expired N days ago" say the same number.
+  const wholeDays = Math.floor(Math.abs(leftMs) / DAY_MS)
+  const daysRemaining = leftMs > 0 || wholeDays === 0 ? wholeDays : -wholeDays
   const status: Status =
     leftMs <= 0 ? 'expired' : leftMs < renewalWindowMs(current, rule.renewBefore) ? 'expiring' : 'valid'
   const left = `${daysRemaining} ${Math.abs(daysRemaining) === 1 ? 'day' : 'days'}`
@@ -53,6 +56,6 @@ export function plan(current: Validity | undefined, rule: DueRule, now: Date): D
   }[status]
   if (rule.force && status === 'valid')
     return { status, renew: true, reason: `${reason}; renewal forced`, daysRemaining }
-  const since = status === 'expired' ? { daysSinceExpiry: Math.floor(-leftMs / DAY_MS) } : {}
+  const since = status === 'expired' ? { daysSinceExpiry: wholeDays } : {}
   return { status, renew: status !== 'valid', reason, daysRemaining, ...since }
 }

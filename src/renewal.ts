@@ -77,6 +77,7 @@ export async function prepare(item: Due, issuer: Issuer, run: PrepareRun): Promi
   const path = await deps.saveFile(pass.kind, text)
   const { through, caNotAfter } = issued
   const roles = profile.organizations
-  entry.renewal = { through, roles, notAfter: certificate.notAfter, caNotAfter, path, scope: '', secretUpdated: false }
+  const { notBefore, notAfter } = certificate
+  entry.renewal = { through, roles, notBefore, notAfter, caNotAfter, path, scope: '', secretUpdated: false }
   return { ...item, text, issued, ...pass.readBack(text) }
 }

@@ -1,10 +1,9 @@
-// What a run found and did, told three ways from one RunResult: the step's outputs, the
-// annotations, and the job summary. Every credential is told the same way, whatever its kind.
+// What a run found and did, from one RunResult: the step's outputs, the annotations and the
+// log's headlines (the job summary is src/summary.ts). Every credential is told the same way.
 import type { BreakGlass } from './break-glass.js'
 import type { ContextReport } from './credentials/judge.js'
 import type { OutputNames } from './credentials/pass.js'
 import type { CredentialKind, RenewedThrough } from './issuers/issuer.js'
-import { codeSpan, markdownText } from './markdown.js'
 import type { Decision, Mode, Status } from './plan.js'
 
 /** The status at which a check fails the step. */
@@ -15,6 +14,7 @@ export interface Renewal {
   /** How it was renewed: through the cluster's Talos API, or with the CA key of an input. */
   through: RenewedThrough
   roles: string[]
+  notBefore: Date
   notAfter: Date
   caNotAfter: Date
   /** The new file for later steps (mode 0600, under RUNNER_TEMP). */
@@ -55,6 +55,10 @@ export interface RunResult {
   skipped?: string
   /** The break-glass drill: the CA source proven, checked, found broken, or skipped. */
   breakGlass?: BreakGlass
+  /** A dry run: everything but the writes. */
+  dryRun?: boolean
+  /** The one error line of a run that failed, with what to do. */
+  failure?: string
 }
 
 /** Every context reported, credential by credential. */
@@ -73,9 +77,9 @@ export function reachesFailOn(status: Status, failOn: FailOn): boolean {
   return SEVERITY[status] >= FAIL_LEVEL[failOn]
 }
 
-const day = (date: Date | undefined): string => date?.toISOString().slice(0, 10) ?? '—'
-const instant = (date: Date): string => date.toISOString().replace('.000Z', 'Z')
-const plural = (count: number, word: string): string => `${count} ${Math.abs(count) === 1 ? word : `${word}s`}`
+export const day = (date: Date | undefined): string => date?.toISOString().slice(0, 10) ?? '—'
+const ago = (days: number): string =>
+  days === 0 ? 'less than a day ago' : `${days} ${days === 1 ? 'day' : 'days'} ago`
 
 /** The renewal of the credential a report belongs to, when the report is its selected context. */
 export function renewalOf(result: RunResult, report: ContextReport): Renewal | undefined {
@@ -94,7 +98,7 @@ export function annotationsOf(result: RunResult, failOn: FailOn): Annotation[] {
     if (certificate && SEVERITY[decision.status] > 0 && !renewed) {
       const when =
         decision.status === 'expired'
-          ? `expired on ${day(certificate.notAfter)} (${plural(decision.daysSinceExpiry ?? 0, 'day')} ago)`
+          ? `expired on ${day(certificate.notAfter)} (${ago(decision.daysSinceExpiry ?? 0)})`
           : `expires on ${day(certificate.notAfter)} (${decision.daysRemaining ?? 0} days left)`
       const level = result.mode === 'check' && reachesFailOn(decision.status, failOn) ? 'error' : 'warning'
       annotations.push({ level, message: `The client certificate of ${report.kind} context '${report.name}' ${when}.` })
@@ -180,7 +184,7 @@ function reportEntry(entry: CredentialResult, report: ContextReport): Record<str
 }
 
 /** Whether the drill ran: a skipped one has no row and no report entry. */
-const drilled = (result: RunResult): boolean =>
+export const drilled = (result: RunResult): boolean =>
   result.breakGlass !== undefined && result.breakGlass.status !== 'skipped'
 
 /** The drill in the report output: its status and each credential's, in words. */
@@ -206,79 +210,4 @@ export function headlines(result: RunResult): string[] {
     if (!entry.secretName) return `Checked ${what} (no secret to renew it into): ${decision.reason}.`
     return `Nothing to do for ${what}: ${decision.reason}.`
   })
-}
-
-/** The job summary, in Markdown: a row per context, then what was renewed and written. */
-export function summaryOf(result: RunResult): string {
-  const kind = result.mode === 'check' ? 'Check only' : 'Renewal'
-  const lines = ['## Talos client certificates', '', `${kind} (${result.modeReason}).`, '']
-  if (result.skipped) return [...lines, markdownText(result.skipped), ''].join('\n')
-  const rows = result.credentials.flatMap((entry) => entry.contexts.map((report) => summaryRow(entry, report)))
-  if (drilled(result)) rows.push(drillRow(result.breakGlass as BreakGlass))
-  if (rows.length > 0) {
-    lines.push('| Credential | Context | Roles | Expires | Days left | Status | CA expires |')
-    lines.push('|---|---|---|---|---|---|---|', ...rows, '')
-  }
-  if (result.mode === 'check') lines.push('Nothing renewed: this run only checks.', '')
-  else for (const entry of result.credentials) lines.push(renewalLine(entry), '')
-  // A check never drills, and says nothing of it; a renewal run says why it did not.
-  if (result.breakGlass && result.mode === 'renew') lines.push(drillLine(result.breakGlass), '')
-  return lines.join('\n')
-}
-
-/** The drill's row: the CA source in place of a context, its verdict as the status. */
-function drillRow(drill: BreakGlass): string {
-  return `| break-glass drill | ${drill.source ? codeSpan(drill.source) : '—'} | — | — | — | ${drill.status} | — |`
-}
-
-function drillLine(drill: BreakGlass): string {
-  const source = drill.source ? ` of ${codeSpan(drill.source)}` : ''
-  return `Break-glass drill${source}: **${drill.status}**, ${markdownText(drill.message.replace(/\.$/, ''))}.`
-}
-
-function summaryRow(entry: CredentialResult, report: ContextReport): string {
-  const name = `${codeSpan(report.name)}${report.selected && entry.contexts.length > 1 ? ' (selected)' : ''}`
-  const { certificate, decision } = report
-  if (!certificate) {
-    const status =
-      report.selected && entry.renewal ? 'no client certificate yet' : 'no client certificate, nothing to renew'
-    return `| ${entry.kind} | ${name} | — | — | — | ${status} | ${day(report.caNotAfter)} |`
-  }
-  const roles = certificate.organizations.map(codeSpan).join(', ') || '—'
-  const expires = day(certificate.notAfter)
-  return `| ${entry.kind} | ${name} | ${roles} | ${expires} | ${decision.daysRemaining} | ${decision.status} | ${day(report.caNotAfter)} |`
-}
-
-/** What happened to one credential in a renewal run. */
-function renewalLine(entry: CredentialResult): string {
-  const what = `${entry.kind} ${codeSpan(entry.context)}`
-  const { renewal, decision } = entry
-  if (!renewal) {
-    if (!entry.secretName) return `Checked only: ${what} has no secret to be renewed into.`
-    return `Nothing renewed for ${what}: it is not due (${decision.reason}).`
-  }
-  const roles = renewal.roles.map(codeSpan).join(', ')
-  const issued =
-    `Renewed ${what} (${decision.reason}) ${throughWords(renewal)}: ` +
-    `the new certificate for ${roles} expires ${instant(renewal.notAfter)}`
-  return `${issued}${proofWords(renewal)}; ${storedWords(renewal, entry.secretName)}`
-}
-
-/** "through the Talos API", "with the CA key of `secrets-bundle`". */
-function throughWords(renewal: Renewal): string {
-  return renewal.through === 'talos-api' ? 'through the Talos API' : `with the CA key of \`${renewal.through}\``
-}
-
-/** "; proven against the cluster", or why not. */
-function proofWords(renewal: Renewal): string {
-  if (renewal.connectionVerified === undefined) return ''
-  return renewal.connectionVerified ? '; proven against the cluster' : '; not proven (the cluster could not be reached)'
-}
-
-/** Where the secret went, or would have gone, or why it did not. */
-function storedWords(renewal: Renewal, secretName: string | undefined): string {
-  const secret = `secret \`${secretName}\` in ${renewal.scope}`
-  if (renewal.secretUpdated) return `written to ${secret}.`
-  if (renewal.writeFailed) return `**not written**: writing ${secret} failed (${renewal.writeFailed}).`
-  return `dry run, nothing written (it would go to ${secret}).`
 }

@@ -3,9 +3,10 @@
 import * as core from '@actions/core'
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { UserError, describe } from './errors.js'
+import { failureLine } from './errors.js'
 import { readConfig, type Config } from './inputs.js'
 import { main, type Deps } from './main.js'
+import { failureSummary } from './summary.js'
 import { credentialAddresses } from './credentials/index.js'
 import { scopeWords } from './github/target.js'
 import type { Outcome } from './unattended/index.js'
@@ -26,9 +27,7 @@ function runnerDeps(config: Config): Deps {
     setOutput: (name, value) => core.setOutput(name, value),
     // Plain appends, as the runner reads the file: core.summary would load fs/promises at
     // every start for one write.
-    async writeSummary(markdown) {
-      if (config.stepSummaryPath) appendFileSync(config.stepSummaryPath, `${markdown}\n`)
-    },
+    writeSummary: async (markdown) => writeSummary(config.stepSummaryPath, markdown),
     async saveFile(name, text) {
       const path = join(mkdtempSync(join(config.runnerTemp, 'talos-renew-')), name)
       writeFileSync(path, text, { mode: 0o600, flag: 'wx' })
@@ -63,6 +62,10 @@ async function attend(config: Config, outcome: Outcome): Promise<number | undefi
   })
 }
 
+function writeSummary(path: string | undefined, markdown: string): void {
+  if (path) appendFileSync(path, `${markdown}\n`)
+}
+
 /** The event that started the workflow, as the runner wrote it; undefined when there is none to read. */
 function eventPayload(path: string | undefined): unknown {
   try {
@@ -89,15 +92,10 @@ export async function run(): Promise<void> {
     // The check's own ::error annotations have said why; no further error line is wanted.
     if (result.failed) process.exitCode = 1
   } catch (error) {
-    const line =
-      error instanceof UserError
-        ? error.message
-        : `Unexpected failure: ${describe(error)}. This is a bug in ${ACTION_NAME}; please report it.`
-    // A failed run is what most needs a person: the issue carries its error line.
-    if (config) {
-      const issue = await attend(config, { errorLine: line })
-      core.setOutput('issue-number', issue?.toString() ?? '')
-    }
+    const line = failureLine(error)
+    // main has told a failed run's story (summary, outputs, issue); a failure before it had
+    // a Config still leaves the error in the summary.
+    if (!config) writeSummary(process.env.GITHUB_STEP_SUMMARY, failureSummary(line))
     core.setFailed(inertAnnotation(line))
     if (core.isDebug() && error instanceof Error && error.stack) core.debug(inertAnnotation(error.stack))
   }

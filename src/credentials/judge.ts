@@ -41,6 +41,8 @@ export interface ContextReport {
   certificate: CertificateInfo | undefined
   /** notAfter of the context's CA, when it has one. */
   caNotAfter: Date | undefined
+  /** When renew-before opens the renewal window of its certificate, when it has one. */
+  renewalOpens: Date | undefined
   decision: Decision
   problems: Problem[]
 }
@@ -55,7 +57,9 @@ export function reportContext(context: CheckedContext, selected: boolean, rule: 
   const caNotAfter = context.caPem ? caExpiry(context) : undefined
   const decision = plan(certificate, rule, now)
   const problems = certificate ? findProblems(context, certificate, caNotAfter, rule, now) : []
-  return { kind: context.kind, name: context.name, selected, certificate, caNotAfter, decision, problems }
+  const renewalOpens =
+    certificate && new Date(certificate.notAfter.getTime() - renewalWindowMs(certificate, rule.renewBefore))
+  return { kind: context.kind, name: context.name, selected, certificate, caNotAfter, renewalOpens, decision, problems }
 }
 
 /**

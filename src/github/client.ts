@@ -75,7 +75,7 @@ export function makeClient(options: ClientOptions, hints: ScopeHints): Client {
         )
       } catch (error) {
         if (notFound !== undefined && failureOf(error).status === 404) return notFound
-        throw explain(`Could not ${attempt}`, error, hints, options.apiUrl)
+        throw explain(`Could not ${attempt}`, error, hints, options.apiUrl, options.token)
       }
     }
   }
@@ -87,7 +87,7 @@ function failureOf(error: unknown): Failure {
   return { status: response?.status, headers: response?.headers ?? {} }
 }
 
-function explain(what: string, error: unknown, hints: ScopeHints, apiUrl: string): ApiError {
+function explain(what: string, error: unknown, hints: ScopeHints, apiUrl: string, token: string): ApiError {
   const gaveUp = error instanceof GaveUp ? error : undefined
   const last = gaveUp ? gaveUp.last : error
   const { status } = failureOf(last)
@@ -101,6 +101,8 @@ function explain(what: string, error: unknown, hints: ScopeHints, apiUrl: string
     message =
       `${what}: ${gaveUp.attempts} attempts over ${seconds(gaveUp.elapsedMs)} got ${answer}. ` +
       `GitHub or the network is failing; run it again later, and check 'github-api-url' (${apiUrl}).`
+  } else if (status === 401 && !token) {
+    message = `${what}: no token was given in '${hints.tokenInput ?? 'github-token'}' (it is empty). Pass one.`
   } else if (status === 401) {
     message = `${what}: GitHub answered 401, the token in '${hints.tokenInput ?? 'github-token'}' is invalid or expired. Make a new one.`
   } else if (status === 403) {

@@ -19,7 +19,7 @@ export const PROOF_BOUNDS = { attemptMs: 5_000, totalMs: 20_000 }
 /** What a proof found: accepted, or the cluster could not be reached (a rejection throws). */
 export interface Proof {
   verified: boolean
-  /** For the log: who answered, or why none did. */
+  /** For the log: who answered, or why none did (the caller says what that means for the write). */
   message: string
 }
 
@@ -81,10 +81,7 @@ export async function prove(
       'verify-connection'
     )
   }
-  return {
-    verified: false,
-    message: `Could not prove ${what} against the cluster (${verdict.message}); written unproven, as 'verify-connection' is auto.`
-  }
+  return { verified: false, message: `Could not prove ${what} against the cluster (${verdict.message})` }
 }
 
 async function proveTalos(

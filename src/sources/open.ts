@@ -33,6 +33,15 @@ export async function openInput(value: string, input: string, keys: AgeKeys): Pr
   }
   const docs = parseYamlDocuments(text, input)
   const sops = docs.filter(isSops)
+  if (sops.length === 0 && docs.flatMap(stringValues).some((value) => value.startsWith('ENC['))) {
+    // yq and other tools keep sops's ENC[...] values but drop the sops section they need.
+    throw new UserError(
+      `Input '${input}' is still SOPS-encrypted (its values are ENC[...]) but has no 'sops' section to decrypt ` +
+        "them with: a tool other than sops changed it. Decrypt it first ('sops -d file.sops.yaml'), or pass the " +
+        'file exactly as sops wrote it.',
+      input
+    )
+  }
   if (sops.length === 0)
     return {
       form: encryptedWithAge ? 'age' : 'YAML',

@@ -32,10 +32,9 @@ export interface AttendContext {
   addresses: string[]
 }
 
-/** What a run ends with, for the issue: its result, or the one error line of a failure. */
+/** What a run ends with, for the issue: its result, with the error line of a failure in it. */
 export interface Outcome {
-  result?: RunResult
-  errorLine?: string
+  result: RunResult
 }
 
 /** Issues are kept for runs that are meant to act: schedules and manual runs. */
@@ -102,7 +101,7 @@ async function keepIssue(
   outcome: Outcome,
   api: RepositoryApi
 ): Promise<number | undefined> {
-  const text = issueText(outcome.result, outcome.errorLine, set, options.runUrl, addresses)
+  const text = issueText(outcome.result, set, options.runUrl, addresses)
   const open = await api.findIssue(options.issueLabel, setMarker(set), stateIn)
   if (text.needsPerson) {
     if (!open) return api.openIssue(text.title, text.markdown, options.issueLabel)

@@ -5,7 +5,8 @@
 // with every address taken out.
 import { createHash } from 'node:crypto'
 import { codeSpan, markdownText } from '../markdown.js'
-import { allReports, brokenWords, renewalOf, type RunResult } from '../report.js'
+import { allReports, brokenWords, day, renewalOf, type RunResult } from '../report.js'
+import { statusTable } from '../summary.js'
 
 export interface IssueText {
   needsPerson: boolean
@@ -41,36 +42,28 @@ export function withoutAddresses(text: string, known: readonly string[] = []): s
     .replace(/\b[a-z0-9-]+(\.[a-z0-9-]+)+:\d+\b/gi, '<address>')
 }
 
-const day = (date: Date | undefined): string => date?.toISOString().slice(0, 10) ?? '—'
-
 export function issueText(
-  result: RunResult | undefined,
-  errorLine: string | undefined,
+  result: RunResult,
   set: string,
   runUrl: string | undefined,
   addresses: readonly string[] = []
 ): IssueText {
   const reasons: string[] = []
-  if (errorLine) reasons.push(`The run failed: ${markdownText(withoutAddresses(errorLine, addresses))}`)
-  const rows: string[] = []
-  for (const report of result ? allReports(result) : []) {
-    const renewal = renewalOf(result as RunResult, report)
+  if (result.failure) reasons.push(`The run failed: ${markdownText(withoutAddresses(result.failure, addresses))}`)
+  for (const report of allReports(result)) {
+    const renewal = renewalOf(result, report)
     const { certificate, decision } = report
     if (certificate && (decision.status === 'expiring' || decision.status === 'expired') && !renewal?.secretUpdated) {
       const expires = decision.status === 'expired' ? 'expired' : 'expires'
-      const run = `${result?.modeReason}${renewal ? ', dry run' : ''}`
+      const run = `${result.modeReason}${renewal ? ', dry run' : ''}`
       reasons.push(
         `The ${report.kind} certificate of ${codeSpan(report.name)} ${expires} on ${day(certificate.notAfter)} ` +
-          `and was not renewed by this run (${run}).`
+          `and was not renewed by this run (${run}). Run the renewal workflow; if it fails, its summary says why.`
       )
     }
     for (const problem of report.problems) if (problem.about === 'ca') reasons.push(markdownText(problem.message))
-    const roles = certificate?.organizations.map(codeSpan).join(', ') || '—'
-    const through = renewal?.secretUpdated ? renewal.through : '—'
-    const dates = `${day(certificate?.notAfter)} | ${decision.status} | ${day(report.caNotAfter)}`
-    rows.push(`| ${report.kind} | ${codeSpan(report.name)} | ${roles} | ${dates} | ${through} |`)
   }
-  if (result?.breakGlass?.status === 'broken') reasons.push(markdownText(brokenWords(result.breakGlass)))
+  if (result.breakGlass?.status === 'broken') reasons.push(markdownText(brokenWords(result.breakGlass)))
   const lines = [reasons.length > 0 ? '### A person is needed' : '### All is well again', '']
   lines.push(
     ...(reasons.length > 0
@@ -78,13 +71,9 @@ export function issueText(
       : ['Every certificate is valid, or was renewed and stored by this run.']),
     ''
   )
-  if (rows.length > 0)
-    lines.push(
-      '| Credential | Context | Roles | Expires | Status before the run | CA expires | Renewed through |',
-      '|---|---|---|---|---|---|---|',
-      ...rows,
-      ''
-    )
+  // The summary's table, without days left: the issue's words change only when the state does.
+  const table = statusTable(result, { daysLeft: false })
+  if (table.length > 0) lines.push(...table, '')
   const said = lines.join('\n')
   const state = createHash('sha256').update(said).digest('hex').slice(0, 16)
   const link = runUrl ? `[The run](${runUrl}) that found this.\n\n` : ''

@@ -119,7 +119,10 @@ for (const runtime of RUNTIMES) {
       assert.ok(new X509Certificate(throwaway).checkIssued(new X509Certificate(cluster.caCrtPem)))
       assert.deepEqual(new X509Certificate(throwaway).subject, 'O=os:admin', 'the roles a renewal would give')
       assert.equal(drillEntry(run).status, 'proven')
-      assert.match(run.summary, /\n\| break-glass drill \| `secrets-bundle` \| — \| — \| — \| proven \| — \|\n/)
+      assert.match(
+        run.summary,
+        /\n\| ✅ \| break-glass drill \| `secrets-bundle` \| — \| — \| — \| — \| proven \| — \|\n/
+      )
       assert.match(visibleLog(run), /Break-glass drill of 'secrets-bundle': proven\./)
       assertNoSecrets(run)
     })

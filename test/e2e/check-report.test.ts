@@ -32,6 +32,9 @@ const talosconfig = talosconfigYaml('prod', {
 })
 const day = (date: Date) => date.toISOString().slice(0, 10)
 const notAfter = (pem: string) => new Date(new X509Certificate(pem).validTo)
+const notBefore = (pem: string) => new Date(new X509Certificate(pem).validFrom)
+/** renew-before's 30 days ahead of expiry. */
+const opens = (pem: string) => day(new Date(notAfter(pem).getTime() - 30 * 86_400_000))
 const caDay = day(notAfter(cluster.caCrtPem))
 const warnings = (run: ActionRun) => run.stdout.split('\n').filter((line) => line.startsWith('::warning'))
 const PROD = `The client certificate of talosconfig context 'prod' expires on ${day(notAfter(prod.crtPem))} (10 days left).`
@@ -99,12 +102,23 @@ for (const runtime of RUNTIMES) {
           '',
           'Check only (mode auto on pull_request).',
           '',
-          '| Credential | Context | Roles | Expires | Days left | Status | CA expires |',
-          '|---|---|---|---|---|---|---|',
-          `| talosconfig | \`prod\` (selected) | \`os:admin\` | ${day(notAfter(prod.crtPem))} | 10 | expiring | ${caDay} |`,
-          `| talosconfig | \`staging\` | \`os:reader\`, \`os:etcd:backup\` | ${day(notAfter(staging.crtPem))} | -2 | expired | ${caDay} |`,
-          `| talosconfig | \`reader\` | \`os:reader\` | ${day(notAfter(reader.crtPem))} | 200 | valid | ${caDay} |`,
-          `| talosconfig | \`omni\` | — | — | — | no client certificate, nothing to renew | ${caDay} |`,
+          '|  | Credential | Context | Roles | Expires | Days left | Renewal window opens | Status | CA expires |',
+          '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+          `| ⚠️ | talosconfig | \`prod\` (selected) | \`os:admin\` | ${day(notAfter(prod.crtPem))} | 10 | ${opens(prod.crtPem)} | expiring | ${caDay} |`,
+          `| ❌ | talosconfig | \`staging\` | \`os:reader\`, \`os:etcd:backup\` | ${day(notAfter(staging.crtPem))} | -1 | ${opens(staging.crtPem)} | expired | ${caDay} |`,
+          `| ✅ | talosconfig | \`reader\` | \`os:reader\` | ${day(notAfter(reader.crtPem))} | 200 | ${opens(reader.crtPem)} | valid | ${caDay} |`,
+          `| ➖ | talosconfig | \`omni\` | — | — | — | — | no client certificate, nothing to renew | ${caDay} |`,
+          '',
+          '```mermaid',
+          'gantt',
+          '  title Client certificates',
+          '  dateFormat YYYY-MM-DD',
+          '  axisFormat %Y-%m',
+          '  section talosconfig prod',
+          `  valid until ${day(notAfter(prod.crtPem))} :done, ${day(notBefore(prod.crtPem))}, ${day(notAfter(prod.crtPem))}`,
+          `  renewal window :active, ${opens(prod.crtPem)}, ${day(notAfter(prod.crtPem))}`,
+          `  CA expires ${caDay} :milestone, crit, ${caDay}, 0d`,
+          '```',
           '',
           'Nothing renewed: this run only checks.',
           '',
@@ -128,7 +142,7 @@ for (const runtime of RUNTIMES) {
           context: 'staging',
           roles: ['os:reader', 'os:etcd:backup'],
           'expires-at': notAfter(staging.crtPem).toISOString(),
-          'days-remaining': -2,
+          'days-remaining': -1,
           status: 'expired',
           'ca-expires-at': ca,
           'renewed-through': null

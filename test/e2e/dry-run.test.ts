@@ -28,7 +28,7 @@ for (const runtime of RUNTIMES) {
       assert.match(visibleLog(run), /Dry run: renewed talosconfig context 'prod'/)
       assert.match(
         run.summary,
-        /; dry run, nothing written \(it would go to secret `TALOSCONFIG` in repository acme\/cluster-ops\)\./
+        /\*\*Dry run:\*\* no secret was changed; the renewed talosconfig would be written to secret `TALOSCONFIG` in repository acme\/cluster-ops\./
       )
       // The new talosconfig is still there for inspection by later steps.
       const written = parse(readFileSync(run.outputs['talosconfig-path'] as string, 'utf8'))

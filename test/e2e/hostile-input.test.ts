@@ -216,6 +216,21 @@ const cases: Case[] = [
     inputs: { force: 'yes' },
     error: `${P}Input 'force' must be true or false; got 'yes'.`
   },
+  // A newcomer's mistakes.
+  {
+    name: 'a SOPS bundle passed through yq without sops -d',
+    inputs: {
+      'secrets-bundle': talhelperBundle()
+        .text.replace(/^sops:[\s\S]*$/m, '')
+        .trimEnd()
+    },
+    error: `${P}Input 'secrets-bundle' is still SOPS-encrypted (its values are ENC[...]) but has no 'sops' section to decrypt them with: a tool other than sops changed it. Decrypt it first ('sops -d file.sops.yaml'), or pass the file exactly as sops wrote it.`
+  },
+  {
+    name: 'a talosconfig that is neither a talosconfig nor base64 of one',
+    inputs: { talosconfig: 'kind: Secret\n' },
+    error: `${P}Input 'talosconfig' is neither a talosconfig nor base64 of one (it has no 'contexts' mapping). A secret may hold the file as talosctl wrote it, or its base64 (base64 -w0 talosconfig).`
+  },
   // The talosconfig.
   {
     name: 'a talosconfig that is not YAML',

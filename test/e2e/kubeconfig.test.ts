@@ -160,7 +160,7 @@ for (const runtime of RUNTIMES) {
       )
       assert.match(
         result.summary,
-        /\n\| kubeconfig \| `admin@demo` \| `system:masters` \| \d{4}-\d\d-\d\d \| 5 \| expiring \| \d{4}-\d\d-\d\d \|\n/
+        /\n\| ⚠️ \| kubeconfig \| `admin@demo` \| `system:masters` \| \d{4}-\d\d-\d\d \| 5 \| \d{4}-\d\d-\d\d \| expiring \| \d{4}-\d\d-\d\d \|\n/
       )
       assert.deepEqual(github.requests, [])
       const passing = await run(

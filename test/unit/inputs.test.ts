@@ -72,7 +72,11 @@ describe('readConfig', () => {
         'secrets-bundle',
         /^Input 'secrets-bundle' is required/
       ],
-      [{ 'github-token': '' }, 'github-token', /^Input 'github-token' is required/],
+      [
+        { 'github-token': '' },
+        'github-token',
+        /^Input 'github-token' is required, and no value was given \(it is empty\)/
+      ],
       [
         { roles: 'os:admin,admin' },
         'roles',
@@ -129,7 +133,10 @@ describe('readConfig', () => {
       failure({ mode: 'renew', 'secrets-bundle': '', talosconfig: '', context: 'x', endpoints: '10.0.0.1' }).message,
       /^Input 'secrets-bundle' is required/
     )
-    assert.match(failure({ mode: 'renew', 'github-token': '' }).message, /^Input 'github-token' is required/)
+    assert.match(
+      failure({ mode: 'renew', 'github-token': '' }).message,
+      /^Input 'github-token' is required, and no value was given \(it is empty\)/
+    )
     assert.match(
       failure({ mode: 'check', talosconfig: '' }).message,
       /^Input 'talosconfig' is empty, and a check reads nothing else\..*forks get no secrets\.$/

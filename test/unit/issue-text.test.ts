@@ -19,6 +19,7 @@ const report: ContextReport = {
     notAfter: new Date('2026-12-05T00:00:00Z')
   } as ContextReport['certificate'],
   caNotAfter: new Date('2036-01-01T00:00:00Z'),
+  renewalOpens: new Date('2026-11-05T00:00:00Z'),
   decision: { status: 'expiring', renew: true, reason: '5 days left, inside renew-before', daysRemaining: 5 },
   problems: [{ about: 'ca', message: `The Talos API CA of context '${hostile}' expires soon; rotate the CA.` }]
 }
@@ -33,7 +34,7 @@ const result: RunResult = {
 
 describe('issueText', () => {
   it('quotes names and messages as text: no mention, image, link or reference, no code span broken out of', () => {
-    const { markdown } = issueText(result, undefined, 'acme/ops TALOSCONFIG', undefined)
+    const { markdown } = issueText(result, 'acme/ops TALOSCONFIG', undefined)
     const body = markdown.replace(/<!--.*-->/g, '')
     // Outside code spans (where nothing is a mention or a link), no live Markdown is left.
     // A code span opens with an unescaped run of backticks and closes with a run of the same length.
@@ -49,7 +50,8 @@ describe('issueText', () => {
     const errorLine =
       "No endpoint of talosconfig context 'prod' answered GenerateClientConfiguration: cp1:50000 (connection refused); " +
       'cp2 (name not found); 10.5.0.2:50000 (connection refused); https://k8s.internal:6443 refused.'
-    const { markdown } = issueText(undefined, errorLine, 'acme/ops TALOSCONFIG', undefined, [
+    const failed: RunResult = { ...result, credentials: [], failure: errorLine }
+    const { markdown } = issueText(failed, 'acme/ops TALOSCONFIG', undefined, [
       'cp1:50000',
       'cp1',
       'cp2',

@@ -38,15 +38,15 @@ describe('plan', () => {
       status: 'expired',
       renew: true,
       reason: 'it has expired',
-      daysRemaining: -1,
+      daysRemaining: 0,
       daysSinceExpiry: 0
     })
     assert.equal(plan(cert(-3), days30, now).daysRemaining, -3)
   })
-  it('counts the days since expiry down: 537.6 days ago is 537 days ago', () => {
+  it('counts the days since expiry down: 537.6 days ago is 537 days ago, and days-remaining says -537', () => {
     assert.deepEqual(
       [plan(cert(-537.6), days30, now).daysRemaining, plan(cert(-537.6), days30, now).daysSinceExpiry],
-      [-538, 537]
+      [-537, 537]
     )
     assert.equal(plan(cert(-2), days30, now).daysSinceExpiry, 2)
   })

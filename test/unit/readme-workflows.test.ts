@@ -30,4 +30,64 @@ describe("the README's workflows", () => {
       assert.equal(result.status, 0, result.stdout + result.stderr)
     })
   }
+
+  interface Step {
+    uses?: string
+    with?: Record<string, unknown>
+  }
+  interface Job {
+    permissions?: Record<string, string>
+    steps?: Step[]
+  }
+  const jobsOf = (text: string) => Object.entries((parse(text).jobs ?? {}) as Record<string, Job>)
+  const isAction = (step: Step) => step.uses?.startsWith('OWNER/talos-client-cert-renewal@') ?? false
+  const truthy = (value: unknown) => value === true || value === 'true'
+
+  it("mint exactly the permissions their steps use: the app token's for the action's inputs, the job's for GITHUB_TOKEN", () => {
+    let checked = 0
+    for (const text of workflows) {
+      for (const [name, job] of jobsOf(text)) {
+        const steps = job.steps ?? []
+        const action = steps.find(isAction)?.with ?? {}
+        const renews = action.mode !== 'check'
+        const needed = new Set<string>()
+        if (renews) needed.add(action.organization ? 'permission-organization-secrets' : 'permission-secrets')
+        if (renews && action.environment) needed.add('permission-environments')
+        if (renews && action['public-variable']) needed.add('permission-actions-variables')
+        const minted = new Set(
+          steps
+            .filter((step) => step.uses?.startsWith('actions/create-github-app-token@'))
+            .flatMap((step) => Object.keys(step.with ?? {}).filter((key) => key.startsWith('permission-')))
+        )
+        if (!steps.some(isAction)) continue
+        checked++
+        assert.deepEqual([...minted].sort(), [...needed].sort(), `job '${name}': the app token's permissions`)
+        for (const permission of minted) {
+          const value = steps.find((step) => step.with?.[permission] !== undefined)?.with?.[permission]
+          assert.equal(value, 'write', `job '${name}': ${permission}`)
+        }
+        const jobNeeds: Record<string, string> = {}
+        if (truthy(action['keep-schedule-alive'])) jobNeeds.actions = 'write'
+        if (truthy(action['open-issue'])) jobNeeds.issues = 'write'
+        assert.deepEqual(job.permissions ?? {}, jobNeeds, `job '${name}': GITHUB_TOKEN's permissions`)
+      }
+    }
+    assert.ok(checked >= 4, `${checked} jobs checked`)
+  })
+
+  it('never force a real write with their defaults: a manual run is a dry run unless asked', () => {
+    for (const text of workflows) {
+      const inputs = (parse(text).on?.workflow_dispatch?.inputs ?? {}) as Record<string, { default?: unknown }>
+      const resolve = (value: unknown) =>
+        String(value ?? '').replace(/^\$\{\{ inputs\.([\w-]+) \}\}$/, (_all, input: string) =>
+          String(inputs[input]?.default)
+        )
+      for (const [, job] of jobsOf(text)) {
+        const action = job.steps?.find(isAction)?.with ?? {}
+        if (resolve(action.force) === 'true') {
+          assert.equal(resolve(action['dry-run']), 'true', `'${parse(text).name}' forces a write with its defaults`)
+        }
+      }
+    }
+  })
 })

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { CREDENTIAL_OUTPUTS } from '../../src/credentials/index.js'
+import { summaryOf } from '../../src/summary.js'
 import type { ContextReport } from '../../src/credentials/judge.js'
 import {
   annotationsOf,
   headlines,
   outputsOf,
   reachesFailOn,
-  summaryOf,
   type CredentialResult,
   type Renewal,
   type RunResult
@@ -26,6 +26,7 @@ const prod: ContextReport = {
   selected: true,
   certificate: prodCertificate,
   caNotAfter: new Date('2036-11-25T10:00:00Z'),
+  renewalOpens: new Date('2026-11-07T10:00:00Z'),
   decision: { status: 'expiring', renew: true, reason: '9 days left, inside renew-before', daysRemaining: 9 },
   problems: [{ about: 'certificate', message: 'prod certificate problem' }]
 }
@@ -35,6 +36,7 @@ const omni: ContextReport = {
   selected: false,
   certificate: undefined,
   caNotAfter: undefined,
+  renewalOpens: undefined,
   decision: { status: 'missing', renew: true, reason: 'there is no client certificate yet' },
   problems: []
 }
@@ -66,6 +68,7 @@ const checked: RunResult = {
 const renewal: Renewal = {
   through: 'secrets-bundle',
   roles: ['os:admin'],
+  notBefore: new Date('2026-11-28T09:55:00Z'),
   notAfter: new Date('2027-11-28T10:00:00Z'),
   caNotAfter: new Date('2036-11-25T10:00:00Z'),
   path: '/runner/temp/talos-renew-x/talosconfig',
@@ -239,7 +242,7 @@ describe('report', () => {
     ])
   })
 
-  it('writes a summary with a row per context and what was renewed where', () => {
+  it('writes a summary with a marked row per context, a timeline, and what was renewed where', () => {
     assert.equal(
       summaryOf(renewed),
       [
@@ -247,11 +250,23 @@ describe('report', () => {
         '',
         'Renewal (mode auto on schedule).',
         '',
-        '| Credential | Context | Roles | Expires | Days left | Status | CA expires |',
-        '|---|---|---|---|---|---|---|',
-        '| talosconfig | `prod` (selected) | `os:admin` | 2026-12-07 | 9 | expiring | 2036-11-25 |',
-        '| talosconfig | `staging` | `os:reader`, `os:etcd:backup` | 2026-11-25 | -3 | expired | 2036-11-25 |',
-        '| talosconfig | `omni` | — | — | — | no client certificate, nothing to renew | — |',
+        '|  | Credential | Context | Roles | Expires | Days left | Renewal window opens | Status | CA expires |',
+        '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+        '| ✅ | talosconfig | `prod` (selected) | `os:admin` | 2026-12-07 | 9 | 2026-11-07 | expiring, renewed | 2036-11-25 |',
+        '| ❌ | talosconfig | `staging` | `os:reader`, `os:etcd:backup` | 2026-11-25 | -3 | 2026-11-07 | expired | 2036-11-25 |',
+        '| ➖ | talosconfig | `omni` | — | — | — | — | no client certificate, nothing to renew | — |',
+        '',
+        '```mermaid',
+        'gantt',
+        '  title Client certificates',
+        '  dateFormat YYYY-MM-DD',
+        '  axisFormat %Y-%m',
+        '  section talosconfig prod',
+        '  valid until 2026-12-07 :done, 2025-12-07, 2026-12-07',
+        '  renewal window :active, 2026-11-07, 2026-12-07',
+        '  new certificate until 2027-11-28 :2026-11-28, 2027-11-28',
+        '  CA expires 2036-11-25 :milestone, crit, 2036-11-25, 0d',
+        '```',
         '',
         'Renewed talosconfig `prod` (9 days left, inside renew-before) with the CA key of `secrets-bundle`: the new certificate for `os:admin` expires 2027-11-28T10:00:00Z; written to secret `TALOSCONFIG` in repository acme/cluster-ops.',
         ''
@@ -259,11 +274,22 @@ describe('report', () => {
     )
     assert.match(summaryOf(checked), /^## Talos client certificates\n\nCheck only \(mode auto on pull_request\)\.\n/)
     assert.match(summaryOf(checked), /\nNothing renewed: this run only checks\.\n$/)
-    const dry = renewedWith({ ...renewal, secretUpdated: false })
+  })
+
+  it('puts a failure, a dry run and an unproven credential in callouts, not mid-sentence', () => {
+    const dry = { ...renewedWith({ ...renewal, secretUpdated: false, connectionVerified: false }), dryRun: true }
+    const summary = summaryOf({ ...dry, failure: 'Something broke. Do this.' })
+    assert.match(summary, /\n> \[!CAUTION\]\n> \*\*The run failed\.\*\* Something broke\. Do this\.\n/)
     assert.match(
-      summaryOf(dry),
-      /; dry run, nothing written \(it would go to secret `TALOSCONFIG` in repository acme\/cluster-ops\)\.\n$/
+      summary,
+      /\n> \[!NOTE\]\n> \*\*Dry run:\*\* no secret was changed; the renewed talosconfig would be written to secret `TALOSCONFIG` in repository acme\/cluster-ops\.\n/
     )
+    assert.match(
+      summary,
+      /\n> \[!WARNING\]\n> \*\*Unproven:\*\* the new talosconfig of `prod` could not be proven against the cluster \(no endpoint answered\); a real run would write it all the same, as `verify-connection` is auto\.\n/
+    )
+    assert.match(summary, /expires 2027-11-28T10:00:00Z\.\n/, 'the renewal line itself says neither')
+    assert.match(summary, /\| ⚠️ \| talosconfig \| `prod` \(selected\) .+ \| expiring, dry run \|/)
   })
 
   it('says what happened in one line a credential', () => {

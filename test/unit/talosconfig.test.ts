@@ -85,7 +85,7 @@ describe('talosconfig', () => {
   it('refuses what is not a talosconfig, and a crt that is not base64 PEM', () => {
     assert.throws(
       () => readTalosconfig('cluster:\n  id: x\n'),
-      /^UserError: Input 'talosconfig' is YAML but not a talosconfig/
+      /^UserError: Input 'talosconfig' is neither a talosconfig nor base64 of one \(it has no 'contexts' mapping\)\. A secret may hold the file as talosctl wrote it, or its base64/
     )
     const broken = readTalosconfig(TALOSCONFIG.replace(`crt: ${b64(CRT)}`, 'crt: not-base64!'))
     assert.throws(

@@ -31,7 +31,11 @@ export function readTalosconfig(value: string): Talosconfig {
   const doc = parseYaml(text, INPUT)
   const contexts = doc.get('contexts')
   if (!isMap(doc.contents) || !isMap(contexts)) {
-    throw new UserError(`Input '${INPUT}' is YAML but not a talosconfig (it has no 'contexts' mapping).`, INPUT)
+    throw new UserError(
+      `Input '${INPUT}' is neither a talosconfig nor base64 of one (it has no 'contexts' mapping). A secret may ` +
+        'hold the file as talosctl wrote it, or its base64 (base64 -w0 talosconfig).',
+      INPUT
+    )
   }
   const current = doc.get('context')
   return {
