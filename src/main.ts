@@ -47,10 +47,10 @@ interface Run {
 
 /**
  * One pass over every credential: read and report each context; in renew mode issue, verify
- * and render each credential that is due, prove them, then write them; then annotate and
- * report. The issuer reads its CA source or calls the cluster only when something is due: a
- * check stays as cheap as reading the configs. Nothing is written before everything due is
- * issued and verified.
+ * and render each credential that is due, prove them, then write them; drill the break-glass
+ * fallback; then annotate and report, a failed run too. The issuer reads its CA source or calls
+ * the cluster only when something is due or drilled: a check stays as cheap as reading the
+ * configs. Nothing is written before everything due is issued and verified.
  */
 export async function main(config: Config, deps: Deps): Promise<RunResult> {
   const now = deps.now()

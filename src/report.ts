@@ -47,7 +47,10 @@ export interface RunResult {
   modeReason: string
   /** The talosconfig first, then any other credential the run involves. */
   credentials: CredentialResult[]
-  /** A check found a certificate at the fail-on level. */
+  /**
+   * The step fails without an error of its own: a check found a certificate at the fail-on
+   * level, or the drill found the fallback broken (their annotations say why).
+   */
   failed: boolean
   /** The issue open-issue opened, commented on or closed in this run. */
   issueNumber?: number
@@ -114,7 +117,8 @@ export function annotationsOf(result: RunResult, failOn: FailOn): Annotation[] {
 
 /** The one error line of a broken drill: what is wrong with the fallback, and what to do. */
 export function brokenWords(drill: BreakGlass): string {
-  return `The break-glass drill found the CA key of '${drill.source}' broken, the fallback for the day the Talos API cannot be used: ${drill.message}`
+  const what = `The break-glass drill found the CA key of '${drill.source}' broken`
+  return `${what}, the fallback for the day the Talos API cannot be used: ${drill.message}`
 }
 
 /** The step's outputs: each kind's, about its selected context, then the run's. Never a file or a key. */

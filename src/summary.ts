@@ -118,7 +118,8 @@ function renewalLine(entry: CredentialResult): string {
   const through =
     renewal.through === 'talos-api' ? 'through the Talos API' : `with the CA key of ${codeSpan(renewal.through)}`
   const proven = renewal.connectionVerified ? '; proven against the cluster' : ''
-  const issued = `Renewed ${what} (${decision.reason}) ${through}: the new certificate for ${roles} expires ${instant(renewal.notAfter)}${proven}`
+  const expires = `the new certificate for ${roles} expires ${instant(renewal.notAfter)}`
+  const issued = `Renewed ${what} (${decision.reason}) ${through}: ${expires}${proven}`
   if (renewal.secretUpdated) return `${issued}; written to ${secretWords(entry)}.`
   if (renewal.writeFailed)
     return `${issued}; **not written**: writing ${secretWords(entry)} failed (${renewal.writeFailed}).`

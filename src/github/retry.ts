@@ -25,6 +25,16 @@ const header = (failure: Failure, name: string): number | undefined => {
   return value === undefined || value === '' ? undefined : Number(value)
 }
 
+/** retry-after as HTTP allows it: seconds, or an HTTP date; undefined when absent or unreadable. */
+function retryAfterMs(failure: Failure, nowMs: number): number | undefined {
+  const value = failure.headers['retry-after']
+  if (value === undefined || value === '') return undefined
+  const seconds = Number(value)
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
+  const date = Date.parse(String(value))
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs)
+}
+
 /**
  * How long to wait before the next attempt, or undefined when it must not be retried: 5xx,
  * 429, no answer at all, and secondary rate limits (403 with retry-after, or with
@@ -39,7 +49,7 @@ export function retryDelayMs(
   random: () => number
 ): number | undefined {
   const { status } = failure
-  const retryAfter = header(failure, 'retry-after')
+  const retryAfter = retryAfterMs(failure, nowMs)
   const rateLimited = header(failure, 'x-ratelimit-remaining') === 0
   const retryable =
     status === undefined ||
@@ -47,7 +57,7 @@ export function retryDelayMs(
     status === 429 ||
     (status === 403 && (retryAfter !== undefined || rateLimited))
   if (!retryable) return undefined
-  if (retryAfter !== undefined && Number.isFinite(retryAfter)) return Math.max(0, retryAfter * 1000)
+  if (retryAfter !== undefined) return retryAfter
   const reset = header(failure, 'x-ratelimit-reset')
   if (rateLimited && reset !== undefined && Number.isFinite(reset)) return Math.max(0, reset * 1000 - nowMs)
   return Math.floor(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)))

@@ -36,7 +36,28 @@ function shouldBeEncrypted(path: string[], rules: SopsRules): boolean {
   return encrypted
 }
 
-export function sopsEncrypt(plainYaml: string, recipient: string, rules: SopsRules = {}): string {
+/** A value written with an explicit sops type: its plaintext, and the bytes the MAC takes of it (Go's ToBytes). */
+export interface TypedValue {
+  text: string
+  type: string
+  mac?: string
+}
+
+export interface WriterOptions {
+  /** Values by dotted path, encrypted with the given type instead of the one their YAML has. */
+  typed?: Record<string, TypedValue>
+  /** Put the age recipients in one key group (key_groups: [{ age: [...] }]), as newer sops does. */
+  keyGroup?: boolean
+  /** Leave out every age recipient. */
+  noRecipients?: boolean
+}
+
+export function sopsEncrypt(
+  plainYaml: string,
+  recipient: string,
+  rules: SopsRules = {},
+  options: WriterOptions = {}
+): string {
   const doc = parseDocument(plainYaml)
   const key = randomBytes(32)
   const hash = createHash('sha512')
@@ -48,22 +69,26 @@ export function sopsEncrypt(plainYaml: string, recipient: string, rules: SopsRul
     else if (isSeq(node)) for (const item of node.items) visit(item as Node, path)
     else if (isScalar(node) && node.value !== null) {
       const value = node.value
-      const [text, type] =
-        typeof value === 'boolean'
+      const typed = options.typed?.[path.join('.')]
+      const [text, type] = typed
+        ? [typed.text, typed.type]
+        : typeof value === 'boolean'
           ? [value ? 'True' : 'False', 'bool']
           : typeof value === 'number'
             ? [String(value), Number.isInteger(value) ? 'int' : 'float']
             : [String(value), 'str']
       const encrypted = shouldBeEncrypted(path, rules)
-      if (!rules.mac_only_encrypted || encrypted) hash.update(text)
-      if (encrypted) node.value = encryptValue(text, type, key, `${path.join(':')}:`)
+      if (!rules.mac_only_encrypted || encrypted) hash.update(typed?.mac ?? text)
+      // sops leaves an empty string as it is: there is nothing to encrypt.
+      if (encrypted && text !== '') node.value = encryptValue(text, type, key, `${path.join(':')}:`)
     }
   }
   visit(doc.contents as Node, [])
   const lastmodified = '2026-11-28T10:00:00Z'
   const enc = ageEncrypt(key, recipient, true).toString('utf8')
+  const age = options.noRecipients ? [] : [{ recipient, enc }]
   doc.set('sops', {
-    age: [{ recipient, enc }],
+    ...(options.keyGroup ? { key_groups: [{ age }] } : { age }),
     lastmodified,
     mac: encryptValue(hash.digest('hex').toUpperCase(), 'str', key, lastmodified),
     ...rules,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { parseDuration, parseRenewBefore, requirePositiveDuration } from '../../src/duration.js'
+import { MAX_DURATION_MS, parseDuration, parseRenewBefore, requirePositiveDuration } from '../../src/duration.js'
 import { UserError } from '../../src/errors.js'
 
 describe('parseDuration', () => {
@@ -19,7 +19,18 @@ describe('parseDuration', () => {
     ['h', undefined],
     ['1y', undefined],
     ['1h 30m', undefined],
-    ['forever', undefined]
+    ['forever', undefined],
+    ['+1h', 3_600_000],
+    ['1.25h', 4_500_000],
+    ['.5s', 500],
+    ['1.s', 1000],
+    ['-0', 0],
+    ['+', undefined],
+    ['1h-1m', undefined],
+    ['2us', 0.002],
+    ['3µs', 0.003],
+    ['4ns', 0.000004],
+    ['  2m  ', 120_000]
   ]
   for (const [text, ms] of cases) it(`reads '${text}'`, () => assert.equal(parseDuration(text), ms))
 })
@@ -52,6 +63,12 @@ describe('requirePositiveDuration', () => {
       /^UserError: Input 'renew-before' is longer than a Go duration can be/
     )
   })
+  it("takes exactly Go's largest duration, and nothing past it", () => {
+    // 2^63 - 1 ns: 2562047h47m16.854775807s.
+    assert.equal(requirePositiveDuration('2562047h47m16.854s', 'ttl') <= MAX_DURATION_MS, true)
+    assert.equal(requirePositiveDuration(`${MAX_DURATION_MS}ms`, 'ttl'), MAX_DURATION_MS)
+    assert.throws(() => requirePositiveDuration('2562047h47m17s', 'ttl'), /longer than a Go duration can be/)
+  })
   it('refuses zero and negative lifetimes', () => {
     assert.throws(() => requirePositiveDuration('0', 'ttl'), /must be longer than zero/)
     assert.throws(() => requirePositiveDuration('-5h', 'ttl'), /must be longer than zero/)
@@ -64,7 +81,15 @@ describe('parseRenewBefore', () => {
     assert.deepEqual(parseRenewBefore('33%', 'renew-before'), { kind: 'share', fraction: 0.33 })
     assert.deepEqual(parseRenewBefore('12.5%', 'renew-before'), { kind: 'share', fraction: 0.125 })
   })
+  it('takes zero (renew only once expired), and a share just inside the bounds', () => {
+    assert.deepEqual(parseRenewBefore('0', 'renew-before'), { kind: 'duration', ms: 0 })
+    assert.deepEqual(parseRenewBefore('0.5%', 'renew-before'), { kind: 'share', fraction: 0.005 })
+    assert.deepEqual(parseRenewBefore('99.5%', 'renew-before'), { kind: 'share', fraction: 0.995 })
+    assert.deepEqual(parseRenewBefore(' 10% ', 'renew-before'), { kind: 'share', fraction: 0.1 })
+  })
   it('refuses shares outside 0-100 and other text', () => {
+    assert.throws(() => parseRenewBefore('33%x', 'renew-before'), /Input 'renew-before' must be a duration/)
+    assert.throws(() => parseRenewBefore('%', 'renew-before'), /Input 'renew-before' must be a duration/)
     assert.throws(() => parseRenewBefore('0%', 'renew-before'), /between 0% and 100%/)
     assert.throws(() => parseRenewBefore('100%', 'renew-before'), /between 0% and 100%/)
     assert.throws(() => parseRenewBefore('150%', 'renew-before'), /between 0% and 100%/)

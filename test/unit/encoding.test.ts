@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import {
+  base64Pem,
   decodeBase64,
   encodePem,
+  issuedSecretForms,
   MAX_INPUT_BYTES,
   parsePem,
   parseYaml,
+  parseYamlDocuments,
   pemBodyLines,
-  readTextInput
+  readTextInput,
+  secretForms
 } from '../../src/encoding.js'
 
 describe('readTextInput', () => {
@@ -71,5 +75,67 @@ describe('PEM', () => {
     assert.equal(decodeBase64('aGVsbG8=')?.toString(), 'hello')
     assert.equal(decodeBase64('aGVsbG8'), undefined)
     assert.equal(decodeBase64('aGV*bG8='), undefined)
+  })
+})
+
+describe('parseYamlDocuments', () => {
+  it('reads every document of a stream, up to 64 of them', () => {
+    const docs = parseYamlDocuments(
+      Array.from({ length: 64 }, (_, i) => `kind: K${i}\n`).join('---\n'),
+      'machine-config'
+    )
+    assert.equal(docs.length, 64)
+    assert.equal(docs[63]?.get('kind'), 'K63')
+    assert.throws(
+      () => parseYamlDocuments(Array.from({ length: 65 }, () => 'a: b\n').join('---\n'), 'machine-config'),
+      /^UserError: Input 'machine-config' holds 65 YAML documents; a Talos file has far fewer\.$/
+    )
+  })
+
+  it('refuses a syntax error in any document, naming its line', () => {
+    assert.throws(
+      () => parseYamlDocuments('a: b\n---\nc: [d\n', 'machine-config'),
+      /^UserError: Input 'machine-config' is not valid YAML at line 4, column 1 \(bad indent\)\.$/
+    )
+    assert.throws(() => parseYamlDocuments('a: 1\n---\nb: &x 1\nc: *x\n', 'machine-config'), /uses YAML aliases/)
+  })
+})
+
+describe('secretForms', () => {
+  const key = encodePem('ED25519 PRIVATE KEY', Buffer.alloc(48, 9))
+  const lines = pemBodyLines(key)
+
+  it('masks PEM text line by line, never the multi-line whole', () => {
+    assert.deepEqual(secretForms(key), lines)
+    assert.ok(!secretForms(key).some((form) => form.includes('\n')))
+  })
+
+  it('masks base64 of PEM as itself and each line of the PEM it holds', () => {
+    const b64 = Buffer.from(key).toString('base64')
+    assert.deepEqual(secretForms(b64), [b64, ...lines])
+    assert.deepEqual(secretForms('plain-token-value'), ['plain-token-value'])
+  })
+
+  it('masks a new certificate and key as the configs hold them, and the key by line', () => {
+    const crtPem = encodePem('CERTIFICATE', Buffer.alloc(40, 3))
+    assert.deepEqual(issuedSecretForms({ crtPem, keyPem: key }), [
+      Buffer.from(crtPem).toString('base64'),
+      Buffer.from(key).toString('base64'),
+      ...lines
+    ])
+  })
+})
+
+describe('parsePem strictly', () => {
+  it('refuses an empty block, or a body that is not strict base64', () => {
+    assert.deepEqual(parsePem('-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n'), [])
+    assert.deepEqual(parsePem('-----BEGIN CERTIFICATE-----\nAAA*\n-----END CERTIFICATE-----\n'), [])
+    assert.deepEqual(parsePem('-----BEGIN A-----\nAAAA\n-----END B-----\n'), [], 'the END label must match')
+    assert.deepEqual(parsePem('no pem here'), [])
+  })
+  it('reads base64 of PEM only when it holds PEM', () => {
+    assert.equal(base64Pem(Buffer.from('-----BEGIN X-----\n').toString('base64')), '-----BEGIN X-----\n')
+    assert.equal(base64Pem(Buffer.from('just text').toString('base64')), undefined)
+    assert.equal(base64Pem(42), undefined)
   })
 })

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { inspectCertificate, issuedBy, OID_CLIENT_AUTH, sameCertificates } from '../../src/pki/inspect.js'
+import { X509Certificate } from 'node:crypto'
+import { encodePem } from '../../src/encoding.js'
+import { inspectCertificate, issuedBy, issuerAmong, OID_CLIENT_AUTH, sameCertificates } from '../../src/pki/inspect.js'
 import { daysFromNow, makeCluster } from '../support/cluster.js'
 
 describe('inspectCertificate', () => {
@@ -32,6 +34,21 @@ describe('inspectCertificate', () => {
       issuedBy(other.clientCertificate({ notBefore, notAfter: daysFromNow(1) }).crtPem, cluster.caCrtPem),
       false
     )
+  })
+
+  it('refuses a certificate whose names chain but whose signature does not verify', () => {
+    const der = new X509Certificate(client.crtPem).raw
+    const tampered = Buffer.from(der)
+    tampered[tampered.length - 5] = (tampered[tampered.length - 5] as number) ^ 0xff
+    const pem = encodePem('CERTIFICATE', tampered)
+    assert.ok(new X509Certificate(pem).checkIssued(new X509Certificate(cluster.caCrtPem)), 'the names still chain')
+    assert.equal(issuedBy(pem, cluster.caCrtPem), false)
+    assert.equal(issuerAmong(pem, cluster.caCrtPem), undefined)
+    assert.equal(
+      issuerAmong(client.crtPem, cluster.caCrtPem)?.fingerprint256,
+      new X509Certificate(cluster.caCrtPem).fingerprint256
+    )
+    assert.equal(issuedBy('not a certificate', cluster.caCrtPem), false)
   })
 
   it('compares certificates by content, not layout', () => {

@@ -66,4 +66,39 @@ describe('plan', () => {
     assert.equal(plan(cert(9, 30), third, now).status, 'expiring')
     assert.equal(plan(cert(10, 30), third, now).status, 'valid')
   })
+
+  it("draws its lines exactly: expired at notAfter, due from the window's first instant", () => {
+    const at = (leftMs: number) => ({
+      notBefore: new Date(now.getTime() - 100 * DAY),
+      notAfter: new Date(now.getTime() + leftMs)
+    })
+    assert.equal(plan(at(0), days30, now).status, 'expired')
+    assert.equal(plan(at(1), days30, now).status, 'expiring')
+    assert.equal(plan(at(30 * DAY), days30, now).status, 'valid', 'exactly renew-before left: not yet')
+    assert.equal(plan(at(30 * DAY - 1), days30, now).status, 'expiring')
+  })
+
+  it('with renew-before 0 renews only what has expired', () => {
+    const zero = { renewBefore: { kind: 'duration' as const, ms: 0 }, force: false }
+    assert.deepEqual([plan(cert(0.01), zero, now).status, plan(cert(0.01), zero, now).renew], ['valid', false])
+    assert.deepEqual([plan(cert(-0.01), zero, now).status, plan(cert(-0.01), zero, now).renew], ['expired', true])
+  })
+
+  it('forces only a valid certificate; one due is due anyway, with its own reason', () => {
+    const forced = { ...days30, force: true }
+    assert.deepEqual(plan(cert(100), forced, now), {
+      status: 'valid',
+      renew: true,
+      reason: '100 days left, outside renew-before; renewal forced',
+      daysRemaining: 100
+    })
+    assert.equal(plan(cert(10), forced, now).reason, '10 days left, inside renew-before')
+    assert.equal(plan(cert(-2), forced, now).reason, 'it has expired')
+  })
+
+  it('takes a share of the lifetime as the window', () => {
+    const third = { renewBefore: { kind: 'share' as const, fraction: 1 / 3 }, force: false }
+    assert.equal(plan(cert(100, 300), third, now).status, 'valid', 'exactly a third left: not yet')
+    assert.equal(plan(cert(99, 300), third, now).status, 'expiring')
+  })
 })

@@ -37,10 +37,29 @@ describe('retryDelayMs', () => {
     assert.equal(delay(fail(403, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1012' }), 1, 1_000_000), 12_000)
     assert.equal(delay(fail(403, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '900' }), 1, 1_000_000), 0)
   })
+
+  it('takes retry-after as an HTTP date too, and ignores one it cannot read', () => {
+    const now = Date.parse('Mon, 30 Nov 2026 10:00:00 GMT')
+    assert.equal(delay(fail(503, { 'retry-after': 'Mon, 30 Nov 2026 10:00:05 GMT' }), 1, now), 5000)
+    assert.equal(delay(fail(503, { 'retry-after': 'Mon, 30 Nov 2026 09:59:00 GMT' }), 1, now), 0)
+    assert.equal(
+      delay(fail(403, { 'retry-after': 'soon' }), 1, now),
+      undefined,
+      'a 403 with no readable wait is about permissions'
+    )
+    assert.equal(delay(fail(503, { 'retry-after': '' })), 250)
+  })
+
+  it('backs off on a 5xx whatever its rate-limit headers say (GitHub sends them on every answer)', () => {
+    const headers = { 'x-ratelimit-remaining': '4999', 'x-ratelimit-reset': '2000000' }
+    assert.equal(delay(fail(502, headers), 1, 1_000_000), 250)
+    assert.equal(delay(fail(403, headers), 1, 1_000_000), undefined, 'a 403 with requests left is about permissions')
+  })
 })
 
 function fakeClock(): RetryClock & { slept: number[] } {
-  let now = 0
+  // Not zero: elapsed time must be measured from the start, not from the epoch.
+  let now = 1_764_000_000_000
   const slept: number[] = []
   return { slept, now: () => now, sleep: async (ms) => void (slept.push(ms), (now += ms)), random: () => 1 }
 }

@@ -8,7 +8,7 @@ import { readIdentities } from '../../src/sources/age.js'
 import { openInput } from '../../src/sources/open.js'
 import { sopsAgeSecret, talhelperBundle } from '../support/fixtures.js'
 import { ageKeygen } from '../support/age-cli.js'
-import { sopsEncrypt, type SopsRules } from '../support/sops-writer.js'
+import { sopsEncrypt, type SopsRules, type TypedValue } from '../support/sops-writer.js'
 
 const keysOf = (keyFile: string) => ({
   identities: readIdentities(keyFile),
@@ -262,6 +262,108 @@ describe('SOPS encryption rules', () => {
     await assert.rejects(
       open(text.replace('mac_only_encrypted: true', 'mac_only_encrypted: false')),
       /does not match its MAC/
+    )
+  })
+})
+
+describe('SOPS values of every type sops writes', () => {
+  const identity = ageKeygen()
+  const open = (text: string) =>
+    openInput(text, 'secrets-bundle', keysOf(identity.keyFile)).then((opened) => opened.docs[0]?.toJS())
+  const typedFile = (typed: Record<string, TypedValue>) =>
+    sopsEncrypt(
+      Object.keys(typed)
+        .map((key) => `${key}: x`)
+        .join('\n'),
+      identity.recipient,
+      {},
+      { typed }
+    )
+
+  it('reads bytes, int64 past the safe range, and floats with exponents, as their MAC bytes say', async () => {
+    const text = typedFile({
+      raw: { text: 'raw bytes', type: 'bytes' },
+      big: { text: '9007199254740993', type: 'int64' },
+      small: { text: '-42', type: 'int64' },
+      huge: { text: '1e21', type: 'float', mac: '1000000000000000000000' },
+      tiny: { text: '1.5e-7', type: 'float', mac: '0.00000015' },
+      plain: { text: '2.5', type: 'float' }
+    })
+    assert.deepEqual(await open(text), {
+      raw: 'raw bytes',
+      big: 9007199254740993n,
+      small: -42,
+      huge: 1e21,
+      tiny: 1.5e-7,
+      plain: 2.5
+    })
+  })
+
+  it("reads every bool spelling Go's strconv takes, as True or False for the MAC", async () => {
+    const spellings = {
+      '1': true,
+      t: true,
+      T: true,
+      TRUE: true,
+      true: true,
+      True: true,
+      '0': false,
+      f: false,
+      F: false,
+      FALSE: false,
+      false: false,
+      False: false
+    }
+    const typed = Object.fromEntries(
+      Object.entries(spellings).map(([text, value], index) => [
+        `b${index}`,
+        { text, type: 'bool', mac: value ? 'True' : 'False' }
+      ])
+    )
+    assert.deepEqual(Object.values((await open(typedFile(typed))) ?? {}), Object.values(spellings))
+    await assert.rejects(
+      open(typedFile({ b: { text: 'yes', type: 'bool' } })),
+      /^UserError: Input 'secrets-bundle' is a SOPS file that has a bool at b that is not true or false; nothing from it is used\.$/
+    )
+  })
+
+  it('refuses an int or a float that is not a number', async () => {
+    await assert.rejects(open(typedFile({ n: { text: '12a', type: 'int' } })), /has an int at n that is not a number/)
+    await assert.rejects(open(typedFile({ n: { text: ' ', type: 'float' } })), /has a float at n that is not a number/)
+    await assert.rejects(
+      open(typedFile({ n: { text: 'Infinity', type: 'float' } })),
+      /has a float at n that is not a number/
+    )
+  })
+
+  it('leaves empty strings and nulls as sops does: an empty string as it is, a null outside the walk', async () => {
+    const text = sopsEncrypt("empty: ''\nnothing: null\nkept: value\n", identity.recipient)
+    assert.match(text, /^empty: ''$/m)
+    assert.deepEqual(await open(text), { empty: '', nothing: null, kept: 'value' })
+  })
+
+  it('applies suffix and regex rules to every key on the path, nested ones too', async () => {
+    const nested = 'outer_unencrypted:\n  inner: visible\nsealed:\n  inner: hidden\n'
+    const bySuffix = sopsEncrypt(nested, identity.recipient)
+    assert.match(bySuffix, /^ {2}inner: visible$/m)
+    assert.deepEqual(await open(bySuffix), { outer_unencrypted: { inner: 'visible' }, sealed: { inner: 'hidden' } })
+    const byRegex = sopsEncrypt('data:\n  a: secret\nother:\n  a: open\n', identity.recipient, {
+      encrypted_regex: '^data$'
+    })
+    assert.match(byRegex, /^ {2}a: open$/m)
+    assert.deepEqual(await open(byRegex), { data: { a: 'secret' }, other: { a: 'open' } })
+  })
+
+  it('reads the data key from a single key group, as newer sops writes it', async () => {
+    const text = sopsEncrypt('a: secret\n', identity.recipient, {}, { keyGroup: true })
+    assert.match(text, /key_groups:/)
+    assert.deepEqual(await open(text), { a: 'secret' })
+  })
+
+  it('says so, in words, when the file has no age recipient at all', async () => {
+    await assert.rejects(
+      open(sopsEncrypt('a: secret\n', identity.recipient, {}, { noRecipients: true })),
+      /^UserError: Input 'secrets-bundle' is a SOPS file that has no age recipients \(only age is supported\); nothing from it is used\.$/
     )
   })
 })
