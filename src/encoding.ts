@@ -29,6 +29,7 @@ export function readInputBytes(value: string, input: string): Buffer {
       input
     )
   }
+  // Stryker disable next-line Regex: text with an armor line further in is neither form, and fails either way.
   if (!BASE64_TEXT.test(value) || /^\s*-----BEGIN /.test(value)) return Buffer.from(value, 'utf8')
   const decoded = decodeBase64(value.replace(/-/g, '+').replace(/_/g, '/'))
   if (decoded === undefined) {
@@ -83,7 +84,8 @@ function refuseShape(doc: Document, input: string): void {
   let problem: string | undefined
   visit(doc, (_key, node, path) => {
     if (isAlias(node)) problem = 'uses YAML aliases, which Talos files never do'
-    else if (path.length > MAX_DEPTH * 2) problem = `is nested more than ${MAX_DEPTH} levels deep`
+    // The path holds the document, then a collection and a pair for each level.
+    else if (path.length > 1 + MAX_DEPTH * 2) problem = `is nested more than ${MAX_DEPTH} levels deep`
     return problem ? visit.BREAK : undefined
   })
   if (problem) throw new UserError(`Input '${input}' ${problem}; it is not read.`, input)

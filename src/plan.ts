@@ -45,6 +45,7 @@ export function plan(current: Validity | undefined, rule: DueRule, now: Date): D
   // Whole days, rounded towards the expiry: 9.7 days left is 9, expired 537.6 days ago is -537,
   // so that days-remaining and "expired N days ago" say the same number.
   const wholeDays = Math.floor(Math.abs(leftMs) / DAY_MS)
+  // Stryker disable next-line EqualityOperator: at leftMs 0 wholeDays is 0, and both sides say 0.
   const daysRemaining = leftMs > 0 || wholeDays === 0 ? wholeDays : -wholeDays
   const status: Status =
     leftMs <= 0 ? 'expired' : leftMs < renewalWindowMs(current, rule.renewBefore) ? 'expiring' : 'valid'

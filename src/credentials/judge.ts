@@ -53,8 +53,8 @@ export interface ReportRule extends DueRule {
 }
 
 export function reportContext(context: CheckedContext, selected: boolean, rule: ReportRule, now: Date): ContextReport {
-  const certificate = context.crtPem ? inspectOrRefuse(context) : undefined
-  const caNotAfter = context.caPem ? caExpiry(context) : undefined
+  const certificate = context.crtPem ? inspectOrRefuse(context.crtPem, context) : undefined
+  const caNotAfter = context.caPem ? caExpiry(context.caPem, context) : undefined
   const decision = plan(certificate, rule, now)
   const problems = certificate ? findProblems(context, certificate, caNotAfter, rule, now) : []
   const renewalOpens =
@@ -67,22 +67,23 @@ export function reportContext(context: CheckedContext, selected: boolean, rule: 
  * whether the CA outlives the next renewal depends on the new certificate's dates.
  */
 export function rejudgeCa(report: ContextReport, renewed: CheckedContext, rule: ReportRule, now: Date): void {
-  const judged = reportContext(renewed, true, { ...rule, force: false }, now)
-  const caProblems = (problems: Problem[]) => problems.filter((problem) => problem.about === 'ca')
-  report.problems = [...report.problems.filter((problem) => problem.about !== 'ca'), ...caProblems(judged.problems)]
-  report.caNotAfter = judged.caNotAfter
+  const certificate = inspectOrRefuse(renewed.crtPem ?? '', renewed)
+  const caNotAfter = renewed.caPem ? caExpiry(renewed.caPem, renewed) : undefined
+  const caProblems = findProblems(renewed, certificate, caNotAfter, rule, now).filter(({ about }) => about === 'ca')
+  report.problems = [...report.problems.filter(({ about }) => about !== 'ca'), ...caProblems]
+  report.caNotAfter = caNotAfter
 }
 
-function inspectOrRefuse(context: CheckedContext): CertificateInfo {
-  const info = inspectCertificate(context.crtPem ?? '')
+function inspectOrRefuse(crtPem: string, context: CheckedContext): CertificateInfo {
+  const info = inspectCertificate(crtPem)
   if (!info)
     throw new UserError(`${context.crtField} in input '${context.kind}' is not a PEM certificate.`, context.kind)
   return info
 }
 
-function caExpiry(context: CheckedContext): Date {
+function caExpiry(caPem: string, context: CheckedContext): Date {
   try {
-    return new Date(new X509Certificate(context.caPem ?? '').validTo)
+    return new Date(new X509Certificate(caPem).validTo)
   } catch {
     throw new UserError(`${context.caField} in input '${context.kind}' is not a PEM certificate.`, context.kind)
   }

@@ -8,6 +8,7 @@ import type { KeyAlgorithm } from './keys.js'
 import type { CertificateProfile } from './profile.js'
 
 // Node's WebCrypto is the provider; its types differ from the DOM ones the library names.
+// Stryker disable next-line all: the library falls back to globalThis.crypto, the same object on Node 20 and later.
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0])
 
 export interface SignRequest {
@@ -56,6 +57,7 @@ export async function signCertificate(request: SignRequest): Promise<string> {
     'pkcs8',
     ca.key.export({ format: 'der', type: 'pkcs8' }),
     importAs,
+    // Stryker disable next-line BooleanLiteral: never exported either way; not extractable is the safer default.
     false,
     ['sign']
   )

@@ -1,4 +1,4 @@
-import { isMap, isSeq, type Document } from 'yaml'
+import { isMap, isScalar, isSeq, type Document } from 'yaml'
 import { UserError } from '../errors.js'
 import { readCaPem, type CaPem } from './ca-pem.js'
 
@@ -31,7 +31,7 @@ function bundleDocument(docs: Document[], form: string): Document {
   const what =
     docs.length !== 1
       ? `${docs.length} YAML documents`
-      : !doc || doc.contents === null
+      : !doc || doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)
         ? 'an empty document'
         : isMap(doc.contents)
           ? "YAML without a 'certs' section"

@@ -8,6 +8,7 @@ import { decryptAge, type AgeKeys } from './age.js'
 
 /** A SOPS document has a top-level `sops` mapping with its metadata. */
 export function isSops(doc: Document.Parsed): boolean {
+  // Stryker disable next-line BooleanLiteral: keepScalar matters only for scalars; a map is returned as its node either way.
   return isMap(doc.contents) && isMap(doc.get('sops', true))
 }
 
@@ -128,10 +129,12 @@ async function unwrapDataKey(
   input: string,
   fail: (why: string) => never
 ): Promise<Buffer> {
+  // Stryker disable next-line BooleanLiteral: keepScalar matters only for scalars; a list is returned as its node either way.
   const groups = meta.get('key_groups', true)
   if (isSeq(groups) && groups.items.length > 1)
     fail('splits its data key over several key groups (Shamir), which this action does not support')
   const group = isSeq(groups) && isMap(groups.items[0]) ? groups.items[0] : meta
+  // Stryker disable next-line BooleanLiteral: as above.
   const age = group.get('age', true)
   const stanzas = isSeq(age)
     ? age.items
@@ -270,27 +273,27 @@ function typedValue(
 function goBytes(value: unknown, where: string, fail: (why: string) => never): Buffer {
   if (typeof value === 'string') return Buffer.from(value)
   if (typeof value === 'boolean') return Buffer.from(value ? 'True' : 'False')
-  if (typeof value === 'bigint') return Buffer.from(value.toString())
   if (typeof value === 'number') return Buffer.from(Number.isInteger(value) ? value.toFixed(0) : goFloat(value))
   return fail(`has an unencrypted value of an unsupported kind at ${where}`)
 }
 
-/** strconv.FormatFloat(v, 'f', -1, 64): the shortest digits that round-trip, never an exponent. */
+/**
+ * strconv.FormatFloat(v, 'f', -1, 64): the shortest digits that round-trip, never an exponent.
+ * JavaScript writes an exponent only from 1e21 up and below 1e-6, so the point of such a number
+ * is always past its digits or before them, never among them.
+ */
 function goFloat(value: number): string {
   const shortest = String(value)
   if (!/e/i.test(shortest)) return shortest
   const [mantissa = '', exponentText = '0'] = shortest.toLowerCase().split('e')
-  const exponent = Number(exponentText)
   const negative = mantissa.startsWith('-')
-  const digits = mantissa.replace(/^-/, '').replace('.', '')
-  const point = mantissa.replace(/^-/, '').indexOf('.')
-  const integerDigits = (point === -1 ? digits.length : point) + exponent
+  const unsigned = mantissa.replace(/^-/, '')
+  const digits = unsigned.replace('.', '')
+  const point = unsigned.indexOf('.')
+  const integerDigits = (point === -1 ? digits.length : point) + Number(exponentText)
   const body =
-    integerDigits <= 0
-      ? `0.${'0'.repeat(-integerDigits)}${digits}`
-      : integerDigits >= digits.length
-        ? digits + '0'.repeat(integerDigits - digits.length)
-        : `${digits.slice(0, integerDigits)}.${digits.slice(integerDigits)}`
+    // Stryker disable next-line EqualityOperator: integerDigits is never 0 (see above).
+    integerDigits <= 0 ? `0.${'0'.repeat(-integerDigits)}${digits}` : digits + '0'.repeat(integerDigits - digits.length)
   return (negative ? '-' : '') + body
 }
 

@@ -27,7 +27,7 @@ const fresh = { notBefore: daysFromNow(-10), notAfter: daysFromNow(300) }
 for (const runtime of RUNTIMES) {
   describe(`problems a check reports (${runtime.name})`, () => {
     it('an extended key usage other than exactly clientAuth', async () => {
-      const legacy = cluster.clientCertificate({ ...fresh, legacyUsages: true })
+      const legacy = cluster.clientCertificate({ ...fresh, usages: 'legacy' })
       assert.deepEqual(await warningsFor(runtime.node, cluster, legacy), [
         "::warning::The client certificate of context 'prod' has extended key usages other than exactly clientAuth (1.3.6.1.5.5.7.3.1, 1.3.6.1.5.5.7.3.2); Talos 1.12 and later refuse it. Renew it with force."
       ])

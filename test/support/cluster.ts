@@ -37,6 +37,10 @@ commonName = optional
 keyUsage = critical, digitalSignature
 extendedKeyUsage = clientAuth
 authorityKeyIdentifier = keyid
+# No extended key usage at all.
+[bare_client]
+keyUsage = critical, digitalSignature
+authorityKeyIdentifier = keyid
 # What Talos before v1.3 issued: serverAuth as well, which Talos 1.12+ refuses.
 [legacy_client]
 keyUsage = critical, digitalSignature
@@ -92,7 +96,8 @@ export interface Cluster {
     roles?: string[]
     notBefore: Date
     notAfter: Date
-    legacyUsages?: boolean
+    /** Extended key usages: clientAuth as Talos issues (the default), serverAuth too as before v1.3, or none. */
+    usages?: 'client' | 'legacy' | 'none'
   }): ClientCertificate
   /** A server certificate for 127.0.0.1 from the OS CA, as apid presents one. */
   serverCertificate(): ClientCertificate
@@ -221,9 +226,10 @@ export function makeCluster(
     caCrtPem,
     caKeyPem,
     bundleYaml,
-    clientCertificate({ roles = ['os:admin'], notBefore, notAfter, legacyUsages = false }) {
+    clientCertificate({ roles = ['os:admin'], notBefore, notAfter, usages = 'client' }) {
       const subject = roles.length > 0 ? roles.map((role) => `/O=${role}`).join('') : '/CN=nobody'
-      return sign(legacyUsages ? 'legacy_client' : 'client', subject, notBefore, notAfter)
+      const section = { client: 'client', legacy: 'legacy_client', none: 'bare_client' }[usages]
+      return sign(section, subject, notBefore, notAfter)
     },
     serverCertificate() {
       return sign('server', '/O=talos/CN=127.0.0.1', new Date(Date.now() - DAY_MS), new Date(Date.now() + DAY_MS))

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { X509Certificate } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
@@ -92,6 +93,24 @@ describe('loadLocalCa', () => {
     assert.match(
       refusal(() => loadLocalCa(cluster.caCrtPem, cluster.caKeyPem, origin, new Date(Date.now() - 86_400_000))),
       /is not valid before .+; check the runner's clock\.$/
+    )
+  })
+
+  it('accepts a CA at the first and the last second of its validity', () => {
+    const { validFrom, validTo } = new X509Certificate(cluster.caCrtPem)
+    assert.doesNotThrow(() => loadLocalCa(cluster.caCrtPem, cluster.caKeyPem, origin, new Date(validFrom)))
+    assert.doesNotThrow(() => loadLocalCa(cluster.caCrtPem, cluster.caKeyPem, origin, new Date(validTo)))
+    assert.throws(
+      () => loadLocalCa(cluster.caCrtPem, cluster.caKeyPem, origin, new Date(new Date(validTo).getTime() + 1)),
+      /expired on/
+    )
+  })
+
+  it('refuses a key of an algorithm Talos never uses, naming the field', () => {
+    const x25519 = openssl(['genpkey', '-algorithm', 'x25519'])
+    assert.equal(
+      refusal(() => loadLocalCa(cluster.caCrtPem, x25519, origin, now)),
+      "certs.os.key in input 'secrets-bundle' is not a private key Talos writes (ED25519, EC, RSA or PKCS#8 PRIVATE KEY in PEM)."
     )
   })
 

@@ -10,6 +10,7 @@ import {
   parseYaml,
   parseYamlDocuments,
   pemBodyLines,
+  readInputBytes,
   readTextInput,
   secretForms
 } from '../../src/encoding.js'
@@ -137,5 +138,68 @@ describe('parsePem strictly', () => {
     assert.equal(base64Pem(Buffer.from('-----BEGIN X-----\n').toString('base64')), '-----BEGIN X-----\n')
     assert.equal(base64Pem(Buffer.from('just text').toString('base64')), undefined)
     assert.equal(base64Pem(42), undefined)
+  })
+})
+
+describe('encoding at its edges', () => {
+  it('reads an input of exactly the largest size and refuses one byte more', () => {
+    const atLimit = 'a: b\n#' + 'x'.repeat(MAX_INPUT_BYTES - 7) + '\n'
+    assert.equal(Buffer.byteLength(atLimit), MAX_INPUT_BYTES)
+    assert.equal(readTextInput(atLimit, 'talosconfig'), atLimit)
+    assert.throws(() => readTextInput(atLimit + 'x', 'talosconfig'), /is 73729 bytes, more than/)
+  })
+
+  it('passes armored text through even when it looks like base64 after its first line', () => {
+    const armored = '  -----BEGIN AGE ENCRYPTED FILE-----\nYWdl\n-----END AGE ENCRYPTED FILE-----\n'
+    assert.equal(readTextInput(armored, 'secrets-bundle'), armored)
+  })
+
+  it('decodes base64url as well as standard base64', () => {
+    const bytes = Buffer.from([0xfb, 0xff, 0xbf, 0x61, 0x3a, 0x20, 0x62, 0x0a, 0x63])
+    assert.equal(bytes.toString('base64url'), '-_-_YTogYgpj')
+    assert.deepEqual(readInputBytes(bytes.toString('base64url'), 'talosconfig'), bytes)
+  })
+
+  it('names the line and column of a duplicate key and of a too-deep document', () => {
+    assert.throws(
+      () => parseYaml('a: 1\nb:\n  c: 1\n  c: 2\n', 'talosconfig'),
+      /^UserError: Input 'talosconfig' is not valid YAML at line 4, column 3 \(duplicate key\)\.$/
+    )
+  })
+
+  it('reads 32 levels of nesting and refuses 33', () => {
+    const nested = (depth: number) => '{a: '.repeat(depth) + '1' + '}'.repeat(depth)
+    assert.doesNotThrow(() => parseYaml(nested(32), 'machine-config'))
+    assert.throws(
+      () => parseYaml(nested(33), 'machine-config'),
+      /^UserError: Input 'machine-config' is nested more than 32 levels deep; it is not read\.$/
+    )
+  })
+
+  it('refuses an alias in a single document before anything expands it', () => {
+    assert.throws(
+      () => parseYaml('a: &x [1]\nb: *x\n', 'secrets-bundle'),
+      /^UserError: Input 'secrets-bundle' uses YAML aliases, which Talos files never do; it is not read\.$/
+    )
+  })
+
+  it('reads PEM with header lines and CRLF line ends, as older tools write it', () => {
+    const der = Buffer.alloc(48, 5)
+    const crlf = encodePem('RSA PRIVATE KEY', der)
+      .replace('-----\n', '-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\n')
+      .replace(/\n/g, '\r\n')
+    assert.deepEqual(parsePem(crlf), [{ label: 'RSA PRIVATE KEY', der }])
+    assert.deepEqual(pemBodyLines(crlf), [
+      'Proc-Type: 4,ENCRYPTED',
+      'DEK-Info: AES-128-CBC,00',
+      ...pemBodyLines(encodePem('RSA PRIVATE KEY', der))
+    ])
+  })
+
+  it('reads every block of a chain, and none when any one is broken', () => {
+    const one = encodePem('CERTIFICATE', Buffer.alloc(10, 1))
+    const two = encodePem('CERTIFICATE', Buffer.alloc(10, 2))
+    assert.equal(parsePem(one + two).length, 2)
+    assert.deepEqual(parsePem(one + '-----BEGIN CERTIFICATE-----\n#\n-----END CERTIFICATE-----\n'), [])
   })
 })

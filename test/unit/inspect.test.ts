@@ -2,7 +2,18 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { X509Certificate } from 'node:crypto'
 import { encodePem } from '../../src/encoding.js'
-import { inspectCertificate, issuedBy, issuerAmong, OID_CLIENT_AUTH, sameCertificates } from '../../src/pki/inspect.js'
+import { loadLocalCa } from '../../src/pki/ca.js'
+import { caSigner } from '../../src/pki/issue.js'
+import {
+  certificatesIn,
+  describeCa,
+  inspectCertificate,
+  issuedBy,
+  issuerAmong,
+  OID_CLIENT_AUTH,
+  sameCertificates,
+  trusts
+} from '../../src/pki/inspect.js'
 import { daysFromNow, makeCluster } from '../support/cluster.js'
 
 describe('inspectCertificate', () => {
@@ -54,5 +65,54 @@ describe('inspectCertificate', () => {
   it('compares certificates by content, not layout', () => {
     assert.equal(sameCertificates(cluster.caCrtPem, cluster.caCrtPem.replace(/\n/g, '\r\n')), true)
     assert.equal(sameCertificates(cluster.caCrtPem, client.crtPem), false)
+    assert.equal(sameCertificates('', ''), false, 'nothing is not the same as nothing')
+    assert.equal(sameCertificates('garbage', 'garbage'), false)
+  })
+
+  it('lists the certificates of a PEM text, leaving out blocks that do not parse', () => {
+    const broken = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'
+    const found = certificatesIn(broken + cluster.caCrtPem + 'text between\n' + client.crtPem)
+    assert.deepEqual(
+      found.map((certificate) => certificate.fingerprint256),
+      [cluster.caCrtPem, client.crtPem].map((pem) => new X509Certificate(pem).fingerprint256)
+    )
+    assert.deepEqual(certificatesIn(''), [])
+  })
+
+  it('trusts a certificate that is any of the list, not only when all are', () => {
+    const other = makeCluster()
+    const ca = new X509Certificate(cluster.caCrtPem)
+    assert.equal(trusts(other.caCrtPem + cluster.caCrtPem, ca), true)
+    assert.equal(trusts(other.caCrtPem, ca), false)
+  })
+
+  it('describes a CA by subject, expiry day and SHA-256 fingerprint, an empty subject too', async () => {
+    const ca = new X509Certificate(cluster.caCrtPem)
+    assert.equal(
+      describeCa(ca),
+      `O=talos, expires ${new Date(ca.validTo).toISOString().slice(0, 10)}, SHA-256 ${ca.fingerprint256}`
+    )
+    // Signed here with no O and no CN: an empty subject, as Talos's k8saggregator CA has.
+    const origin = { input: 'test', path: 'ca' }
+    const signer = caSigner(loadLocalCa(cluster.caCrtPem, cluster.caKeyPem, origin, new Date()), origin)
+    const profile = {
+      organizations: [],
+      keyUsages: ['digitalSignature' as const],
+      extendedKeyUsages: ['clientAuth' as const]
+    }
+    const { crtPem } = await signer.issue({ profile, ttlMs: 86_400_000, now: new Date() })
+    assert.match(
+      describeCa(new X509Certificate(crtPem)),
+      /^\(empty subject\), expires \d{4}-\d\d-\d\d, SHA-256 [0-9A-F:]{95}$/
+    )
+    assert.deepEqual(
+      [inspectCertificate(crtPem)?.organizations, inspectCertificate(crtPem)?.commonName],
+      [[], undefined]
+    )
+  })
+
+  it('reads no extended key usage as none', () => {
+    const bare = cluster.clientCertificate({ notBefore, notAfter, usages: 'none' })
+    assert.deepEqual(inspectCertificate(bare.crtPem)?.extendedKeyUsages, [])
   })
 })

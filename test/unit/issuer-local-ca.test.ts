@@ -77,4 +77,20 @@ describe('LocalCaIssuer', () => {
         /the Kubernetes CA expires on/.test(error.message)
     )
   })
+
+  it('refuses a CA the current file does not trust, naming the field, the input and the likely causes', async () => {
+    const issuer = new LocalCaIssuer('secrets-bundle', () =>
+      openCaSource('secrets-bundle', cluster.bundleYaml, noKeys, () => undefined)
+    )
+    const current = { name: "talosconfig context 'home'", caPem: accepted.caCrtPem, caField: 'contexts.home.ca' }
+    await assert.rejects(issuer.issue({ ...request('talosconfig'), current }), (error: UserError) => {
+      assert.equal(error.input, 'allow-ca-change')
+      assert.match(error.message, /the new talosconfig certificate, certs\.os of input 'secrets-bundle' \(.+SHA-256 /)
+      assert.match(
+        error.message,
+        /Either 'secrets-bundle' belongs to another cluster, or the CA was rotated \(talosctl rotate-ca\) and the new CA has not reached 'secrets-bundle' yet, or it has and this talosconfig is older\./
+      )
+      return true
+    })
+  })
 })

@@ -1,6 +1,7 @@
 // TalosApiIssuer: which talosconfigs can call the API at all (decided before any call), and
 // both credential kinds from a loopback apid stand-in.
 import assert from 'node:assert/strict'
+import { X509Certificate } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { UserError } from '../../src/errors.js'
 import type { IssueRequest } from '../../src/issuers/issuer.js'
@@ -141,6 +142,57 @@ describe('TalosApiIssuer', () => {
         allowed.notes[0]?.message ?? '',
         /^allow-ca-change: the new .+ It is written only once the cluster accepts it/
       )
+    }
+  })
+
+  it('names each missing part and the edge of expiry: a key alone missing, a certificate ending this instant, no role', () => {
+    const full = context(['127.0.0.1:9'])
+    const reason = (ctx: Parameters<typeof TalosApiIssuer.for>[0], at = now) =>
+      TalosApiIssuer.for(ctx, at, () => undefined).unusable
+    assert.match(reason({ ...full, keyPem: undefined }) ?? '', /has no client certificate, key and ca to call/)
+    assert.match(reason({ ...full, caPem: undefined }) ?? '', /has no client certificate, key and ca to call/)
+    const endsAt = new Date(new X509Certificate(full.crtPem).validTo)
+    assert.match(reason(full, endsAt) ?? '', /has a client certificate that expired on /)
+    assert.equal(reason(full, new Date(endsAt.getTime() - 1000)), undefined)
+    assert.match(reason(context(['127.0.0.1:9'], [])) ?? '', /has a client certificate for no role, and the Talos API/)
+    assert.match(reason(context(['127.0.0.1:9'])) ?? 'none', /^none$/)
+  })
+
+  it('says in words, naming renew-through, why it cannot issue and what to give instead', async () => {
+    await assert.rejects(TalosApiIssuer.for(undefined, now, () => undefined).issue(request('talosconfig')), {
+      message:
+        "Cannot renew through the Talos API: there is no talosconfig to call the Talos API with. Give 'secrets-bundle' " +
+        "or 'machine-config' to sign with the CA key instead."
+    })
+  })
+
+  it("says kubeconfig-ttl is not the node's to honour only when it was given", async () => {
+    const issuer = TalosApiIssuer.for(context([apid.endpoint]), now, () => undefined)
+    const given = await issuer.issue({ ...request('kubeconfig'), ttlInput: 'kubeconfig-ttl', ttlGiven: true })
+    assert.deepEqual(given.notes, [
+      {
+        level: 'notice',
+        message:
+          "Input 'kubeconfig-ttl' is not honoured through the Talos API: the cluster's machine configuration " +
+          '(cluster.adminKubeconfig.certLifetime) sets the lifetime of the admin kubeconfig.'
+      }
+    ])
+    assert.deepEqual((await issuer.issue(request('kubeconfig'))).notes, [])
+  })
+
+  it('refuses a node kubeconfig without a current context, or without a key, in words', async () => {
+    for (const extras of [{ top: { 'current-context': '' } }, { user: { 'client-key-data': '' } }]) {
+      const odd = await startApid(cluster, { kubeconfig: { extras } })
+      try {
+        const issuer = TalosApiIssuer.for(context([odd.endpoint]), now, () => undefined)
+        await assert.rejects(issuer.issue(request('kubeconfig')), (error: UserError) => {
+          assert.equal(error.input, 'kubeconfig-secret-name')
+          assert.match(error.message, /^The Talos API answered Kubeconfig with a file that is not the admin kubeconfig/)
+          return true
+        })
+      } finally {
+        await odd.close()
+      }
     }
   })
 })

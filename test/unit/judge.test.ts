@@ -62,7 +62,7 @@ describe('reportContexts', () => {
     const legacy = cluster.clientCertificate({
       notBefore: daysFromNow(-10),
       notAfter: daysFromNow(100),
-      legacyUsages: true
+      usages: 'legacy'
     })
     assert.deepEqual(messages(reportContext(checked(legacy), true, rule, now)), [
       "certificate: The client certificate of context 'prod' has extended key usages other than exactly clientAuth (1.3.6.1.5.5.7.3.1, 1.3.6.1.5.5.7.3.2); Talos 1.12 and later refuse it. Renew it with force."
@@ -145,18 +145,73 @@ describe('reportContexts', () => {
     assert.equal(reportContext(missing, true, rule, now).renewalOpens, undefined)
   })
 
-  it('judges the CA again against a renewed certificate, keeping the certificate problems it cured out', () => {
-    const legacy = cluster.clientCertificate({
-      notBefore: daysFromNow(-300),
-      notAfter: daysFromNow(20),
-      legacyUsages: true
+  it('judges the CA again against a renewed certificate: its own CA problems replace the old ones, the rest stay', () => {
+    const ending = makeCluster({ caValidity: { notBefore: daysFromNow(-100), notAfter: daysFromNow(200) } })
+    // EKU and a CA that ends before this certificate's renewal window opens (day 270).
+    const legacy = ending.clientCertificate({
+      notBefore: daysFromNow(-65),
+      notAfter: daysFromNow(300),
+      usages: 'legacy'
     })
-    const report = reportContext(checked(legacy), true, rule, now)
-    const fresh = cluster.clientCertificate({ notBefore: daysFromNow(0), notAfter: daysFromNow(365) })
-    rejudgeCa(report, checked(fresh), rule, now)
+    const report = reportContext(checked(legacy, ending.caCrtPem), true, rule, now)
     assert.deepEqual(
-      messages(report).map((message) => message.split(':')[0]),
+      report.problems.map(({ about }) => about),
+      ['certificate', 'ca']
+    )
+    assert.match(report.problems[1]?.message ?? '', /before the next renewal/)
+    // Renewed today for a month: the next renewal (in a few days) comes before the CA ends, but a
+    // year's certificate renewed then would outlive it.
+    const fresh = ending.clientCertificate({ notBefore: daysFromNow(0), notAfter: daysFromNow(31) })
+    rejudgeCa(report, checked(fresh, ending.caCrtPem), rule, now)
+    assert.deepEqual(
+      report.problems.map(({ about }) => about),
+      ['certificate', 'ca']
+    )
+    assert.equal(report.problems[0]?.message.startsWith('The client certificate of'), true, 'kept as it was')
+    assert.match(
+      report.problems[1]?.message ?? '',
+      /^The Talos API CA of context 'prod' expires on .+, before a certificate renewed on .+ would/
+    )
+    assert.equal(report.caNotAfter?.getTime(), expiry(ending.caCrtPem))
+    // Renewed against a CA that outlives it all: no CA problem is left, and the file's CA gives the date.
+    rejudgeCa(
+      report,
+      checked(cluster.clientCertificate({ notBefore: daysFromNow(0), notAfter: daysFromNow(365) })),
+      rule,
+      now
+    )
+    assert.deepEqual(
+      report.problems.map(({ about }) => about),
       ['certificate']
+    )
+    assert.equal(report.caNotAfter?.getTime(), expiry(cluster.caCrtPem))
+    const noCa = { ...checked(client), caPem: undefined }
+    rejudgeCa(report, noCa, rule, now)
+    assert.equal(report.caNotAfter, undefined)
+  })
+
+  it('says nothing of the CA of a context that has none, and reads an empty extended key usage as none', () => {
+    assert.deepEqual(reportContext({ ...checked(client), caPem: undefined }, true, rule, now).problems, [])
+    const bare = cluster.clientCertificate({ notBefore: daysFromNow(-10), notAfter: daysFromNow(100), usages: 'none' })
+    assert.deepEqual(messages(reportContext(checked(bare), true, rule, now)), [
+      "certificate: The client certificate of context 'prod' has extended key usages other than exactly clientAuth (none); Talos 1.12 and later refuse it. Renew it with force."
+    ])
+  })
+
+  it('draws the CA lines exactly: on the renewal day, and at renewal plus ttl', () => {
+    const ending = makeCluster({ caValidity: { notBefore: daysFromNow(-100), notAfter: daysFromNow(50) } })
+    const caEnd = new Date(expiry(ending.caCrtPem))
+    const due = ending.clientCertificate({ notBefore: daysFromNow(-300), notAfter: daysFromNow(20) })
+    // The window is open: the next renewal is now. A CA ending exactly now ends before it.
+    const atEnd = reportContext(checked(due, ending.caCrtPem), true, rule, caEnd)
+    assert.match(messages(atEnd)[0] ?? '', /^ca: .+, before the next renewal \(due/)
+    // Renewed now for exactly what is left of the CA: it does not outlive it.
+    const exact = { ...rule, ttlMs: caEnd.getTime() - now.getTime() }
+    assert.deepEqual(reportContext(checked(due, ending.caCrtPem), true, exact, now).problems, [])
+    const over = { ...rule, ttlMs: exact.ttlMs + 1 }
+    assert.match(
+      messages(reportContext(checked(due, ending.caCrtPem), true, over, now))[0] ?? '',
+      /^ca: .+ for the configured ttl would; rotate the CA or shorten ttl\.$/
     )
   })
 })

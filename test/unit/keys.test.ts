@@ -4,6 +4,7 @@ import { describe, it } from 'node:test'
 import type { KeyObject } from 'node:crypto'
 import {
   clientKeyAlgorithmFor,
+  describeAlgorithm,
   generatePrivateKey,
   keyAlgorithmOf,
   readPrivateKeyPem,
@@ -36,6 +37,30 @@ describe('readPrivateKeyPem', () => {
     assert.equal(readPrivateKeyPem(cert), undefined)
     assert.equal(readPrivateKeyPem('-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n'), undefined)
     assert.equal(readPrivateKeyPem('not a key'), undefined)
+    const dsaLabel = openssl(['genpkey', '-algorithm', 'ed25519']).replace(
+      /(BEGIN|END) PRIVATE KEY/g,
+      '$1 DSA PRIVATE KEY'
+    )
+    assert.equal(readPrivateKeyPem(dsaLabel), undefined, 'a label Talos never writes')
+  })
+  it('reads keys of algorithms Talos never uses, and names them unsupported', () => {
+    const x25519 = readable(openssl(['genpkey', '-algorithm', 'x25519']))
+    const secp256k1 = readable(openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:secp256k1']))
+    assert.equal(keyAlgorithmOf(x25519), undefined)
+    assert.equal(keyAlgorithmOf(secp256k1), undefined)
+  })
+})
+
+describe('describeAlgorithm', () => {
+  it('names each algorithm as messages show it', () => {
+    assert.deepEqual(
+      [
+        describeAlgorithm({ kind: 'ed25519' }),
+        describeAlgorithm({ kind: 'ecdsa', curve: 'P-384' }),
+        describeAlgorithm({ kind: 'rsa', bits: 4096 })
+      ],
+      ['Ed25519', 'ECDSA P-384', 'RSA-4096']
+    )
   })
 })
 

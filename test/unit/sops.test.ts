@@ -152,6 +152,12 @@ describe('tampered SOPS files are refused', () => {
     )
   })
 
+  it('lastmodified removed', async () => {
+    const tampered = secret.text.replace(/^ +lastmodified: .*\n/m, '')
+    assert.notEqual(tampered, secret.text)
+    assert.equal(await refusal(tampered), `${PREFIX}has no lastmodified date${SUFFIX}`)
+  })
+
   it('a value moved in the real Talos bundle', async () => {
     const key = line(talhelper.text, '        key: ENC[')
     const tampered = talhelper.text.replace(line(talhelper.text, '    token: '), `    token: ${valueOf(key)}`)
@@ -203,6 +209,11 @@ describe('SOPS encryption rules', () => {
   const cases: Array<[string, SopsRules, string[]]> = [
     ['the default unencrypted suffix', {}, ['password_secret', 'data', 'public', 'port', 'enabled']],
     ['an encrypted suffix', { encrypted_suffix: '_secret' }, ['password_secret']],
+    [
+      'an unencrypted suffix of its own, which replaces the default',
+      { unencrypted_suffix: 'lic' },
+      ['name_unencrypted', 'password_secret', 'data', 'port', 'enabled']
+    ],
     [
       'an unencrypted regex',
       { unencrypted_regex: '^(public|port)$' },
@@ -287,6 +298,8 @@ describe('SOPS values of every type sops writes', () => {
       small: { text: '-42', type: 'int64' },
       huge: { text: '1e21', type: 'float', mac: '1000000000000000000000' },
       tiny: { text: '1.5e-7', type: 'float', mac: '0.00000015' },
+      negative: { text: '-1.5e-7', type: 'float', mac: '-0.00000015' },
+      negativeHuge: { text: '-2.5e+22', type: 'float', mac: '-25000000000000000000000' },
       plain: { text: '2.5', type: 'float' }
     })
     assert.deepEqual(await open(text), {
@@ -295,6 +308,8 @@ describe('SOPS values of every type sops writes', () => {
       small: -42,
       huge: 1e21,
       tiny: 1.5e-7,
+      negative: -1.5e-7,
+      negativeHuge: -2.5e22,
       plain: 2.5
     })
   })

@@ -84,7 +84,7 @@ describe('verifyCredential', () => {
   it('refuses extended key usages other than exactly clientAuth', () => {
     const legacy = {
       caPem: cluster.caCrtPem,
-      ...cluster.clientCertificate({ notBefore, notAfter, legacyUsages: true })
+      ...cluster.clientCertificate({ notBefore, notAfter, usages: 'legacy' })
     }
     assert.deepEqual(verifyCredential(legacy, expect()), ['its extended key usage is not exactly clientAuth'])
   })
