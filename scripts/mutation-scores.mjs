@@ -43,7 +43,7 @@ export function judgeModule(relative, mutants) {
     : score >= needed
       ? 'ok'
       : `BELOW ${needed} %`
-  return { relative, score, needed, survivors, mutants: mutants.length, errors, ok: verdict === 'ok', verdict }
+  return { relative, score, needed, survivors, mutants: mutants.length, errors, broken, ok: verdict === 'ok', verdict }
 }
 
 /** The rows of a Stryker JSON report, by path. */
@@ -61,11 +61,17 @@ function main() {
       `${relative.padEnd(40)} ${score.toFixed(1).padStart(6)} %  (${survivors} of ${mutants} survive)  ${verdict}`
     )
   }
-  const erred = Object.values(report.files)
-    .flatMap((file) => file.mutants)
-    .find((mutant) => mutant.status === 'RuntimeError' || mutant.status === 'CompileError')
-  if (rows.some((row) => row.verdict.startsWith('BROKEN'))) {
-    console.error(`Stryker could not run the tests for many mutants. The first reason it gave:\n${erred?.statusReason}`)
+  if (rows.some((row) => row.broken)) {
+    // Only the reason's first line: the rest is a test process's stderr, which is not ours to
+    // print into a workflow log (the runner would read any command in it).
+    const reason = Object.values(report.files)
+      .flatMap((file) => file.mutants)
+      .find((mutant) => mutant.status === 'RuntimeError' || mutant.status === 'CompileError')
+      ?.statusReason?.split('\n')[0]
+    console.error(
+      `Stryker could not run the tests for many mutants. The first reason it gave: ${reason}\n` +
+        `The whole reason, with the command that reproduces it, is in ${REPORT}.`
+    )
     process.exit(1)
   }
   if (rows.some((row) => !row.ok)) {

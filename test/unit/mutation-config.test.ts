@@ -61,6 +61,7 @@ describe('scripts/mutation-scores.mjs', () => {
     const broken = judgeModule('src/pki/verify.ts', mutants({ RuntimeError: 61 }))
     assert.equal(broken.score, 100)
     assert.equal(broken.ok, false)
+    assert.equal(broken.broken, true)
     assert.match(broken.verdict, /BROKEN RUN: 61 mutants could not be tested/)
     assert.equal(judgeModule('src/pki/verify.ts', mutants({ Killed: 99, RuntimeError: 1 })).ok, true)
   })
