@@ -33,23 +33,32 @@ function refusal(code, syscall, host, port) {
   })
 }
 
-// Every TCP and TLS client (net.connect, tls.connect, http, undici, gRPC) ends here.
+/**
+ * Where a call of `net.Socket.prototype.connect` goes, in each form it is called with: Node's
+ * own normalized `[options, callback]` array (net.connect, http), an options object
+ * (tls.connect, https), `(port, host)`, or `(path)`, read as Node reads them.
+ */
+function connectTarget(args) {
+  const first = Array.isArray(args[0]) ? args[0][0] : args[0]
+  if (typeof first === 'object' && first !== null) return { host: first.host, port: first.port, path: first.path }
+  // A string that is not a port number is a socket path to Node, as it is here.
+  if (typeof first === 'string' && !(Number(first) >= 0)) return { path: first }
+  return { host: typeof args[1] === 'string' ? args[1] : undefined, port: first }
+}
+
+// Every TCP and TLS client (net.connect, tls.connect, http, https, undici, gRPC) ends here.
 const connect = net.Socket.prototype.connect
 net.Socket.prototype.connect = function guardedConnect(...args) {
-  const first = args[0]
-  const options =
-    typeof first === 'object' && first !== null
-      ? Array.isArray(first)
-        ? first[0]
-        : first
-      : { port: first, host: typeof args[1] === 'string' ? args[1] : undefined }
-  if (options?.path === undefined) {
-    const host = options?.host ?? 'localhost'
-    if (!isLoopback(host)) {
-      record(`connect ${host}:${options?.port}`)
-      process.nextTick(() => this.destroy(refusal('ECONNREFUSED', 'connect', host, options?.port)))
-      return this
-    }
+  const { host, port, path } = connectTarget(args)
+  // Only a path without a host is a unix socket: Node's http and https pass `path: null`
+  // beside the host they dial, and a client may pass a request's URL path there as well.
+  const unixSocket = Boolean(path) && !host
+  // An absent or empty host is localhost to Node.
+  const dialled = host || 'localhost'
+  if (!unixSocket && !isLoopback(dialled)) {
+    record(`connect ${dialled}:${port}`)
+    process.nextTick(() => this.destroy(refusal('ECONNREFUSED', 'connect', dialled, port)))
+    return this
   }
   return connect.apply(this, args)
 }
