@@ -1,5 +1,6 @@
 // What a published action carries beside its code: licence, changelog, security policy, the
-// Node version it runs on, and workflows that check, self-test and release it.
+// Node version it runs on, and workflows that check, self-test and release it (release.yml's
+// jobs are held in release-workflow.test.ts).
 import assert from 'node:assert/strict'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
@@ -73,24 +74,6 @@ describe('project files', () => {
         assert.match(comment as string, /^ # v\d+\.\d+\.\d+$/, `${file}: ${ref}`)
       }
     }
-  })
-
-  it('release.yml moves the major tag of a published release, after the checks', () => {
-    const release = yaml('.github/workflows/release.yml')
-    assert.deepEqual(release.on, { release: { types: ['published'] } })
-    const job = release.jobs['move-major-tag']
-    assert.deepEqual(job.permissions, { contents: 'write' })
-    const runs = (job.steps as Array<{ run?: string }>).map((step) => step.run ?? '').join('\n')
-    assert.ok(runs.indexOf('.ci/check-dist') < runs.indexOf('push --force'))
-    assert.match(runs, /src\/version\.ts/)
-    assert.match(runs, /package\.json/)
-    // npm ci runs install scripts: no credentials on disk, and the token only where it pushes.
-    const steps = job.steps as Array<{ uses?: string; with?: Record<string, unknown>; run?: string; env?: object }>
-    const checkout = steps.find((step) => step.uses?.startsWith('actions/checkout@'))
-    assert.equal(checkout?.with?.['persist-credentials'], false)
-    const holding = steps.filter((step) => JSON.stringify(step).includes('github.token'))
-    assert.equal(holding.length, 1)
-    assert.match(holding[0]?.run ?? '', /git -c "http\.extraheader=AUTHORIZATION: basic \$auth" push/)
   })
 
   it('dependabot updates npm (runtime apart from dev tooling) and the actions, weekly', () => {
