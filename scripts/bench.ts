@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path'
 import { daysFromNow, makeCluster, talosconfigYaml } from '../test/support/cluster.js'
 import { startGitHubStandIn } from '../test/support/github-standin.js'
 import { GUARDED_ENTRY, RUNTIMES } from '../test/support/run-action.js'
+import { withoutAddresses } from '../src/story/addresses.js'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15)
 /** Start-up ratios to a bare start, and the JavaScript of dist/ (licenses.txt is not code). */
@@ -143,3 +144,18 @@ console.log(
 for (const file of files.filter((f) => f !== 'index.js').sort())
   console.log(`  ${file.padEnd(40)} ${(bytes(file) / 1024).toFixed(0).padStart(5)} KiB`)
 if (over) console.log('Over budget: see the lines marked OVER.')
+
+// The gate's address remover, on the largest answer a node can send (gRPC's 4 MiB message),
+// in the shapes that cost a backtracking expression the most: one pass, whatever the text.
+const NODE_ANSWER_BYTES = 4 * 1024 * 1024
+const hostile: Record<string, string> = {
+  'dots and digits': '1.'.repeat(NODE_ANSWER_BYTES / 2),
+  'one long token': 'a'.repeat(NODE_ANSWER_BYTES),
+  'colons and hex': 'f:'.repeat(NODE_ANSWER_BYTES / 2),
+  'addresses and words': 'dial 10.20.30.40:50000 see https://evil.example/x '.repeat(NODE_ANSWER_BYTES / 48)
+}
+for (const [shape, text] of Object.entries(hostile)) {
+  const started = performance.now()
+  withoutAddresses(text.slice(0, NODE_ANSWER_BYTES))
+  console.log(`address remover, ${kib(NODE_ANSWER_BYTES)} of ${shape}: ${(performance.now() - started).toFixed(1)} ms`)
+}

@@ -8,10 +8,9 @@
 //   mean empty (the stand-in keeps any, and run.ts would take it for a token), so the tool
 //   reads a copy of action.yml without the runner's expressions, which nothing here can
 //   evaluate: the action's own fallbacks apply (GITHUB_REPOSITORY, GITHUB_API_URL).
-// - Its setFailed() leaves the exit status at 0 and keeps the failure where no entrypoint can
-//   read it (quibble loads a second copy of every module imported after it starts). What it
-//   does print is the ::error:: line, and this action annotates an error only on a run that
-//   fails (a check reaching fail-on, a broken drill, setFailed): such a run exits 1 here.
+// - Its setFailed() leaves the exit status at 0; the action sets process.exitCode itself
+//   beside it (src/story/runner.ts), as it does for a failed check, so the tool's own exit
+//   status is the action's.
 // - It prints outputs and annotations as ::commands:: between its banner and tables; the log
 //   is cut from them by the frame scripts/local-action-entry.ts prints around the run.
 import { spawn } from 'node:child_process'
@@ -58,7 +57,6 @@ function actionFolder(work) {
  */
 function logReader() {
   const outputs = {}
-  let failed = false
   let output
   function read(line) {
     const command = /^::([a-z-]+)( [^:]*)?::(.*)$/.exec(line)
@@ -76,10 +74,9 @@ function logReader() {
     }
     if (name === 'info' || name === 'group') return message
     if (!['error', 'warning', 'notice', 'debug'].includes(name)) return null // endgroup, and the like
-    if (name === 'error') failed = true
     return `${name[0].toUpperCase()}${name.slice(1)}: ${message}`
   }
-  return { read, outputs, failed: () => failed }
+  return { read, outputs }
 }
 
 function outputsTable(outputs) {
@@ -145,7 +142,7 @@ try {
     console.log(before.join('\n'))
     console.error(`local-action stopped before the action ran (${signal ?? `exit status ${code}`}).`)
   } else {
-    status = code === 0 ? Number(log.failed()) : (code ?? 1)
+    status = code ?? 1
     console.log('\n== Outputs ==')
     for (const line of outputsTable(log.outputs)) console.log(line)
     console.log('\n== Job summary (GITHUB_STEP_SUMMARY) ==')

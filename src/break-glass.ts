@@ -4,6 +4,7 @@
 // the run, and a throwaway certificate signed with them is shown to the live cluster, the way
 // a renewal is proven. Nothing is written; the throwaway key never leaves the process.
 import { issuedSecretForms } from './encoding.js'
+import { joined, said, type Text } from './text.js'
 import { describe, UserError } from './errors.js'
 import type { Standing } from './credentials/pass.js'
 import type { CredentialKind } from './issuers/issuer.js'
@@ -22,7 +23,7 @@ export interface DrillResult {
   kind: CredentialKind
   status: DrillStatus
   /** What happened, in words; for broken, what is wrong and what to do. */
-  message: string
+  message: Text
 }
 
 export interface BreakGlass {
@@ -30,7 +31,7 @@ export interface BreakGlass {
   /** The CA source drilled: 'secrets-bundle' or 'machine-config'. */
   source?: string
   /** One line: why it was skipped, or what the drill found. */
-  message: string
+  message: Text
   credentials: DrillResult[]
 }
 
@@ -38,14 +39,22 @@ export interface BreakGlass {
 const THROWAWAY_TTL_MS = 60 * 60_000 - CLOCK_SKEW_ALLOWANCE_MS
 
 /** How to bring a CA source up to date with the cluster. */
-const refresh = (input: string): string =>
+const refresh = (input: string): Text =>
   input === 'secrets-bundle'
-    ? "Re-export the bundle from the cluster's current controlplane configuration " +
-      "('talosctl gen secrets --from-controlplane-config controlplane.yaml'), encrypt it as before and store it again."
-    : "Store the cluster's current controlplane configuration (the controlplane.yaml you apply) in the secret again."
+    ? said`Re-export the bundle from the cluster's current controlplane configuration `.concat(
+        said`('talosctl gen secrets --from-controlplane-config controlplane.yaml'), encrypt it as before and store it again.`
+      )
+    : said`Store the cluster's current controlplane configuration (the controlplane.yaml you apply) in the secret again.`
 
 export interface DrillDeps {
   mask(value: string): void
+}
+
+export interface DrillOptions {
+  /** Whether the throwaway certificate is shown to the cluster: 'verify-connection: never' keeps the drill off the network. */
+  dial: boolean
+  /** This run renewed through the Talos API: advice may say to act while it still works. */
+  apiWorked: boolean
 }
 
 /**
@@ -57,7 +66,8 @@ export async function drill(
   standing: Array<{ kind: CredentialKind; standing: Standing }>,
   local: LocalCaIssuer,
   deps: DrillDeps,
-  now: Date
+  now: Date,
+  options: DrillOptions
 ): Promise<BreakGlass> {
   const credentials: DrillResult[] = []
   let kind: CredentialKind = 'talosconfig'
@@ -66,16 +76,23 @@ export async function drill(
     if (standing.length === 0) await local.ca(kind, now)
     for (const item of standing) {
       kind = item.kind
-      credentials.push(await drillOne(item.kind, item.standing, local, deps, now))
+      credentials.push(await drillOne(item.kind, item.standing, local, deps, now, options))
     }
   } catch (error) {
     if (!(error instanceof UserError)) throw error
-    const message =
-      `input '${local.input}' cannot be used: ${describe(error)} ` +
-      `Fix it now, while the Talos API still works: the age key that opens it, or the file itself. ${refresh(local.input)}`
-    return summed(local.input, [{ kind, status: 'broken', message }])
+    return summed(local.input, [{ kind, status: 'broken', message: unopened(local.input, error, options) }])
   }
   return summed(local.input, credentials)
+}
+
+/** Why the source cannot be used, and the fix that fits: the age key, or the file itself. */
+function unopened(input: string, error: UserError, options: DrillOptions): Text {
+  const fix =
+    error.input === 'age-key'
+      ? said`Fix the age key the workflow passes ('age-key' or SOPS_AGE_KEY): it must be one the file is encrypted to.`
+      : said`Fix the file itself. `.concat(refresh(input))
+  const now = options.apiWorked ? said` Do it now, while the Talos API still works.` : undefined
+  return said`input '${input}' cannot be used: ${describe(error)} `.concat(fix, now)
 }
 
 async function drillOne(
@@ -83,21 +100,23 @@ async function drillOne(
   standing: Standing,
   local: LocalCaIssuer,
   deps: DrillDeps,
-  now: Date
+  now: Date,
+  options: DrillOptions
 ): Promise<DrillResult> {
   const ca = await local.ca(kind, now)
   const theirs = distrusted(standing.current, ca.loaded.certificate)
   if (theirs) {
-    const message =
-      `${ca.signer} is not a CA that ${standing.current.name} trusts (${theirs}). Likely the CA was rotated ` +
-      `and the ${local.input === 'secrets-bundle' ? 'bundle' : 'machine configuration'} was not updated ` +
-      "(talosctl rotate-ca leaves secrets.yaml as it was), or it is another cluster's. " +
+    const message = said`${ca.signer} is not a CA that ${standing.current.name} trusts (${theirs}). `.concat(
+      said`Likely the CA was rotated and the ${local.input === 'secrets-bundle' ? 'bundle' : 'machine configuration'} `,
+      said`was not updated (talosctl rotate-ca leaves secrets.yaml as it was), or it is another cluster's. `,
       refresh(local.input)
+    )
     return { kind, status: 'broken', message }
   }
+  // The throwaway proves the CA, not a role: the least the cluster lets in (drillProfile).
   const issued = await local.issue({
     kind,
-    profile: standing.profile,
+    profile: standing.drillProfile,
     ttlMs: THROWAWAY_TTL_MS,
     ttlInput: 'break-glass-drill',
     ttlGiven: false,
@@ -107,16 +126,26 @@ async function drillOne(
   })
   // Never printed, never written; masked all the same, as every key this action makes.
   issuedSecretForms(issued.credential).forEach((value) => deps.mask(value))
+  if (!options.dial) {
+    const message = said`the offline checks passed; 'verify-connection: never' keeps the drill off the network`
+    return { kind, status: 'checked', message }
+  }
   const verdict = await attempt(standing.proofTarget, issued.credential, PROOF_BOUNDS)
-  const signed = `a throwaway ${kind} certificate signed with ${ca.signer}`
-  if (verdict.outcome === 'accepted') return { kind, status: 'proven', message: `${signed}: ${verdict.message}` }
+  const signed = said`a throwaway ${kind} certificate signed with ${ca.signer}`
+  if (verdict.outcome === 'accepted') return { kind, status: 'proven', message: said`${signed}: ${verdict.message}` }
   if (verdict.outcome === 'unreachable') {
-    return { kind, status: 'checked', message: `no endpoint answered (${verdict.message}); the offline checks passed` }
+    return {
+      kind,
+      status: 'checked',
+      message: said`no endpoint answered (${verdict.message}); the offline checks passed`
+    }
   }
   return {
     kind,
     status: 'broken',
-    message: `the cluster refused ${signed}: ${verdict.message}. The cluster no longer trusts that CA. ${refresh(local.input)}`
+    message: said`the cluster refused ${signed}: ${verdict.message}. The cluster no longer trusts that CA. `.concat(
+      refresh(local.input)
+    )
   }
 }
 
@@ -127,10 +156,12 @@ function summed(source: string, credentials: DrillResult[]): BreakGlass {
     : credentials.length > 0 && credentials.every(({ status }) => status === 'proven')
       ? 'proven'
       : 'checked'
-  const parts = credentials.map(({ kind, message }) => `${kind}: ${message}`)
   const message =
     credentials.length === 0
-      ? 'the source opened and its CA checked; no credential with a client certificate to prove it against'
-      : parts.join('; ')
+      ? said`the source opened and its CA checked; no credential with a client certificate to prove it against`
+      : joined(
+          credentials.map(({ kind, message }) => said`${kind}: ${message}`),
+          '; '
+        )
   return { status, source, message, credentials }
 }

@@ -1,3 +1,4 @@
+import { said } from './text.js'
 import { UserError } from './errors.js'
 
 const UNIT_MS: Record<string, number> = {
@@ -47,12 +48,12 @@ export function requirePositiveDuration(text: string, input: string): number {
   const ms = parseDuration(text)
   if (ms === undefined) {
     throw new UserError(
-      `Input '${input}' is not a duration: '${text}'. Use Go duration syntax such as 8760h, 720h or 1h30m, or days such as 365d.`,
+      said`Input '${input}' is not a duration: '${text}'. Use Go duration syntax such as 8760h, 720h or 1h30m, or days such as 365d.`,
       input
     )
   }
   if (ms <= 0) {
-    throw new UserError(`Input '${input}' must be longer than zero; got '${text}'.`, input)
+    throw new UserError(said`Input '${input}' must be longer than zero; got '${text}'.`, input)
   }
   refuseOutOfRange(ms, text, input)
   return ms
@@ -67,7 +68,7 @@ export function parseRenewBefore(text: string, input: string): RenewBefore {
     const percent = Number(share[1])
     if (percent <= 0 || percent >= 100) {
       throw new UserError(
-        `Input '${input}' as a percentage must be between 0% and 100% (exclusive); got '${text}'.`,
+        said`Input '${input}' as a percentage must be between 0% and 100% (exclusive); got '${text}'.`,
         input
       )
     }
@@ -77,7 +78,7 @@ export function parseRenewBefore(text: string, input: string): RenewBefore {
   if (ms !== undefined) refuseOutOfRange(ms, text, input)
   if (ms === undefined || ms < 0) {
     throw new UserError(
-      `Input '${input}' must be a duration such as 30d or 720h, or a share of the certificate's lifetime such as 33%; got '${text}'.`,
+      said`Input '${input}' must be a duration such as 30d or 720h, or a share of the certificate's lifetime such as 33%; got '${text}'.`,
       input
     )
   }
@@ -87,7 +88,7 @@ export function parseRenewBefore(text: string, input: string): RenewBefore {
 function refuseOutOfRange(ms: number, text: string, input: string): void {
   if (Number.isFinite(ms) && ms <= MAX_DURATION_MS) return
   throw new UserError(
-    `Input '${input}' is longer than a Go duration can be (about 292 years), as talosctl would refuse it; got '${text}'.`,
+    said`Input '${input}' is longer than a Go duration can be (about 292 years), as talosctl would refuse it; got '${text}'.`,
     input
   )
 }

@@ -1,3 +1,4 @@
+import { said } from './text.js'
 import { isAlias, LineCounter, parseAllDocuments, parseDocument, visit, type Document, type YAMLError } from 'yaml'
 import { UserError } from './errors.js'
 
@@ -24,8 +25,9 @@ export function decodeBase64(text: string): Buffer | undefined {
 export function readInputBytes(value: string, input: string): Buffer {
   if (Buffer.byteLength(value) > MAX_INPUT_BYTES) {
     throw new UserError(
-      `Input '${input}' is ${Buffer.byteLength(value)} bytes, more than any GitHub secret can hold (48 KB, ` +
-        `or ${MAX_INPUT_BYTES} bytes as base64); pass the talosconfig, bundle or machine configuration itself.`,
+      said`Input '${input}' is ${Buffer.byteLength(value)} bytes, more than any GitHub secret can hold (48 KB, `.concat(
+        said`or ${MAX_INPUT_BYTES} bytes as base64); pass the talosconfig, bundle or machine configuration itself.`
+      ),
       input
     )
   }
@@ -33,7 +35,7 @@ export function readInputBytes(value: string, input: string): Buffer {
   if (!BASE64_TEXT.test(value) || /^\s*-----BEGIN /.test(value)) return Buffer.from(value, 'utf8')
   const decoded = decodeBase64(value.replace(/-/g, '+').replace(/_/g, '/'))
   if (decoded === undefined) {
-    throw new UserError(`Input '${input}' is neither YAML nor valid base64 of YAML.`, input)
+    throw new UserError(said`Input '${input}' is neither YAML nor valid base64 of YAML.`, input)
   }
   return decoded
 }
@@ -65,7 +67,7 @@ export function parseYamlDocuments(text: string, input: string): Document.Parsed
     input
   )
   if (docs.length > MAX_DOCUMENTS)
-    throw new UserError(`Input '${input}' holds ${docs.length} YAML documents; a Talos file has far fewer.`, input)
+    throw new UserError(said`Input '${input}' holds ${docs.length} YAML documents; a Talos file has far fewer.`, input)
   for (const doc of docs) refuseShape(doc, input)
   return docs
 }
@@ -88,7 +90,7 @@ function refuseShape(doc: Document, input: string): void {
     else if (path.length > 1 + MAX_DEPTH * 2) problem = `is nested more than ${MAX_DEPTH} levels deep`
     return problem ? visit.BREAK : undefined
   })
-  if (problem) throw new UserError(`Input '${input}' ${problem}; it is not read.`, input)
+  if (problem) throw new UserError(said`Input '${input}' ${problem}; it is not read.`, input)
 }
 
 function refuseErrors(errors: YAMLError[], lineCounter: LineCounter, input: string): void {
@@ -99,7 +101,7 @@ function refuseErrors(errors: YAMLError[], lineCounter: LineCounter, input: stri
     error.code === 'RESOURCE_EXHAUSTION'
       ? 'nested too deeply or too large to read'
       : error.code.toLowerCase().replace(/_/g, ' ')
-  throw new UserError(`Input '${input}' is not valid YAML at line ${line}, column ${col} (${why}).`, input)
+  throw new UserError(said`Input '${input}' is not valid YAML at line ${line}, column ${col} (${why}).`, input)
 }
 
 export interface PemBlock {

@@ -1,3 +1,4 @@
+import { said, type Text } from './text.js'
 import { isIP } from 'node:net'
 import { parseRenewBefore, requirePositiveDuration, type RenewBefore } from './duration.js'
 import { UserError } from './errors.js'
@@ -6,12 +7,11 @@ import type { CredentialOptions } from './credentials/index.js'
 import type { KubeconfigOptions } from './credentials/kubeconfig/pass.js'
 import type { Repository, SecretTarget } from './github/target.js'
 import type { RenewThrough } from './issuers/index.js'
-import type { Mode } from './plan.js'
+import type { FailOn, Mode } from './plan.js'
 import { invalidEndpoints } from './talos-api/endpoint.js'
 import { TALOS_ROLES } from './pki/profile.js'
 import type { VerifyConnection } from './prove/index.js'
-import type { FailOn } from './report.js'
-import { readIdentities, type AgeKeys } from './sources/age.js'
+import { identityLines, identityProblem, type AgeKeys } from './sources/age.js'
 import type { CaSourceInput } from './sources/index.js'
 import type { UnattendedOptions } from './unattended/index.js'
 
@@ -50,9 +50,9 @@ export interface Config {
   /** An Actions variable that gets a copy of the credentials without any private key. */
   publicVariable: string | undefined
   /** Why this run has nothing to do (a fork's pull request, which gets no secrets), when it has not. */
-  skip?: string
+  skip?: Text
   /** Why this run does not drill the break-glass CA source; undefined when it does. */
-  drillSkipped: string | undefined
+  drillSkipped: Text | undefined
   /** The runner's temporary folder, where the new talosconfig is left for later steps. */
   runnerTemp: string
   /** The job summary file (GITHUB_STEP_SUMMARY), when the runner provides one. */
@@ -150,7 +150,7 @@ function renewalSource(
   const renewThrough = oneOf(how, 'renew-through', ['auto', 'talos-api', 'ca-key'] as const)
   if (bundle && machineConfig) {
     throw new UserError(
-      "Inputs 'secrets-bundle' and 'machine-config' are both set; give one of them, the CA is read from just one source.",
+      said`Inputs 'secrets-bundle' and 'machine-config' are both set; give one of them, the CA is read from just one source.`,
       'machine-config'
     )
   }
@@ -158,24 +158,27 @@ function renewalSource(
   const caSource = given && { input: given, value: bundle || machineConfig }
   if (renewThrough === 'talos-api' && given) {
     throw new UserError(
-      `Input '${given}' is set, but 'renew-through' is talos-api, which never uses a CA key: leave '${given}' empty, ` +
-        `or set 'renew-through' to auto to keep it for when the API cannot be used.`,
+      said`Input '${given}' is set, but 'renew-through' is talos-api, which never uses a CA key: leave '${given}' empty, `.concat(
+        said`or set 'renew-through' to auto to keep it for when the API cannot be used.`
+      ),
       given
     )
   }
   if (mode === 'renew' && renewThrough === 'ca-key' && !given) {
     throw new UserError(
-      "Input 'renew-through' is ca-key, which signs with the CA key: " +
-        "give 'secrets-bundle' (the secrets.yaml from talosctl gen secrets) or 'machine-config' (controlplane.yaml).",
+      said`Input 'renew-through' is ca-key, which signs with the CA key: `.concat(
+        said`give 'secrets-bundle' (the secrets.yaml from talosctl gen secrets) or 'machine-config' (controlplane.yaml).`
+      ),
       'secrets-bundle'
     )
   }
   if (mode === 'renew' && !given && !talosconfig) {
     throw new UserError(
-      "Input 'secrets-bundle' is required to make a first talosconfig: " +
-        'the Talos secrets bundle (secrets.yaml from talosctl gen secrets) as YAML, base64, SOPS or age; ' +
-        "or give 'machine-config', a controlplane configuration. " +
-        'Without a talosconfig there is no certificate to call the Talos API with.',
+      said`Input 'secrets-bundle' is required to make a first talosconfig: `.concat(
+        said`the Talos secrets bundle (secrets.yaml from talosctl gen secrets) as YAML, base64, SOPS or age; `,
+        said`or give 'machine-config', a controlplane configuration. `,
+        said`Without a talosconfig there is no certificate to call the Talos API with.`
+      ),
       'secrets-bundle'
     )
   }
@@ -185,16 +188,20 @@ function renewalSource(
 /** age identities as an age key file holds them; SOPS_AGE_KEY is how sops users pass them. */
 function ageKeys(keyInput: string, passphrase: string, sopsAgeKey: string): AgeKeys {
   const identitiesFrom = keyInput ? "input 'age-key'" : 'SOPS_AGE_KEY'
-  const identities = readIdentities(keyInput || sopsAgeKey)
-  if (identities.some((line) => !/^AGE-SECRET-KEY-(PQ-)?1[0-9A-Z]+$/.test(line))) {
-    throw new UserError(
-      `${identitiesFrom === 'SOPS_AGE_KEY' ? 'The environment variable SOPS_AGE_KEY' : "Input 'age-key'"} ` +
-        'holds a line that is not an age identity (AGE-SECRET-KEY-1...); ' +
-        `it may hold identities, comment lines and blank lines only.`,
-      'age-key'
-    )
-  }
-  return { identities, passphrase: passphrase || undefined, identitiesFrom }
+  const lines = identityLines(keyInput || sopsAgeKey)
+  const where = identitiesFrom === 'SOPS_AGE_KEY' ? 'The environment variable SOPS_AGE_KEY' : "Input 'age-key'"
+  lines.forEach(({ text, line }, index) => {
+    const problem = identityProblem(text)
+    if (problem) {
+      throw new UserError(
+        said`${where}: identity ${index + 1} (line ${line}) is not a valid age identity: ${problem}. `.concat(
+          said`It may hold identities (AGE-SECRET-KEY-1...), comment lines and blank lines only; copy the key again from its file.`
+        ),
+        'age-key'
+      )
+    }
+  })
+  return { identities: lines.map(({ text }) => text), passphrase: passphrase || undefined, identitiesFrom }
 }
 
 /**
@@ -208,7 +215,7 @@ function apiUrl(value: string): string {
     url = new URL(value)
   } catch {
     throw new UserError(
-      "Input 'github-api-url' is not an absolute URL; give the API's https URL, such as https://api.github.com or https://HOST/api/v3.",
+      said`Input 'github-api-url' is not an absolute URL; give the API's https URL, such as https://api.github.com or https://HOST/api/v3.`,
       'github-api-url'
     )
   }
@@ -217,14 +224,15 @@ function apiUrl(value: string): string {
   const loopback = host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'))
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     throw new UserError(
-      `Input 'github-api-url' must be an https URL (it got ${url.protocol.replace(/:$/, '')} for a host that is not loopback): ` +
-        `the token would travel in clear text. Give https://HOST/api/v3.`,
+      said`Input 'github-api-url' must be an https URL (it got ${url.protocol.replace(/:$/, '')} for a host that is not loopback): `.concat(
+        said`the token would travel in clear text. Give https://HOST/api/v3.`
+      ),
       'github-api-url'
     )
   }
   if (url.username || url.password)
     throw new UserError(
-      "Input 'github-api-url' carries a user name or password; give the bare API URL and the token in 'github-token'.",
+      said`Input 'github-api-url' carries a user name or password; give the bare API URL and the token in 'github-token'.`,
       'github-api-url'
     )
   return value.replace(/\/+$/, '')
@@ -232,7 +240,8 @@ function apiUrl(value: string): string {
 
 /** An input a renewal needs: empty says that nothing was given (a missing secret gives ''), and what to give. */
 function required(value: string, name: string, what: string): string {
-  if (!value) throw new UserError(`Input '${name}' is required, and no value was given (it is empty): ${what}.`, name)
+  if (!value)
+    throw new UserError(said`Input '${name}' is required, and no value was given (it is empty): ${what}.`, name)
   return value
 }
 
@@ -248,20 +257,20 @@ function resolveMode(value: string, event: string): { mode: Mode; modeReason: st
 
 function oneOf<T extends string>(value: string, name: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T
-  throw new UserError(`Input '${name}' must be one of ${allowed.join(', ')}; got '${value}'.`, name)
+  throw new UserError(said`Input '${name}' must be one of ${allowed.join(', ')}; got '${value}'.`, name)
 }
 
 /** Runs that drill under break-glass-drill auto: the ones meant to act, scheduled or by hand. */
 const DRILL_EVENTS = ['schedule', 'workflow_dispatch']
 
 /** Why a run does not drill the break-glass CA source, or undefined when it does. */
-function drillSkipped(setting: DrillSetting, mode: Mode, event: string, hasCaSource: boolean): string | undefined {
-  if (setting === 'never') return "turned off ('break-glass-drill: never')"
-  if (event.startsWith('pull_request')) return 'pull requests never drill'
-  if (mode === 'check') return 'this run only checks'
-  if (!hasCaSource) return "no CA source to drill ('secrets-bundle' or 'machine-config')"
+function drillSkipped(setting: DrillSetting, mode: Mode, event: string, hasCaSource: boolean): Text | undefined {
+  if (setting === 'never') return said`turned off ('break-glass-drill: never')`
+  if (event.startsWith('pull_request')) return said`pull requests never drill`
+  if (mode === 'check') return said`this run only checks`
+  if (!hasCaSource) return said`no CA source to drill ('secrets-bundle' or 'machine-config')`
   if (setting === 'auto' && !DRILL_EVENTS.includes(event)) {
-    return `'break-glass-drill: auto' drills scheduled and workflow_dispatch runs, not ${event || 'this event'}`
+    return said`'break-glass-drill: auto' drills scheduled and workflow_dispatch runs, not ${event || 'this event'}`
   }
   return undefined
 }
@@ -272,15 +281,14 @@ function drillSkipped(setting: DrillSetting, mode: Mode, event: string, hasCaSou
  * head repository differs from the base one (or is gone) for a fork; pull_request_target runs
  * in the base repository with its secrets, so it is no such case.
  */
-function forkSkip(event: string, eventPayload: () => unknown): string | undefined {
+function forkSkip(event: string, eventPayload: () => unknown): Text | undefined {
   if (!event.startsWith('pull_request') || event === 'pull_request_target') return undefined
   const pull = (eventPayload() as { pull_request?: PullRequestRepos } | undefined)?.pull_request
   const base = pull?.base?.repo?.full_name
   if (!base || pull?.head?.repo?.full_name === base) return undefined
-  return (
-    "Skipped: this pull request comes from a fork, and GitHub passes a fork's pull requests no secrets and no " +
-    "configuration variables, so 'talosconfig' is empty. The scheduled renewal still checks and renews the " +
-    'certificates; a pull request from a branch of this repository checks them too.'
+  return said`Skipped: this pull request comes from a fork, and GitHub passes a fork's pull requests no secrets and no `.concat(
+    said`configuration variables, so 'talosconfig' is empty. The scheduled renewal still checks and renews the `,
+    said`certificates; a pull request from a branch of this repository checks them too.`
   )
 }
 
@@ -292,15 +300,17 @@ interface PullRequestRepos {
 function requireTalosconfigOrFirst(mode: Mode, context: string | undefined, endpoints: string[]): void {
   if (mode === 'check') {
     throw new UserError(
-      "Input 'talosconfig' is empty, and a check reads nothing else. Pass the talosconfig secret; " +
-        'note that workflows run for pull requests from forks get no secrets.',
+      said`Input 'talosconfig' is empty, and a check reads nothing else. Pass the talosconfig secret; `.concat(
+        said`note that workflows run for pull requests from forks get no secrets.`
+      ),
       'talosconfig'
     )
   }
   if (!context || endpoints.length === 0) {
     throw new UserError(
-      "Input 'talosconfig' is empty, so a first talosconfig will be made: " +
-        "set 'context' (its name) and 'endpoints' (controlplane addresses) for it, or pass the current talosconfig.",
+      said`Input 'talosconfig' is empty, so a first talosconfig will be made: `.concat(
+        said`set 'context' (its name) and 'endpoints' (controlplane addresses) for it, or pass the current talosconfig.`
+      ),
       context ? 'endpoints' : 'context'
     )
   }
@@ -320,8 +330,9 @@ function addresses(value: string, name: string): string[] {
   const invalid = invalidEndpoints(given)
   if (invalid.length > 0) {
     throw new UserError(
-      `Input '${name}' has ${invalid.map((entry) => `'${entry}'`).join(', ')}, which is not host[:port]: ` +
-        'give addresses such as 10.5.0.2, cp1.example.com:50000 or [fd00::1]:50000, separated by commas or newlines.',
+      said`Input '${name}' has ${invalid.map((entry) => `'${entry}'`).join(', ')}, which is not host[:port]: `.concat(
+        said`give addresses such as 10.5.0.2, cp1.example.com:50000 or [fd00::1]:50000, separated by commas or newlines.`
+      ),
       name
     )
   }
@@ -335,8 +346,9 @@ function roles(value: string): string[] | undefined {
   const unknown = given.filter((role) => !(TALOS_ROLES as readonly string[]).includes(role))
   if (given.length === 0 || unknown.length > 0) {
     throw new UserError(
-      `Input 'roles' ${given.length === 0 ? 'is empty' : `has unknown roles: ${unknown.join(', ')}`}. ` +
-        `Talos knows ${TALOS_ROLES.join(', ')}.`,
+      said`Input 'roles' ${given.length === 0 ? 'is empty' : `has unknown roles: ${unknown.join(', ')}`}. `.concat(
+        said`Talos knows ${TALOS_ROLES.join(', ')}.`
+      ),
       'roles'
     )
   }
@@ -347,7 +359,7 @@ function roles(value: string): string[] | undefined {
 function boolean(value: string, name: string): boolean {
   if (['true', 'True', 'TRUE'].includes(value)) return true
   if (['false', 'False', 'FALSE'].includes(value)) return false
-  throw new UserError(`Input '${name}' must be true or false; got '${value}'.`, name)
+  throw new UserError(said`Input '${name}' must be true or false; got '${value}'.`, name)
 }
 
 /** GitHub's rules for secret names, checked before any call. */
@@ -360,7 +372,7 @@ function secretName(value: string, name = 'secret-name', kind = 'secret'): strin
         ? "may not start with 'GITHUB_'"
         : undefined
   if (problem)
-    throw new UserError(`Input '${name}' ('${value}') ${problem}, by GitHub's rules for ${kind} names.`, name)
+    throw new UserError(said`Input '${name}' ('${value}') ${problem}, by GitHub's rules for ${kind} names.`, name)
   return value
 }
 
@@ -368,7 +380,7 @@ function unattended(input: (name: string, fallback?: string) => string, env: Nod
   const issueLabel = input('issue-label', 'talos-certificates')
   if (issueLabel.length > 50 || /[,\n]/.test(issueLabel)) {
     throw new UserError(
-      "Input 'issue-label' must be one label of at most 50 characters, without commas.",
+      said`Input 'issue-label' must be one label of at most 50 characters, without commas.`,
       'issue-label'
     )
   }
@@ -393,14 +405,14 @@ function kubeConfig(input: (name: string, fallback?: string) => string): Kubecon
   const endpoint = input('kubernetes-endpoint')
   if (endpoint && !/^https:\/\/[^/\s]+(\/\S*)?$/.test(endpoint)) {
     throw new UserError(
-      `Input 'kubernetes-endpoint' must be the API server's https URL, such as https://10.5.0.2:6443; got '${endpoint}'.`,
+      said`Input 'kubernetes-endpoint' must be the API server's https URL, such as https://10.5.0.2:6443; got '${endpoint}'.`,
       'kubernetes-endpoint'
     )
   }
   const clusterName = input('cluster-name')
   if (clusterName && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(clusterName)) {
     throw new UserError(
-      `Input 'cluster-name' may contain letters, digits, '.', '_' and '-' only; got '${clusterName}'.`,
+      said`Input 'cluster-name' may contain letters, digits, '.', '_' and '-' only; got '${clusterName}'.`,
       'cluster-name'
     )
   }
@@ -421,32 +433,36 @@ function secretTarget(input: (name: string) => string, env: NodeJS.ProcessEnv): 
   const selectedRepositories = list(input('selected-repositories'))
   if (environment && organization) {
     throw new UserError(
-      "Inputs 'environment' and 'organization' are both set; " +
-        'a secret lives in one place: give one of them, or neither for a repository secret.',
+      said`Inputs 'environment' and 'organization' are both set; `.concat(
+        said`a secret lives in one place: give one of them, or neither for a repository secret.`
+      ),
       'organization'
     )
   }
   if (!organization && (visibility || selectedRepositories.length > 0)) {
     throw new UserError(
-      `Input '${visibility ? 'visibility' : 'selected-repositories'}' applies to organization secrets only; ` +
-        `set 'organization' too, or leave it empty.`,
+      said`Input '${visibility ? 'visibility' : 'selected-repositories'}' applies to organization secrets only; `.concat(
+        said`set 'organization' too, or leave it empty.`
+      ),
       visibility ? 'visibility' : 'selected-repositories'
     )
   }
   if (organization) {
     if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(organization))
-      throw new UserError(`Input 'organization' is not an organization name: '${organization}'.`, 'organization')
+      throw new UserError(said`Input 'organization' is not an organization name: '${organization}'.`, 'organization')
     const chosen = visibility ? oneOf(visibility, 'visibility', ['all', 'private', 'selected'] as const) : undefined
     if (selectedRepositories.length > 0 && chosen && chosen !== 'selected') {
       throw new UserError(
-        `Input 'selected-repositories' needs visibility selected, not ${chosen}.`,
+        said`Input 'selected-repositories' needs visibility selected, not ${chosen}.`,
         'selected-repositories'
       )
     }
     const badName = selectedRepositories.find((name) => !/^[A-Za-z0-9._-]+$/.test(name))
     if (badName)
       throw new UserError(
-        `Input 'selected-repositories' names '${badName}', which is not a repository name (no owner: the organization's own repositories).`,
+        said`Input 'selected-repositories' names '${badName}', which is not `.concat(
+          said`a repository name (no owner: the organization's own repositories).`
+        ),
         'selected-repositories'
       )
     return { kind: 'organization', organization, visibility: chosen, selectedRepositories }
@@ -460,7 +476,7 @@ function secretTarget(input: (name: string) => string, env: NodeJS.ProcessEnv): 
 function repository(value: string): Repository {
   const match = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(value)
   if (!match) {
-    throw new UserError(`Input 'repository' must be 'owner/name'; got '${value}'.`, 'repository')
+    throw new UserError(said`Input 'repository' must be 'owner/name'; got '${value}'.`, 'repository')
   }
   return { owner: match[1] as string, repo: match[2] as string }
 }

@@ -1,4 +1,4 @@
-import { CREDENTIAL_OUTPUTS, openCredentials } from './credentials/index.js'
+import { openCredentials } from './credentials/index.js'
 import { rejudgeCa } from './credentials/judge.js'
 import type { CredentialPass } from './credentials/pass.js'
 import { describe, failureLine } from './errors.js'
@@ -8,23 +8,27 @@ import type { Config } from './inputs.js'
 import type { BreakGlass } from './break-glass.js'
 import type { Issuers } from './issuers/index.js'
 import type { ApiContext } from './issuers/talos-api.js'
-import { annotationsOf, headlines, outputsOf, reachesFailOn, type CredentialResult, type RunResult } from './report.js'
-import { summaryOf } from './summary.js'
+import { reachesFailOn } from './plan.js'
+import { proofAddresses } from './prove/targets.js'
+import type { CredentialResult, RunResult } from './result.js'
+import { said, type Text } from './text.js'
 import { writeSecrets } from './write-secrets.js'
 import { prepare, type Due, type Prepared, type RunCredential } from './renewal.js'
 
 /** Everything main needs from the outside world; tests pass their own. */
 export interface Deps {
   now(): Date
-  /** Registers a value the runner must mask in every later log line. */
+  /** Registers a value the runner must mask in every later log line, and the story's gate with it. */
   mask(value: string): void
-  info(message: string): void
-  notice(message: string): void
-  warning(message: string): void
+  /** An endpoint, node or server the run learnt of: never shown to people. */
+  know(address: string): void
+  info(message: Text): void
+  notice(message: Text): void
+  warning(message: Text): void
   /** An error annotation that does not by itself end the run. */
-  error(message: string): void
-  setOutput(name: string, value: string): void
-  writeSummary(markdown: string): Promise<void>
+  error(message: Text): void
+  /** The story of the run (outputs, headlines, annotations, summary), through the gate (src/story/). */
+  tell(result: RunResult): Promise<void>
   /** Writes a file only the runner's user can read (mode 0600) and returns its path. */
   saveFile(name: string, text: string): Promise<string>
   /** Opens the secret store for the configured scope; loads the GitHub client lazily. */
@@ -59,22 +63,36 @@ export async function main(config: Config, deps: Deps): Promise<RunResult> {
   if (config.skip) {
     // A fork's pull request: nothing to read. Say why, with status skipped.
     deps.notice(config.skip)
-    return publish({ config, deps, result: { ...result, skipped: config.skip } })
+    return publish({ deps, result: { ...result, skipped: config.skip } })
   }
   for (const secret of [...config.ageKeys.identities, config.ageKeys.passphrase ?? '']) if (secret) deps.mask(secret)
+  let issuers: Promise<Issuers> | undefined
+  let apiContext: ApiContext | undefined
+  const chosen = () => (issuers ??= chooseIssuers(config, deps, now, apiContext))
+  const run: Run = { config, deps, now, result, issuers: chosen }
+  let credentials: RunCredential[] | undefined
   try {
-    return await everyCredential(config, deps, now, result)
+    credentials = everyCredential(run)
+    apiContext = credentials.map(({ pass }) => pass.apiContext).find((context) => context !== undefined)
+    const renewed = await renewDue(credentials, run)
+    // Last, after every write: the fallback proven, or why not.
+    await drillBreakGlass(credentials, renewed, run)
+    result.issueNumber = await deps.attend(config, { result })
+    return await publish(run)
   } catch (error) {
     // Every run tells its story, a failed one too: what was read before the failure, and the error.
     result.failure = failureLine(error)
+    // The fallback is drilled on a failed run too: a CA source that cannot be opened is as
+    // broken when a renewal needed it as when nothing was due. Its own failure adds nothing.
+    if (credentials && !result.breakGlass) await drillBreakGlass(credentials, new Map(), run).catch(() => undefined)
     result.issueNumber = await deps.attend(config, { result })
-    await publish({ config, deps, result })
+    await publish(run)
     throw error
   }
 }
 
-/** Reads every credential into the result as it goes, so that a failure later still has them to tell. */
-async function everyCredential(config: Config, deps: Deps, now: Date, result: RunResult): Promise<RunResult> {
+/** Reads every credential into the result, so that a failure later still has them to tell. */
+function everyCredential({ config, deps, now, result }: Run): RunCredential[] {
   const rule = { renewBefore: config.renewBefore, force: config.force }
   const opened = openCredentials(config.credentials, {
     mode: config.mode,
@@ -82,28 +100,22 @@ async function everyCredential(config: Config, deps: Deps, now: Date, result: Ru
     now,
     mask: (value) => deps.mask(value)
   })
+  for (const pass of opened) pass.addresses.forEach((address) => deps.know(address))
   const credentials = opened.map((pass) => ({ pass, entry: resultEntry(pass) }))
   result.credentials = credentials.map(({ entry }) => entry)
   result.failed = config.mode === 'check' && opened.some((pass) => failsCheck(pass, config))
-  const apiContext = opened.map((pass) => pass.apiContext).find((context) => context !== undefined)
-  let issuers: Promise<Issuers> | undefined
-  const chosen = () => (issuers ??= chooseIssuers(config, deps, now, apiContext))
-  return renewAndTell(credentials, { config, deps, now, result, issuers: chosen })
+  return credentials
 }
 
-/** In renew mode, renew what is due and keep the public copies; drill; then tell it all. */
-async function renewAndTell(credentials: RunCredential[], run: Run): Promise<RunResult> {
-  const { config, deps, result } = run
+/** In renew mode, renew what is due and keep the public copies. */
+async function renewDue(credentials: RunCredential[], run: Run): Promise<Renewed> {
+  const { config } = run
   const due = config.mode === 'renew' ? credentials.filter(({ pass }) => pass.decision.renew && pass.secretName) : []
   const renewed = due.length > 0 ? await renew(due, run) : new Map()
   if (config.mode === 'renew' && config.publicVariable && !config.dryRun) {
     await storePublicCopies(credentials, renewed, run)
   }
-  // Last, after every write: the fallback proven, or why not.
-  result.breakGlass = await drillBreakGlass(credentials, renewed, run)
-  if (result.breakGlass.status === 'broken') result.failed = true
-  result.issueNumber = await deps.attend(config, { result })
-  return publish(run)
+  return renewed
 }
 
 const resultEntry = ({ kind, context, contexts, decision, secretName }: CredentialPass): CredentialResult => ({
@@ -143,6 +155,7 @@ async function renew(credentials: RunCredential[], run: Run): Promise<Renewed> {
   const prepared: Prepared[] = []
   const { renewBefore, allowCaChange } = config
   for (const item of due) prepared.push(await prepare(item, issuer, { deps, now, renewBefore, allowCaChange }))
+  for (const item of prepared) proofAddresses(item.proofTarget).forEach((address) => deps.know(address))
   for (const item of prepared) await proveOne(item, run)
   for (const { pass, entry, context } of prepared) {
     const report = entry.contexts[0]
@@ -157,10 +170,16 @@ async function renew(credentials: RunCredential[], run: Run): Promise<Renewed> {
 
 /**
  * The break-glass drill, on the runs meant to act (config.drillSkipped says why not): the CA
- * source proven against each credential as it stands after this run. Writes nothing.
+ * source proven against each credential as it stands after this run. Writes nothing; a broken
+ * fallback fails the step.
  */
-async function drillBreakGlass(credentials: RunCredential[], renewed: Renewed, run: Run): Promise<BreakGlass> {
-  const { config, deps, now } = run
+async function drillBreakGlass(credentials: RunCredential[], renewed: Renewed, run: Run): Promise<void> {
+  run.result.breakGlass = await drilled(credentials, renewed, run)
+  if (run.result.breakGlass.status === 'broken') run.result.failed = true
+}
+
+async function drilled(credentials: RunCredential[], renewed: Renewed, run: Run): Promise<BreakGlass> {
+  const { config, deps, now, result } = run
   if (config.drillSkipped) return { status: 'skipped', message: config.drillSkipped, credentials: [] }
   // As the credentials stand now: what this run wrote, else what it found (a dry run wrote nothing).
   const standing = credentials.flatMap(({ pass, entry }) => {
@@ -168,11 +187,15 @@ async function drillBreakGlass(credentials: RunCredential[], renewed: Renewed, r
     return credential ? [{ kind: pass.kind, standing: credential }] : []
   })
   const [{ drill }, { breakGlass }] = await Promise.all([import('./break-glass.js'), run.issuers()])
-  if (!breakGlass) return { status: 'skipped', message: 'no CA source to drill', credentials: [] }
-  const result = await drill(standing, breakGlass, { mask: (value) => deps.mask(value) }, now)
-  if (result.status !== 'broken')
-    deps.info(`Break-glass drill of '${result.source}': ${result.status}. ${result.message}`)
-  return result
+  if (!breakGlass) return { status: 'skipped', message: said`no CA source to drill`, credentials: [] }
+  const options = {
+    dial: config.verifyConnection !== 'never',
+    apiWorked: result.credentials.some((entry) => entry.renewal?.through === 'talos-api')
+  }
+  const found = await drill(standing, breakGlass, { mask: (value) => deps.mask(value) }, now, options)
+  if (found.status !== 'broken')
+    deps.info(said`Break-glass drill of '${found.source}': ${found.status}. ${found.message}`)
+  return found
 }
 
 /** The new credential against the live cluster, as verify-connection says; a refusal throws. */
@@ -187,7 +210,7 @@ async function proveOne(item: Prepared, { config, deps }: Run): Promise<void> {
   item.entry.renewal.connectionVerified = proof.verified
   if (proof.verified) return deps.info(proof.message)
   const outcome = config.dryRun ? 'a real run would write it all the same' : 'written unproven'
-  deps.notice(`${proof.message}; ${outcome}, as 'verify-connection' is auto.`)
+  deps.notice(said`${proof.message}; ${outcome}, as 'verify-connection' is auto.`)
 }
 
 /**
@@ -198,28 +221,25 @@ async function proveOne(item: Prepared, { config, deps }: Run): Promise<void> {
 async function storePublicCopies(credentials: RunCredential[], renewed: Renewed, { config, deps }: Run) {
   const copies = credentials.flatMap(({ pass }) => {
     const value = pass.publicCopy(renewed.get(pass))
-    return value ? [{ name: `${config.publicVariable}${pass.publicSuffix}`, value }] : []
+    return value ? [{ name: `${config.publicVariable ?? ''}${pass.publicSuffix}`, value }] : []
   })
   if (copies.length === 0) return
   try {
     const store = await deps.openVariableStore(config)
     for (const { name, value } of copies)
-      deps.info(`Public copy ${name} (no private key): ${await store.put(name, value)}.`)
+      deps.info(said`Public copy ${name} (no private key): ${await store.put(name, value)}.`)
   } catch (error) {
     const why = describe(error)
     deps.warning(
-      `The public copy in variable ${config.publicVariable} was not stored: ${why} The secrets are not affected.`
+      said`The public copy in variable ${config.publicVariable} was not stored: ${why} The secrets are not affected.`
     )
   }
 }
 
 /** What publishing needs of a run. */
-type Published = Pick<Run, 'result' | 'config' | 'deps'>
+type Published = Pick<Run, 'result' | 'deps'>
 
-async function publish({ result, config, deps }: Published): Promise<RunResult> {
-  for (const [name, value] of Object.entries(outputsOf(result, CREDENTIAL_OUTPUTS))) deps.setOutput(name, value)
-  for (const line of headlines(result)) deps.info(line)
-  for (const { level, message } of annotationsOf(result, config.failOn)) deps[level](message)
-  await deps.writeSummary(summaryOf(result))
+async function publish({ result, deps }: Published): Promise<RunResult> {
+  await deps.tell(result)
   return result
 }

@@ -60,3 +60,15 @@ export function plan(current: Validity | undefined, rule: DueRule, now: Date): D
   const since = status === 'expired' ? { daysSinceExpiry: wholeDays } : {}
   return { status, renew: status !== 'valid', reason, daysRemaining, ...since }
 }
+
+/** The status at which a check fails the step. */
+export type FailOn = 'expiring' | 'expired' | 'never'
+
+/** How bad a status is: what a check fails on, and what is worth an annotation. */
+export const SEVERITY: Record<Status, number> = { missing: 0, valid: 0, expiring: 1, expired: 2 }
+const FAIL_LEVEL: Record<FailOn, number> = { expiring: 1, expired: 2, never: Infinity }
+
+/** Whether a check fails on this status: only certificates that exist can fail it. */
+export function reachesFailOn(status: Status, failOn: FailOn): boolean {
+  return SEVERITY[status] >= FAIL_LEVEL[failOn]
+}

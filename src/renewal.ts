@@ -8,7 +8,8 @@ import { inspectCertificate } from './pki/inspect.js'
 import { verifyCredential } from './pki/verify.js'
 import type { RenewBefore } from './duration.js'
 import { renewalWindowMs } from './plan.js'
-import type { CredentialResult } from './report.js'
+import type { CredentialResult } from './result.js'
+import { said, type Text } from './text.js'
 
 /** One credential of the run: what was read (the pass) and what the report says of it (the entry). */
 export interface RunCredential {
@@ -29,8 +30,8 @@ export interface Prepared extends Due, ReadBack {
 
 export interface PrepareDeps {
   mask(value: string): void
-  notice(message: string): void
-  warning(message: string): void
+  notice(message: Text): void
+  warning(message: Text): void
   saveFile(name: string, text: string): Promise<string>
 }
 
@@ -69,8 +70,9 @@ export async function prepare(item: Due, issuer: Issuer, run: PrepareRun): Promi
   // A lifetime the issuer chose (the cluster's, through its API) may be shorter than the window.
   if (certificate.notAfter.getTime() - renewalWindowMs(certificate, run.renewBefore) <= now.getTime()) {
     deps.warning(
-      `The new ${pass.kind} certificate expires on ${certificate.notAfter.toISOString()}, already inside ` +
-        "'renew-before'; the next run will find it due again. Lengthen its lifetime or shorten 'renew-before'."
+      said`The new ${pass.kind} certificate expires on ${certificate.notAfter.toISOString()}, already inside `.concat(
+        said`'renew-before'; the next run will find it due again. Lengthen its lifetime or shorten 'renew-before'.`
+      )
     )
   }
   const text = pass.render(issued)

@@ -1,9 +1,10 @@
 // Writing the renewed credentials: every value is sealed first (sizes, the scope, its public
 // key), so that a failure there changes nothing; then each is written in turn. When a later
 // write fails after an earlier one succeeded, each renewal says which, and so does the error.
+import { said } from './text.js'
 import { describe, UserError } from './errors.js'
 import type { SealedSecret, SecretStore } from './github/secrets.js'
-import type { Renewal } from './report.js'
+import type { Renewal } from './result.js'
 
 export interface SecretToWrite {
   secretName: string
@@ -40,5 +41,7 @@ function partialFailure(items: SecretToWrite[], error: unknown): unknown {
   if (written.length === 0) return error
   const was = (list: string[]) => `${list.join(' and ')} ${list.length === 1 ? 'was' : 'were'}`
   const input = error instanceof UserError ? error.input : 'github-token'
-  return new UserError(`${was(written)} written; ${was(names(false))} not: ${describe(error)}`, input, { cause: error })
+  return new UserError(said`${was(written)} written; ${was(names(false))} not: ${describe(error)}`, input, {
+    cause: error
+  })
 }

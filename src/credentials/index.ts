@@ -1,13 +1,8 @@
 // The credential kinds this action keeps alive, in the order a run reads and reports them. A
 // new kind is a folder beside talosconfig/ and kubeconfig/, and one line in each list here.
-import { kubeconfigAddresses, kubeconfigOutputs, kubeconfigPass, type KubeconfigOptions } from './kubeconfig/pass.js'
+import { kubeconfigOutputs, kubeconfigPass, type KubeconfigOptions } from './kubeconfig/pass.js'
 import type { CredentialPass, OutputNames, PassContext } from './pass.js'
-import {
-  talosconfigAddresses,
-  talosconfigOutputs,
-  talosconfigPass,
-  type TalosconfigOptions
-} from './talosconfig/pass.js'
+import { talosconfigOutputs, talosconfigPass, type TalosconfigOptions } from './talosconfig/pass.js'
 
 export interface CredentialOptions {
   talos: TalosconfigOptions
@@ -24,7 +19,10 @@ export function openCredentials(options: CredentialOptions, run: PassContext): C
   return [talosconfig, ...(kubeconfig ? [kubeconfig] : [])]
 }
 
-/** Every endpoint, node and server the credentials name: what a message for people must not show. */
-export function credentialAddresses(options: CredentialOptions): string[] {
-  return [...talosconfigAddresses(options.talos), ...kubeconfigAddresses(options.kube)]
+/**
+ * Every endpoint, node and server the inputs name, known before any file is read: what a
+ * message for people must not show. Each pass adds those its file names.
+ */
+export function inputAddresses({ talos, kube }: CredentialOptions): string[] {
+  return [...talos.endpoints, ...talos.nodes, ...(kube.endpoint ? [kube.endpoint] : [])]
 }

@@ -1,6 +1,7 @@
 // Judging one context of a credential file: its certificate's validity against the due rule,
 // and the problems worth knowing before the cluster refuses it. Every kind of credential is
 // judged here, by the rules its CheckedContext says apply to it.
+import { said, type Text } from '../text.js'
 import { X509Certificate } from 'node:crypto'
 import { UserError } from '../errors.js'
 import type { CredentialKind } from '../issuers/issuer.js'
@@ -11,7 +12,7 @@ import { plan, renewalWindowMs, type Decision, type DueRule } from '../plan.js'
 export interface Problem {
   /** 'certificate' problems go away with a renewal; 'ca' problems do not. */
   about: 'certificate' | 'ca'
-  message: string
+  message: Text
 }
 
 /** A context as the judge needs it, from any kind of credential file. */
@@ -19,14 +20,14 @@ export interface CheckedContext {
   kind: CredentialKind
   name: string
   /** How messages name it: `context 'prod'`, `kubeconfig context 'admin@lab'`. */
-  label: string
+  label: Text
   /** How messages name its CA: `Talos API CA`. */
-  caName: string
+  caName: Text
   caPem?: string
   crtPem?: string
   /** Where its certificate and CA sit in the input, for messages. */
-  crtField: string
-  caField: string
+  crtField: Text
+  caField: Text
   /** Talos's own rules: a client certificate's EKU is exactly clientAuth, and O holds its roles. */
   talosClientRules: boolean
 }
@@ -77,7 +78,7 @@ export function rejudgeCa(report: ContextReport, renewed: CheckedContext, rule: 
 function inspectOrRefuse(crtPem: string, context: CheckedContext): CertificateInfo {
   const info = inspectCertificate(crtPem)
   if (!info)
-    throw new UserError(`${context.crtField} in input '${context.kind}' is not a PEM certificate.`, context.kind)
+    throw new UserError(said`${context.crtField} in input '${context.kind}' is not a PEM certificate.`, context.kind)
   return info
 }
 
@@ -85,7 +86,7 @@ function caExpiry(caPem: string, context: CheckedContext): Date {
   try {
     return new Date(new X509Certificate(caPem).validTo)
   } catch {
-    throw new UserError(`${context.caField} in input '${context.kind}' is not a PEM certificate.`, context.kind)
+    throw new UserError(said`${context.caField} in input '${context.kind}' is not a PEM certificate.`, context.kind)
   }
 }
 
@@ -102,7 +103,7 @@ function findProblems(
   if (context.caPem && context.crtPem && !issuedBy(context.crtPem, context.caPem)) {
     problems.push({
       about: 'ca',
-      message: `The ca of ${context.label} did not issue its client certificate; check that both belong to the same cluster.`
+      message: said`The ca of ${context.label} did not issue its client certificate; check that both belong to the same cluster.`
     })
   }
   if (caNotAfter) problems.push(...caLifetimeProblems(context, certificate, caNotAfter, rule, now))
@@ -117,14 +118,15 @@ function talosClientProblems(context: CheckedContext, certificate: CertificateIn
     problems.push({
       about: 'certificate',
       message:
-        `The client certificate of ${context.label} has extended key usages other than exactly clientAuth ` +
-        `(${usages}); Talos 1.12 and later refuse it. Renew it with force.`
+        said`The client certificate of ${context.label} has extended key usages other than exactly clientAuth `.concat(
+          said`(${usages}); Talos 1.12 and later refuse it. Renew it with force.`
+        )
     })
   }
   if (certificate.organizations.length === 0) {
     problems.push({
       about: 'certificate',
-      message: `The client certificate of ${context.label} carries no roles (no O in its subject); Talos grants it nothing.`
+      message: said`The client certificate of ${context.label} carries no roles (no O in its subject); Talos grants it nothing.`
     })
   }
   return problems
@@ -141,17 +143,18 @@ function caLifetimeProblems(
   // The next renewal happens when the window opens, or now when it is open already.
   const windowOpens = certificate.notAfter.getTime() - renewalWindowMs(certificate, rule.renewBefore)
   const renewalAt = new Date(Math.max(now.getTime(), windowOpens))
-  const expires = `The ${context.caName} of ${context.label} expires on ${day(caNotAfter)}`
+  const expires = said`The ${context.caName} of ${context.label} expires on ${day(caNotAfter)}`
   if (caNotAfter <= renewalAt) {
-    return [{ about: 'ca', message: `${expires}, before the next renewal (due ${day(renewalAt)}); rotate the CA.` }]
+    return [{ about: 'ca', message: said`${expires}, before the next renewal (due ${day(renewalAt)}); rotate the CA.` }]
   }
   if (caNotAfter.getTime() < renewalAt.getTime() + rule.ttlMs) {
     return [
       {
         about: 'ca',
         message:
-          `${expires}, before a certificate renewed on ${day(renewalAt)} for the configured ttl would; ` +
-          'rotate the CA or shorten ttl.'
+          said`${expires}, before a certificate renewed on ${day(renewalAt)} for the configured ttl would; `.concat(
+            said`rotate the CA or shorten ttl.`
+          )
       }
     ]
   }

@@ -31,8 +31,8 @@ export interface RenewalRequest {
 export interface Standing {
   current: CurrentCredential
   proofTarget: ProofTarget
-  /** The profile a renewal of it would have: the same roles, the same usages. */
-  profile: CertificateProfile
+  /** The profile of the drill's throwaway certificate: the least privilege that proves the CA. */
+  drillProfile: CertificateProfile
 }
 
 /** The rendered file read back once: its context as the judge sees it, and where it can be proven. */
@@ -45,6 +45,8 @@ export interface CredentialPass {
   kind: CredentialKind
   /** The selected context: the one checked for the outputs and renewed when due. */
   context: string
+  /** Every endpoint, node and server the inputs and the file name: never shown to people. */
+  addresses: string[]
   /** Every context of the file, judged, the selected one first; empty when there is no file yet. */
   contexts: ContextReport[]
   /** The selected context's decision (a missing certificate's, when there is no file yet). */

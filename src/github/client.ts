@@ -3,6 +3,7 @@
 // and every failure turned into one plain error that says what to do.
 import { getOctokit } from '@actions/github'
 import { UserError } from '../errors.js'
+import { said, type Text } from '../text.js'
 import { DEFAULT_POLICY, GaveUp, withRetries, type Failure, type RetryClock, type RetryPolicy } from './retry.js'
 
 export type Octokit = ReturnType<typeof getOctokit>
@@ -14,7 +15,7 @@ const ATTEMPT_TIMEOUT_MS = 15_000
 /** An API failure, as a person should read it; `status` lets callers react to a 422. */
 export class ApiError extends UserError {
   constructor(
-    message: string,
+    message: Text,
     readonly status: number | undefined,
     options: { cause?: unknown }
   ) {
@@ -75,7 +76,7 @@ export function makeClient(options: ClientOptions, hints: ScopeHints): Client {
         )
       } catch (error) {
         if (notFound !== undefined && failureOf(error).status === 404) return notFound
-        throw explain(`Could not ${attempt}`, error, hints, options.apiUrl, options.token)
+        throw explain(`Could not ${attempt}`, error, hints, options.token)
       }
     }
   }
@@ -87,35 +88,38 @@ function failureOf(error: unknown): Failure {
   return { status: response?.status, headers: response?.headers ?? {} }
 }
 
-function explain(what: string, error: unknown, hints: ScopeHints, apiUrl: string, token: string): ApiError {
+function explain(what: string, error: unknown, hints: ScopeHints, token: string): ApiError {
   const gaveUp = error instanceof GaveUp ? error : undefined
   const last = gaveUp ? gaveUp.last : error
   const { status } = failureOf(last)
   const seconds = (ms: number) => `${Math.round(ms / 1000)} s`
-  let message: string
+  let message: Text
   if (gaveUp?.waitRefusedMs !== undefined) {
     const wait = seconds(gaveUp.waitRefusedMs)
-    message = `${what}: GitHub asked to wait ${wait} (rate limit), longer than this action waits. Run it again later.`
+    message = said`${what}: GitHub asked to wait ${wait} (rate limit), longer than this action waits. Run it again later.`
   } else if (gaveUp) {
-    const answer = status === undefined ? `no answer (${networkCause(last)})` : `status ${status}`
-    message =
-      `${what}: ${gaveUp.attempts} attempts over ${seconds(gaveUp.elapsedMs)} got ${answer}. ` +
-      `GitHub or the network is failing; run it again later, and check 'github-api-url' (${apiUrl}).`
+    const answer = status === undefined ? said`no answer (${networkCause(last)})` : said`status ${status}`
+    message = said`${what}: ${gaveUp.attempts} attempts over ${seconds(gaveUp.elapsedMs)} got ${answer}. `.concat(
+      said`GitHub or the network is failing; run it again later, and check 'github-api-url'.`
+    )
   } else if (status === 401 && !token) {
-    message = `${what}: no token was given in '${hints.tokenInput ?? 'github-token'}' (it is empty). Pass one.`
+    message = said`${what}: no token was given in '${hints.tokenInput ?? 'github-token'}' (it is empty). Pass one.`
   } else if (status === 401) {
-    message = `${what}: GitHub answered 401, the token in '${hints.tokenInput ?? 'github-token'}' is invalid or expired. Make a new one.`
+    message = said`${what}: GitHub answered 401, the token in `.concat(
+      said`'${hints.tokenInput ?? 'github-token'}' is invalid or expired. Make a new one.`
+    )
   } else if (status === 403) {
-    message = `${what}: GitHub answered 403, the token in '${hints.tokenInput ?? 'github-token'}' lacks ${hints.permission}.`
+    message = said`${what}: GitHub answered 403, the token in '${hints.tokenInput ?? 'github-token'}' lacks ${hints.permission}.`
   } else if (status === 404) {
     const token = hints.tokenInput ?? 'github-token'
     message =
-      `${what}: GitHub answered 404, the ${hints.name} was not found, or the token in '${token}' cannot see it. ` +
-      `Check ${hints.inputs} and the token's access.`
+      said`${what}: GitHub answered 404, the ${hints.name} was not found, or the token in '${token}' cannot see it. `.concat(
+        said`Check ${hints.inputs} and the token's access.`
+      )
   } else if (status === undefined) {
-    message = `${what}: ${networkCause(last)}. Check 'github-api-url' (${apiUrl}) and the runner's network.`
+    message = said`${what}: ${networkCause(last)}. Check 'github-api-url' and the runner's network.`
   } else {
-    message = `${what}: GitHub answered ${status}${apiMessage(last)}.`
+    message = said`${what}: GitHub answered ${status}${apiMessage(last)}.`
   }
   return new ApiError(message, status, { cause: error })
 }

@@ -1,3 +1,4 @@
+import { said } from '../text.js'
 import { UserError } from '../errors.js'
 import type { SecretTarget, Visibility } from './target.js'
 import { ApiError, makeClient, type Client, type ClientOptions, type ScopeHints } from './client.js'
@@ -66,7 +67,7 @@ export function secretStore(target: SecretTarget, options: ClientOptions): Secre
     async seal(name, value) {
       if (Buffer.byteLength(value) > MAX_SECRET_BYTES) {
         throw new UserError(
-          `The new value of secret ${name} is ${Buffer.byteLength(value)} bytes; GitHub secrets hold at most ${MAX_SECRET_BYTES}.`
+          said`The new value of secret ${name} is ${Buffer.byteLength(value)} bytes; GitHub secrets hold at most ${MAX_SECRET_BYTES}.`
         )
       }
       const { access, scope } = await api.prepare(name)
@@ -224,8 +225,9 @@ async function organizationAccess(
       )
       if (!found) {
         throw new UserError(
-          `Input 'selected-repositories' names '${repo}', which is not a repository of organization ${org}, ` +
-            `or the token in 'github-token' cannot see it.`,
+          said`Input 'selected-repositories' names '${repo}', which is not a repository of organization ${org}, `.concat(
+            said`or the token in 'github-token' cannot see it.`
+          ),
           'selected-repositories'
         )
       }
@@ -235,7 +237,7 @@ async function organizationAccess(
   }
   if (existing?.visibility !== 'selected') {
     throw new UserError(
-      "Input 'visibility' is selected, but the secret is new or not selected yet: name its repositories in 'selected-repositories'.",
+      said`Input 'visibility' is selected, but the secret is new or not selected yet: name its repositories in 'selected-repositories'.`,
       'selected-repositories'
     )
   }

@@ -1,6 +1,7 @@
 // Chooses the one Issuer a run uses, from renew-through. The fallback from the cluster's API
 // to the CA key lives here and nowhere else.
 import type { AgeKeys } from '../sources/age.js'
+import { joined, said, type Text } from '../text.js'
 import type { CaSourceInput, OpenedSource } from '../sources/index.js'
 import { Unreachable } from '../talos-api/errors.js'
 import type { Issued, Issuer, IssueRequest } from './issuer.js'
@@ -23,7 +24,7 @@ export interface IssuerChoice {
   /** Receives every secret the CA source decrypts, the moment it exists. */
   mask(value: string): void
   /** Says what is being done: which CA source was read, which endpoints are asked. */
-  info(message: string): void
+  info(message: Text): void
 }
 
 export interface Issuers {
@@ -47,7 +48,7 @@ function localIssuer({ input, value }: { input: CaSourceInput; value: string }, 
     // Loaded here: reading and decrypting sources is renewal work, a check never needs it.
     const { openCaSource } = await import('../sources/index.js')
     const source = await openCaSource(input, value, choice.ageKeys, choice.mask)
-    choice.info(`Read the CA source from input '${input}' (${source.form}).`)
+    choice.info(said`Read the CA source from input '${input}' (${source.form}).`)
     return source
   })
 }
@@ -60,7 +61,7 @@ function localIssuer({ input, value }: { input: CaSourceInput; value: string }, 
  */
 export class ApiFirstIssuer implements Issuer {
   /** Once no endpoint answered, later credentials of the run go straight to the CA key. */
-  private unreachable: string | undefined
+  private unreachable: Text | undefined
 
   constructor(
     private readonly api: Issuer & Pick<TalosApiIssuer, 'unusable'>,
@@ -74,14 +75,15 @@ export class ApiFirstIssuer implements Issuer {
       return await this.api.issue(request)
     } catch (error) {
       if (!(error instanceof Unreachable)) throw error
-      this.unreachable = `no endpoint answered: ${error.failures.join('; ') || 'none within the time limit'}`
+      const failures = error.failures.length > 0 ? joined(error.failures, '; ') : said`none within the time limit`
+      this.unreachable = said`no endpoint answered: ${failures}`
       return this.fallBack(request, this.unreachable)
     }
   }
 
-  private async fallBack(request: IssueRequest, reason: string): Promise<Issued> {
+  private async fallBack(request: IssueRequest, reason: Text): Promise<Issued> {
     const issued = await this.local.issue(request)
-    const message = `Not through the Talos API for the ${request.kind}: ${reason}; signed with the CA of '${this.local.input}' instead.`
+    const message = said`Not through the Talos API for the ${request.kind}: ${reason}; signed with the CA of '${this.local.input}' instead.`
     return { ...issued, notes: [{ level: 'notice', message }, ...issued.notes] }
   }
 }

@@ -1,6 +1,7 @@
 // One interface for every way of getting a new client credential. main asks an Issuer and
 // never knows which one it holds; each implementation lives in its own file beside this one.
 import type { Credential } from '../pki/issue.js'
+import type { Text } from '../text.js'
 import type { CertificateProfile } from '../pki/profile.js'
 
 /** The credential files this action keeps alive. */
@@ -26,17 +27,17 @@ export interface IssueRequest {
 /** What the credential being replaced trusts and carries, and where, for messages. */
 export interface CurrentCredential {
   /** `talosconfig context 'prod'`, `kubeconfig context 'admin@lab'`. */
-  name: string
+  name: Text
   caPem?: string
   crtPem?: string
   /** Where its CA sits: `contexts.prod.ca`. */
-  caField: string
+  caField: Text
 }
 
 /** Something the person running the workflow should read: why a way was taken, what changed. */
 export interface Note {
   level: 'notice' | 'warning'
-  message: string
+  message: Text
 }
 
 export interface Issued {

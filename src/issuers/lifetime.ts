@@ -1,3 +1,4 @@
+import { said } from '../text.js'
 import { UserError } from '../errors.js'
 import type { IssueRequest } from './issuer.js'
 
@@ -9,9 +10,10 @@ export function plannedNotAfter(request: IssueRequest, caNotAfter: Date): Date {
   if (notAfter > caNotAfter) {
     const input = request.ttlInput
     throw new UserError(
-      `Input '${input}' asks for a certificate valid until ${notAfter.toISOString()}, ` +
-        `but the ${CA_NAMES[request.kind]} expires on ${caNotAfter.toISOString()}; ` +
-        `a certificate that outlives its CA is not issued. Shorten '${input}' or rotate the CA.`,
+      said`Input '${input}' asks for a certificate valid until ${notAfter.toISOString()}, `.concat(
+        said`but the ${CA_NAMES[request.kind]} expires on ${caNotAfter.toISOString()}; `,
+        said`a certificate that outlives its CA is not issued. Shorten '${input}' or rotate the CA.`
+      ),
       input
     )
   }

@@ -6,6 +6,7 @@ import { caSigner } from '../pki/issue.js'
 import type { OpenedSource } from '../sources/index.js'
 import type { CredentialKind, Issued, Issuer, IssueRequest } from './issuer.js'
 import { plannedNotAfter } from './lifetime.js'
+import { own, said, type Text } from '../text.js'
 import { trustFor } from './trust.js'
 
 /** A CA of the source, ready to sign: what it is, where it came from, and what it offers to be trusted. */
@@ -16,7 +17,7 @@ export interface SourceCaAtHand {
   /** The signing CA, then the CAs the source accepts beside it. */
   caPem: string
   /** `certs.os of input 'secrets-bundle' (O=talos, expires …, SHA-256 …)`. */
-  signer: string
+  signer: Text
 }
 
 export class LocalCaIssuer implements Issuer {
@@ -42,7 +43,7 @@ export class LocalCaIssuer implements Issuer {
       origin,
       source,
       caPem: [ca.crtPem, ...acceptedPems].join(''),
-      signer: `${origin.path} of input '${this.input}' (${describeCa(loaded.certificate)})`
+      signer: said`${own(origin.path)} of input '${this.input}' (${describeCa(loaded.certificate)})`
     }
   }
 
@@ -54,8 +55,9 @@ export class LocalCaIssuer implements Issuer {
       caPem,
       signer: described,
       causes:
-        `Either '${this.input}' belongs to another cluster, or the CA was rotated (talosctl rotate-ca) and the ` +
-        `new CA has not reached '${this.input}' yet, or it has and this ${request.kind} is older.`
+        said`Either '${this.input}' belongs to another cluster, or the CA was rotated (talosctl rotate-ca) and the `.concat(
+          said`new CA has not reached '${this.input}' yet, or it has and this ${request.kind} is older.`
+        )
     })
     const signer = caSigner(loaded, origin)
     const notAfter = plannedNotAfter(request, signer.caNotAfter)

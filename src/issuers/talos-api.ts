@@ -1,6 +1,7 @@
 // The cluster's own Talos API, called with the current talosconfig's certificate as talosctl
 // does: GenerateClientConfiguration for a talosconfig, Kubeconfig for the admin kubeconfig.
 // The CA keys never leave the cluster. The gRPC client is loaded only when a call is made.
+import { said, type Text } from '../text.js'
 import { X509Certificate } from 'node:crypto'
 import { UserError } from '../errors.js'
 import { describeCa, inspectCertificate, issuerAmong } from '../pki/inspect.js'
@@ -23,33 +24,37 @@ export class TalosApiIssuer implements Issuer {
   private constructor(
     private readonly credentials: ApiCredentials | undefined,
     /** Why the API cannot be called with this talosconfig; undefined when it can. */
-    readonly unusable: string | undefined,
-    private readonly info: (message: string) => void
+    readonly unusable: Text | undefined,
+    private readonly info: (message: Text) => void
   ) {}
 
   /** An issuer over the context, or one that says why the context cannot call the API. */
-  static for(context: ApiContext | undefined, now: Date, info: (message: string) => void): TalosApiIssuer {
-    if (!context) return new TalosApiIssuer(undefined, 'there is no talosconfig to call the Talos API with', info)
+  static for(context: ApiContext | undefined, now: Date, info: (message: Text) => void): TalosApiIssuer {
+    if (!context) return new TalosApiIssuer(undefined, said`there is no talosconfig to call the Talos API with`, info)
     const { name, endpoints, caPem, crtPem, keyPem } = context
-    const why = (reason: string) => new TalosApiIssuer(undefined, `talosconfig context '${name}' ${reason}`, info)
-    if (!crtPem || !keyPem || !caPem) return why('has no client certificate, key and ca to call the Talos API with')
+    const why = (reason: Text) => new TalosApiIssuer(undefined, said`talosconfig context '${name}' ${reason}`, info)
+    if (!crtPem || !keyPem || !caPem) return why(said`has no client certificate, key and ca to call the Talos API with`)
     const certificate = inspectCertificate(crtPem)
     if (certificate && certificate.notAfter <= now)
       return why(
-        `has a client certificate that expired on ${certificate.notAfter.toISOString()}: it cannot authenticate to the Talos API any more`
+        said`has a client certificate that expired on ${certificate.notAfter.toISOString()}: `.concat(
+          said`it cannot authenticate to the Talos API any more`
+        )
       )
     if (certificate && !certificate.organizations.includes('os:admin'))
       return why(
-        `has a client certificate for ${certificate.organizations.join(', ') || 'no role'}, and the Talos API issues only to os:admin`
+        said`has a client certificate for ${certificate.organizations.join(', ') || 'no role'}, and the Talos API issues only to os:admin`
       )
-    if (endpoints.length === 0) return why("has no endpoints to call; set 'endpoints' to controlplane addresses")
+    if (endpoints.length === 0) return why(said`has no endpoints to call; set 'endpoints' to controlplane addresses`)
     return new TalosApiIssuer({ context: name, endpoints, caPem, crtPem, keyPem }, undefined, info)
   }
 
   async issue(request: IssueRequest): Promise<Issued> {
     if (!this.credentials)
       throw new UserError(
-        `Cannot renew through the Talos API: ${this.unusable}. Give 'secrets-bundle' or 'machine-config' to sign with the CA key instead.`,
+        said`Cannot renew through the Talos API: ${this.unusable}. Give `.concat(
+          said`'secrets-bundle' or 'machine-config' to sign with the CA key instead.`
+        ),
         'renew-through'
       )
     return request.kind === 'talosconfig'
@@ -61,7 +66,7 @@ export class TalosApiIssuer implements Issuer {
   private async talosconfig(request: IssueRequest, credentials: ApiCredentials): Promise<Issued> {
     const notAfter = plannedNotAfter(request, caExpiry(credentials.caPem))
     const { generateClientConfiguration } = await import('../talos-api/client.js')
-    this.info(`Asking the Talos API at ${credentials.endpoints.join(', ')} for a new client certificate.`)
+    this.info(said`Asking the Talos API at ${credentials.endpoints.join(', ')} for a new client certificate.`)
     const answer = await generateClientConfiguration(credentials, {
       roles: request.profile.organizations,
       crtTtlSeconds: Math.round(request.ttlMs / 1000)
@@ -83,7 +88,7 @@ export class TalosApiIssuer implements Issuer {
   /** `talosctl kubeconfig`: the node signs with its Kubernetes CA, for the cluster's lifetime. */
   private async kubeconfig(request: IssueRequest, credentials: ApiCredentials): Promise<Issued> {
     const { kubeconfig } = await import('../talos-api/client.js')
-    this.info(`Asking the Talos API at ${credentials.endpoints.join(', ')} for the admin kubeconfig.`)
+    this.info(said`Asking the Talos API at ${credentials.endpoints.join(', ')} for the admin kubeconfig.`)
     const made = readNodeKubeconfig(await kubeconfig(credentials))
     const offer = nodeOffer(request, made.credential.crtPem, made.credential.caPem)
     const trust = trustFor(request, offer)
@@ -92,8 +97,9 @@ export class TalosApiIssuer implements Issuer {
       notes.push({
         level: 'notice',
         message:
-          `Input '${request.ttlInput}' is not honoured through the Talos API: the cluster's machine configuration ` +
-          '(cluster.adminKubeconfig.certLifetime) sets the lifetime of the admin kubeconfig.'
+          said`Input '${request.ttlInput}' is not honoured through the Talos API: the cluster's machine configuration `.concat(
+            said`(cluster.adminKubeconfig.certLifetime) sets the lifetime of the admin kubeconfig.`
+          )
       })
     }
     return {
@@ -118,18 +124,20 @@ function nodeOffer(request: IssueRequest, crtPem: string, caPem: string): Offere
   const signing = issuerAmong(crtPem, caPem)
   if (!signing) {
     throw new UserError(
-      `The Talos API answered with a ${request.kind} certificate that none of the CAs it sent beside it signed; ` +
-        'nothing was written. Check that every endpoint is a node of this cluster.',
+      said`The Talos API answered with a ${request.kind} certificate that none of the CAs it sent beside it signed; `.concat(
+        said`nothing was written. Check that every endpoint is a node of this cluster.`
+      ),
       'endpoints'
     )
   }
   return {
     signing,
     caPem,
-    signer: `the CA the Talos API signed with (${describeCa(signing)})`,
+    signer: said`the CA the Talos API signed with (${describeCa(signing)})`,
     causes:
-      'Either the cluster is in the middle of a CA rotation (talosctl rotate-ca) and this node issues with the ' +
-      'new CA, or the node that answered is not one of this cluster.'
+      said`Either the cluster is in the middle of a CA rotation (talosctl rotate-ca) and this node issues with the `.concat(
+        said`new CA, or the node that answered is not one of this cluster.`
+      )
   }
 }
 
@@ -137,8 +145,9 @@ function nodeOffer(request: IssueRequest, crtPem: string, caPem: string): Offere
 function readNodeKubeconfig(text: string) {
   const refuse = () =>
     new UserError(
-      'The Talos API answered Kubeconfig with a file that is not the admin kubeconfig Talos makes ' +
-        '(no current context with a client certificate, key and CA).',
+      said`The Talos API answered Kubeconfig with a file that is not the admin kubeconfig Talos makes `.concat(
+        said`(no current context with a client certificate, key and CA).`
+      ),
       'kubeconfig-secret-name'
     )
   let config

@@ -2,6 +2,7 @@
 // be one the current file trusts, and then the file's trust list is kept as it is; a new CA
 // (another cluster's source, a CA rotation, or a node answering with a CA of its own) is
 // refused unless allow-ca-change lets it replace the list once, with a warning.
+import { said, type Text } from '../text.js'
 import { X509Certificate } from 'node:crypto'
 import { UserError } from '../errors.js'
 import { certificatesIn, describeCa, issuedBy, trusts } from '../pki/inspect.js'
@@ -13,9 +14,9 @@ export interface Offered {
   /** Every CA the issuer offers (the signing one first, then those accepted beside it). */
   caPem: string
   /** Names the signing CA and where it came from: `certs.os of input 'secrets-bundle' (O=talos, …)`. */
-  signer: string
+  signer: Text
   /** Why a CA might differ, and what to check, in the issuer's own words. */
-  causes: string
+  causes: Text
 }
 
 export interface Trust {
@@ -36,17 +37,20 @@ export function trustFor(request: IssueRequest, offered: Offered): Trust {
   if (!current || !theirs) return { caPem: current?.caPem ?? offered.caPem, notes: [], changed: false }
   if (!request.allowCaChange) {
     throw new UserError(
-      `The CA that would sign the new ${request.kind} certificate, ${offered.signer}, is not a CA that ` +
-        `${current.name} trusts or was issued by (${theirs}). ${offered.causes} Nothing was written. ` +
-        "Check which CA the cluster uses now; if the rotation is yours, set 'allow-ca-change: true' to renew once " +
-        'with the new CA.',
+      said`The CA that would sign the new ${request.kind} certificate, ${offered.signer}, is not a CA that `.concat(
+        said`${current.name} trusts or was issued by (${theirs}). ${offered.causes} Nothing was written. `,
+        said`Check which CA the cluster uses now; if the rotation is yours, set 'allow-ca-change: true' to renew once `,
+        said`with the new CA.`
+      ),
       'allow-ca-change'
     )
   }
   const message =
-    `allow-ca-change: the new ${request.kind} of ${current.name} trusts ${offered.signer}, in place of ${theirs}. ` +
-    'It is written only once the cluster accepts it; clients that keep the old file work only while the ' +
-    'cluster still accepts the old CA.'
+    said`allow-ca-change: the new ${request.kind} of ${current.name} trusts ${offered.signer}, in place of ${theirs}. `.concat(
+      said`It is written only once the cluster accepts it; clients that keep `.concat(
+        said`the old file work only while the cluster still accepts the old CA.`
+      )
+    )
   return { caPem: offered.caPem, notes: [{ level: 'warning', message }], changed: true }
 }
 
@@ -54,15 +58,15 @@ export function trustFor(request: IssueRequest, offered: Offered): Trust {
  * What the current credential trusts, in words (its CAs by subject, expiry and fingerprint),
  * when that does not include `signing`; undefined when it does, or when it trusts nothing yet.
  */
-export function distrusted(current: CurrentCredential, signing: X509Certificate): string | undefined {
+export function distrusted(current: CurrentCredential, signing: X509Certificate): Text | undefined {
   if (!current.caPem && !current.crtPem) return undefined
   const trusted = current.caPem ? certificatesIn(current.caPem) : []
   const matches =
     trusted.length > 0 ? trusts(current.caPem ?? '', signing) : issuedBy(current.crtPem ?? '', signing.toString())
   if (matches) return undefined
   return trusted.length > 0
-    ? `${current.caField}: ${trusted.map(describeCa).join('; ')}`
-    : `its certificate's issuer: ${issuerName(current.crtPem)}`
+    ? said`${current.caField}: ${trusted.map(describeCa).join('; ')}`
+    : said`its certificate's issuer: ${issuerName(current.crtPem)}`
 }
 
 function issuerName(crtPem: string | undefined): string {

@@ -1,3 +1,4 @@
+import { own, said, type Text } from '../text.js'
 import { X509Certificate, type KeyObject } from 'node:crypto'
 import { UserError } from '../errors.js'
 import { describeAlgorithm, keyAlgorithmOf, readPrivateKeyPem, type KeyAlgorithm } from './keys.js'
@@ -26,13 +27,15 @@ export function loadLocalCa(crtPem: string, keyPem: string, origin: CaOrigin, no
   try {
     certificate = new X509Certificate(crtPem)
   } catch {
-    throw new UserError(`${crt} is not a PEM certificate.`, origin.input)
+    throw new UserError(said`${crt} is not a PEM certificate.`, origin.input)
   }
   // OpenSSL's CA check, behind Node's `ca`, wants the CA basic constraint and, where key
   // usages are listed, certSign among them: as Go's x509 does when signing.
   if (!certificate.ca) {
     throw new UserError(
-      `${crt} is not a CA certificate (it lacks the CA basic constraint or the certSign key usage); it cannot sign client certificates.`,
+      said`${crt} is not a CA certificate (it lacks the CA basic constraint `.concat(
+        said`or the certSign key usage); it cannot sign client certificates.`
+      ),
       origin.input
     )
   }
@@ -40,14 +43,15 @@ export function loadLocalCa(crtPem: string, keyPem: string, origin: CaOrigin, no
   const algorithm = key && keyAlgorithmOf(key)
   if (!key || !algorithm) {
     throw new UserError(
-      `${describeField(origin, 'key')} is not a private key Talos writes (ED25519, EC, RSA or PKCS#8 PRIVATE KEY in PEM).`,
+      said`${describeField(origin, 'key')} is not a private key Talos writes (ED25519, EC, RSA or PKCS#8 PRIVATE KEY in PEM).`,
       origin.input
     )
   }
   if (!certificate.checkPrivateKey(key)) {
     throw new UserError(
-      `${describeField(origin, 'key')} does not belong to ${origin.path}.crt (${describeAlgorithm(algorithm)} key); ` +
-        `check that both come from the same bundle.`,
+      said`${describeField(origin, 'key')} does not belong to ${own(origin.path)}.crt (${describeAlgorithm(algorithm)} key); `.concat(
+        said`check that both come from the same bundle.`
+      ),
       origin.input
     )
   }
@@ -56,20 +60,21 @@ export function loadLocalCa(crtPem: string, keyPem: string, origin: CaOrigin, no
 }
 
 /** `certs.os.crt in input 'secrets-bundle'`: where a field is, for messages. */
-function describeField(origin: CaOrigin, leaf: 'crt' | 'key'): string {
-  return `${origin.path}.${leaf} in input '${origin.input}'`
+function describeField(origin: CaOrigin, leaf: 'crt' | 'key'): Text {
+  return said`${own(`${origin.path}.${leaf}`)} in input '${origin.input}'`
 }
 
-function checkValidNow(certificate: X509Certificate, crt: string, input: string, now: Date): void {
+function checkValidNow(certificate: X509Certificate, crt: Text, input: string, now: Date): void {
   const notBefore = new Date(certificate.validFrom)
   const notAfter = new Date(certificate.validTo)
   if (now < notBefore) {
-    throw new UserError(`${crt} is not valid before ${notBefore.toISOString()}; check the runner's clock.`, input)
+    throw new UserError(said`${crt} is not valid before ${notBefore.toISOString()}; check the runner's clock.`, input)
   }
   if (now > notAfter) {
     throw new UserError(
-      `${crt} expired on ${notAfter.toISOString()}; a new client certificate cannot be issued from an expired CA. ` +
-        `Rotate the CA (see Talos's CA rotation guide).`,
+      said`${crt} expired on ${notAfter.toISOString()}; a new client certificate cannot be issued from an expired CA. `.concat(
+        said`Rotate the CA (see Talos's CA rotation guide).`
+      ),
       input
     )
   }

@@ -98,6 +98,6 @@ export function writePrivateKeyPem(key: KeyObject): string {
     case 'rsa':
       return key.export({ format: 'pem', type: 'pkcs1' }).toString()
     default:
-      throw new Error(`unsupported key type ${key.asymmetricKeyType}`)
+      throw new Error(`unsupported key type ${key.asymmetricKeyType ?? 'none'}`)
   }
 }

@@ -50,6 +50,19 @@ export function kubernetesAdminProfile(): CertificateProfile {
 }
 
 /**
+ * The break-glass drill's throwaway certificates prove a CA, not a role: the least each API
+ * lets in. Talos lets os:reader call Version; the Kubernetes API server lets any authenticated
+ * user create a SelfSubjectReview, so that certificate has a name of its own and no group.
+ */
+export const talosProbeProfile = (): CertificateProfile => talosClientProfile(['os:reader'])
+
+export const KUBERNETES_PROBE_USER = 'talos-client-cert-renewal:break-glass-drill'
+
+export function kubernetesProbeProfile(): CertificateProfile {
+  return { ...kubernetesAdminProfile(), organizations: [], commonName: KUBERNETES_PROBE_USER }
+}
+
+/**
  * Talos does not backdate notBefore; a node whose clock runs a little behind the runner would
  * then call a brand-new certificate "not yet valid". Five minutes covers ordinary skew.
  */

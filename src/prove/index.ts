@@ -3,15 +3,15 @@
 // only when there is something to prove; the network clients load only on their own path.
 import { UserError } from '../errors.js'
 import type { Credential } from '../pki/issue.js'
+import { inspectCertificate } from '../pki/inspect.js'
 import { NoAnswer, Rejected } from './errors.js'
+import type { ProofTarget } from './targets.js'
+import { joined, said, type Text } from '../text.js'
 
 /** auto: prove when the cluster can be reached; always: never write unproven; never: do not try. */
 export type VerifyConnection = 'auto' | 'always' | 'never'
 
-/** Where a new credential is proven: a talosconfig context's endpoints, or a kubeconfig's server. */
-export type ProofTarget =
-  | { kind: 'talosconfig'; context: string; endpoints: string[] }
-  | { kind: 'kubeconfig'; context: string; server: string }
+export type { ProofTarget } from './targets.js'
 
 /** 5 s an endpoint, 20 s in all: a proof must not hold up a run that cannot have one. */
 export const PROOF_BOUNDS = { attemptMs: 5_000, totalMs: 20_000 }
@@ -20,7 +20,7 @@ export const PROOF_BOUNDS = { attemptMs: 5_000, totalMs: 20_000 }
 export interface Proof {
   verified: boolean
   /** For the log: who answered, or why none did (the caller says what that means for the write). */
-  message: string
+  message: Text
 }
 
 /** How much a proof is wanted: verify-connection's mode, or always, with why, when a CA changed. */
@@ -31,8 +31,7 @@ export interface ProofDemand {
 }
 
 /** What the cluster made of a credential: it accepted it, refused it, or did not answer. */
-export type Verdict =
-  { outcome: 'accepted'; message: string } | { outcome: 'rejected' | 'unreachable'; message: string }
+export type Verdict = { outcome: 'accepted'; message: Text } | { outcome: 'rejected' | 'unreachable'; message: Text }
 
 /**
  * One try of a credential against the live cluster, within the bounds, whatever it is for: a
@@ -46,8 +45,8 @@ export async function attempt(target: ProofTarget, credential: Credential, bound
         : await proveKubernetes(target, credential, bounds)
     return { outcome: 'accepted', message }
   } catch (error) {
-    if (error instanceof Rejected) return { outcome: 'rejected', message: error.message }
-    if (error instanceof NoAnswer) return { outcome: 'unreachable', message: error.message }
+    if (error instanceof Rejected) return { outcome: 'rejected', message: error.text }
+    if (error instanceof NoAnswer) return { outcome: 'unreachable', message: error.text }
     throw error
   }
 }
@@ -62,42 +61,51 @@ export async function prove(
   const what = `the new ${target.kind} of context '${target.context}'`
   const verdict = await attempt(target, credential, bounds)
   if (verdict.outcome === 'accepted') {
-    return { verified: true, message: `Proved ${what} against the cluster: ${verdict.message}.` }
+    return { verified: true, message: said`Proved ${what} against the cluster: ${verdict.message}.` }
   }
   if (verdict.outcome === 'rejected') {
-    throw new UserError(`The cluster refused ${what}, so nothing was written: ${verdict.message}`, 'verify-connection')
+    throw new UserError(
+      said`The cluster refused ${what}, so nothing was written: ${verdict.message}`,
+      'verify-connection'
+    )
   }
   if (requiredBecause) {
     throw new UserError(
-      `Could not prove ${what} against the cluster, and ${requiredBecause}, so nothing was written: ` +
-        `${verdict.message}. Let the runner reach the cluster (a self-hosted runner or a VPN), then run it again.`,
+      said`Could not prove ${what} against the cluster, and ${requiredBecause}, so nothing was written: `.concat(
+        said`${verdict.message}. Let the runner reach the cluster (a self-hosted runner or a VPN), then run it again.`
+      ),
       'allow-ca-change'
     )
   }
   if (mode === 'always') {
     throw new UserError(
-      `Could not prove ${what} against the cluster, and 'verify-connection' is always, so nothing was written: ` +
-        `${verdict.message}. Let the runner reach the cluster, or set 'verify-connection' to auto.`,
+      said`Could not prove ${what} against the cluster, and 'verify-connection' is always, so nothing was written: `.concat(
+        said`${verdict.message}. Let the runner reach the cluster, or set 'verify-connection' to auto.`
+      ),
       'verify-connection'
     )
   }
-  return { verified: false, message: `Could not prove ${what} against the cluster (${verdict.message})` }
+  return { verified: false, message: said`Could not prove ${what} against the cluster (${verdict.message})` }
 }
 
 async function proveTalos(
   target: Extract<ProofTarget, { kind: 'talosconfig' }>,
   credential: Credential,
   bounds: typeof PROOF_BOUNDS
-): Promise<string> {
+): Promise<Text> {
   const { version } = await import('../talos-api/client.js')
-  const { Unreachable } = await import('../talos-api/errors.js')
+  const { Forbidden, Unreachable } = await import('../talos-api/errors.js')
   try {
     const answer = await version({ context: target.context, endpoints: target.endpoints, ...credential }, bounds)
-    return `${answer.target}${answer.hostname ? ` (${answer.hostname})` : ''} answered Version${answer.tag ? `, Talos ${answer.tag}` : ''}`
+    const hostname = answer.hostname ? said` (${answer.hostname})` : undefined
+    const tag = answer.tag ? said`, Talos ${answer.tag}` : undefined
+    return said`${answer.target}`.concat(hostname, said` answered Version`, tag)
   } catch (error) {
-    if (error instanceof Unreachable)
-      throw new NoAnswer(`no endpoint answered: ${error.failures.join('; ') || 'none within the time limit'}`)
-    if (error instanceof UserError) throw new Rejected(error.message)
+    // Any role may call Version but a few (os:etcd:backup): a refusal to the roles proves the certificate.
+    if (error instanceof Forbidden)
+      return said`${error.target} accepted the certificate and refused Version to its roles (permission denied)`
+    if (error instanceof Unreachable) throw new NoAnswer(said`no endpoint answered: ${joined(error.failures, '; ')}`)
+    if (error instanceof UserError) throw new Rejected(error.text)
     throw error
   }
 }
@@ -106,7 +114,9 @@ async function proveKubernetes(
   target: Extract<ProofTarget, { kind: 'kubeconfig' }>,
   credential: Credential,
   bounds: typeof PROOF_BOUNDS
-): Promise<string> {
+): Promise<Text> {
   const { whoAmI } = await import('./kubernetes.js')
-  return whoAmI(target.server, credential, bounds)
+  const certificate = inspectCertificate(credential.crtPem)
+  const expected = { username: certificate?.commonName ?? '', groups: certificate?.organizations ?? [] }
+  return whoAmI(target.server, credential, expected, bounds)
 }

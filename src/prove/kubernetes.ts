@@ -1,6 +1,7 @@
 // Who am I, to the Kubernetes API server, with the new kubeconfig's certificate:
 // POST a SelfSubjectReview (authentication.k8s.io/v1, or v1beta1 on an older server) over
 // TLS that checks the server against the new certificate-authority-data.
+import { said, type Text } from '../text.js'
 import { request } from 'node:https'
 import { isIP } from 'node:net'
 import type { Credential } from '../pki/issue.js'
@@ -9,8 +10,6 @@ import { certificateReason, unreachableReason } from '../tls-failure.js'
 import { NoAnswer, Rejected } from './errors.js'
 
 const VERSIONS = ['v1', 'v1beta1']
-/** What Talos's admin certificate is to the API server. */
-const EXPECTED = { username: 'admin', group: 'system:masters' }
 /** A SelfSubjectReview is a few hundred bytes. */
 const MAX_ANSWER_BYTES = 64 * 1024
 
@@ -19,32 +18,62 @@ interface Answer {
   body: string
 }
 
+/** Who the API server should say the certificate is: its CN as the user, its O among the groups. */
+export interface Identity {
+  username: string
+  groups: string[]
+}
+
+/**
+ * Whether the API server takes the certificate for `expected`. It authenticates after the
+ * handshake: 401 means it did not trust the certificate's CA; 403 means it did, and only
+ * refused the review to that identity, which proves the CA all the same.
+ */
 export async function whoAmI(
   server: string,
   credential: Credential,
+  expected: Identity,
   bounds: { attemptMs: number; totalMs: number }
-): Promise<string> {
+): Promise<Text> {
+  const base = httpsUrl(server)
   const started = Date.now()
+  const who = said`${expected.username}${expected.groups.length > 0 ? ` in ${expected.groups.join(', ')}` : ''}`
   for (const version of VERSIONS) {
     const left = bounds.totalMs - (Date.now() - started)
     if (left <= 0) break
     const path = `/apis/authentication.k8s.io/${version}/selfsubjectreviews`
-    const answer = await post(new URL(path, server), credential, Math.min(bounds.attemptMs, left), version)
+    const answer = await post(new URL(path, base), credential, Math.min(bounds.attemptMs, left), version)
     if (answer.status === 404) continue
-    if (answer.status === 401 || answer.status === 403)
-      throw new Rejected(`${server} answered ${answer.status} to a SelfSubjectReview: the certificate was not accepted`)
+    if (answer.status === 401)
+      throw new Rejected(said`${server} answered 401 to a SelfSubjectReview: it did not accept the certificate`)
+    if (answer.status === 403)
+      return said`${server} accepted the certificate and refused its review (403), as it may for ${who}`
     if (answer.status !== 201 && answer.status !== 200)
-      throw new NoAnswer(`${server} answered ${answer.status} to a SelfSubjectReview`)
+      throw new NoAnswer(said`${server} answered ${answer.status} to a SelfSubjectReview`)
     const user = userInfo(answer.body)
-    if (user.username !== EXPECTED.username || !user.groups.includes(EXPECTED.group)) {
+    if (user.username !== expected.username || expected.groups.some((group) => !user.groups.includes(group))) {
       throw new Rejected(
-        `${server} knows the certificate as user '${user.username}' in groups ${user.groups.join(', ') || 'none'}, ` +
-          `not as ${EXPECTED.username} in ${EXPECTED.group}`
+        said`${server} knows the certificate as user '${user.username}' in groups ${user.groups.join(', ') || 'none'}, not as ${who}`
       )
     }
-    return `${server} knows it as ${EXPECTED.username} in ${EXPECTED.group} (SelfSubjectReview ${version})`
+    return said`${server} knows it as ${who} (SelfSubjectReview ${version})`
   }
-  throw new NoAnswer(`${server} serves no SelfSubjectReview API (Kubernetes 1.27 or later has one)`)
+  throw new NoAnswer(said`${server} serves no SelfSubjectReview API (Kubernetes 1.27 or later has one)`)
+}
+
+/** The server as an https URL; any other (none, http, host:port) cannot be proven against. */
+function httpsUrl(server: string): URL {
+  let url: URL | undefined
+  try {
+    url = new URL(server)
+  } catch {
+    url = undefined
+  }
+  if (url?.protocol !== 'https:' || !url.hostname)
+    throw new NoAnswer(
+      said`the kubeconfig's server is not an https:// URL (${server || 'none'}), so there is nothing to ask`
+    )
+  return url
 }
 
 function userInfo(body: string): { username: string; groups: string[] } {
@@ -89,7 +118,7 @@ function post(url: URL, credential: Credential, timeoutMs: number, version: stri
           if (text.length > MAX_ANSWER_BYTES) req.destroy(new Error('answer too large'))
         })
         response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }))
-        response.on('error', () => reject(new NoAnswer(`${url.origin} (the answer broke off)`)))
+        response.on('error', () => reject(new NoAnswer(said`${url.origin} (the answer broke off)`)))
       }
     )
     // Under TLS 1.3 a server judges the client certificate after the client has finished its
@@ -99,7 +128,7 @@ function post(url: URL, credential: Credential, timeoutMs: number, version: stri
     // A wall-clock deadline, not an idle one: a server that sends a byte a second must not
     // hold the run past the bound.
     const timedOut = () => {
-      reject(new NoAnswer(`${url.origin} (no answer within ${Math.round(timeoutMs / 1000)} s)`))
+      reject(new NoAnswer(said`${url.origin} (no answer within ${Math.round(timeoutMs / 1000)} s)`))
       req.destroy()
     }
     const deadline = setTimeout(timedOut, timeoutMs)
@@ -110,8 +139,8 @@ function post(url: URL, credential: Credential, timeoutMs: number, version: stri
         (handshook && ['ECONNRESET', 'EPIPE'].includes(error.code ?? '')
           ? 'the server refused the client certificate (it dropped the connection after the TLS handshake)'
           : undefined)
-      if (rejected) return reject(new Rejected(`${url.origin}: ${rejected}`))
-      reject(new NoAnswer(`${url.origin} (${unreachableReason(error.code) ?? error.code ?? 'failed'})`))
+      if (rejected) return reject(new Rejected(said`${url.origin}: ${rejected}`))
+      reject(new NoAnswer(said`${url.origin} (${unreachableReason(error.code) ?? error.code ?? 'failed'})`))
     })
     req.end(body)
   })

@@ -1,3 +1,4 @@
+import { own, said } from '../text.js'
 import { isMap, isScalar, isSeq, type Document } from 'yaml'
 import { UserError } from '../errors.js'
 import { readCaPem, type CaPem } from './ca-pem.js'
@@ -13,7 +14,7 @@ export interface BundleCas {
 export function readBundle(docs: Document[], form: string): BundleCas {
   const doc = bundleDocument(docs, form)
   const missing = (what: string) => (field: string) =>
-    `Input '${INPUT}' has no ${field}; a Talos secrets bundle carries the ${what} there.`
+    said`Input '${INPUT}' has no ${own(field)}; a Talos secrets bundle carries the ${what} there.`
   return {
     os: readCaPem(doc, ['certs', 'os'], INPUT, missing('Talos API CA')),
     k8s: () => ({
@@ -40,7 +41,7 @@ function bundleDocument(docs: Document[], form: string): Document {
             : 'a bare value, not a YAML mapping'
   const is = form === 'YAML' ? 'is' : `decrypted (${form}) to`
   throw new UserError(
-    `Input '${INPUT}' ${is} ${what}, not a Talos secrets bundle. Pass the secrets.yaml made by 'talosctl gen secrets'.`,
+    said`Input '${INPUT}' ${is} ${what}, not a Talos secrets bundle. Pass the secrets.yaml made by 'talosctl gen secrets'.`,
     INPUT
   )
 }

@@ -1,3 +1,4 @@
+import { own, said, type Text } from '../text.js'
 import type { Document } from 'yaml'
 import { base64Pem } from '../encoding.js'
 import { UserError } from '../errors.js'
@@ -13,14 +14,14 @@ export interface CaPem {
  * in bundles and v1alpha1 documents. `missing` says where Talos keeps the CA, for the message
  * when a field is absent.
  */
-export function readCaPem(doc: Document, path: string[], input: string, missing: (field: string) => string): CaPem {
+export function readCaPem(doc: Document, path: string[], input: string, missing: (field: string) => Text): CaPem {
   const field = (leaf: 'crt' | 'key'): string => {
     const name = [...path, leaf].join('.')
     const value = doc.getIn([...path, leaf])
     if (typeof value !== 'string' || value === '') throw new UserError(missing(name), input)
     const pem = base64Pem(value)
     if (!pem) {
-      throw new UserError(`${name} in input '${input}' is not base64 of PEM text, as Talos writes it.`, input)
+      throw new UserError(said`${own(name)} in input '${input}' is not base64 of PEM text, as Talos writes it.`, input)
     }
     return pem
   }
@@ -33,9 +34,9 @@ export function readPemCa(doc: Document, path: string[], input: string, kind: st
     const name = `${kind}.${[...path, leaf].join('.')}`
     const value = doc.getIn([...path, leaf])
     if (typeof value !== 'string' || value === '')
-      throw new UserError(`Input '${input}' has no ${name}; the ${kind} document carries the CA there.`, input)
+      throw new UserError(said`Input '${input}' has no ${own(name)}; the ${kind} document carries the CA there.`, input)
     if (!value.includes(`-----BEGIN ${label}`))
-      throw new UserError(`${name} in input '${input}' is not PEM text, as Talos writes it.`, input)
+      throw new UserError(said`${own(name)} in input '${input}' is not PEM text, as Talos writes it.`, input)
     return value.endsWith('\n') ? value : `${value}\n`
   }
   return { crtPem: field('cert', 'CERTIFICATE'), keyPem: field('key', '') }

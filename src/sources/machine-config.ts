@@ -1,3 +1,4 @@
+import { own, said } from '../text.js'
 import { isMap, isScalar, isSeq, type Document } from 'yaml'
 import { UserError } from '../errors.js'
 import { readCaPem, readPemCa, type CaPem } from './ca-pem.js'
@@ -24,14 +25,16 @@ export function readMachineConfig(docs: Document[]): MachineConfigCas {
   const caConfig = docs.find((doc) => kindOf(doc) === 'KubeAPIServerCAConfig')
   const clusterConfig = docs.find((doc) => kindOf(doc) === 'KubeClusterConfig')
   const missing = (field: string) =>
-    `Input '${INPUT}' has no ${field}; a controlplane configuration carries the Kubernetes CA there (or, ` +
-    `from Talos 1.14, in a KubeAPIServerCAConfig document).`
+    said`Input '${INPUT}' has no ${own(field)}; a controlplane configuration carries the Kubernetes CA there (or, `.concat(
+      said`from Talos 1.14, in a KubeAPIServerCAConfig document).`
+    )
   return {
     os: readCaPem(
       config,
       ['machine', 'ca'],
       INPUT,
-      (field) => `Input '${INPUT}' has no ${field}; a controlplane configuration carries the Talos API CA there.`
+      (field) =>
+        said`Input '${INPUT}' has no ${own(field)}; a controlplane configuration carries the Talos API CA there.`
     ),
     k8s: () =>
       caConfig
@@ -62,7 +65,7 @@ function acceptedCas(doc: Document): string[] {
     const value = isScalar(item) ? item.value : isMap(item) ? item.get('cert') : undefined
     if (typeof value !== 'string' || !value.includes('-----BEGIN CERTIFICATE-----')) {
       throw new UserError(
-        `KubeAPIServerCAConfig.acceptedCAs[${index}] in input '${INPUT}' is not a PEM certificate.`,
+        said`KubeAPIServerCAConfig.acceptedCAs[${index}] in input '${INPUT}' is not a PEM certificate.`,
         INPUT
       )
     }
@@ -75,15 +78,17 @@ function machineConfigDocument(docs: Document[]): Document {
   const config = docs.find((doc) => isMap(doc.contents) && doc.get('version') === 'v1alpha1' && doc.has('machine'))
   if (!config) {
     throw new UserError(
-      `Input '${INPUT}' has no v1alpha1 machine configuration document (one with 'version: ` +
-        `v1alpha1' and a 'machine' section). Pass controlplane.yaml from 'talosctl gen config'.`,
+      said`Input '${INPUT}' has no v1alpha1 machine configuration document (one with 'version: `.concat(
+        said`v1alpha1' and a 'machine' section). Pass controlplane.yaml from 'talosctl gen config'.`
+      ),
       INPUT
     )
   }
   if (config.getIn(['machine', 'ca', 'crt']) && !config.getIn(['machine', 'ca', 'key'])) {
     throw new UserError(
-      `Input '${INPUT}' is a worker configuration: its machine.ca.key is empty. ` +
-        `Only a controlplane configuration carries the Talos API CA key; pass controlplane.yaml.`,
+      said`Input '${INPUT}' is a worker configuration: its machine.ca.key is empty. `.concat(
+        said`Only a controlplane configuration carries the Talos API CA key; pass controlplane.yaml.`
+      ),
       INPUT
     )
   }

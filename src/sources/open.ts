@@ -1,5 +1,6 @@
 // The one place that finds out which form an input was given in: plain or base64 YAML,
 // SOPS, or an age file (armored, or binary wrapped in base64) around either.
+import { said } from '../text.js'
 import type { Document } from 'yaml'
 import { parseYamlDocuments, readInputBytes } from '../encoding.js'
 import { UserError } from '../errors.js'
@@ -36,9 +37,10 @@ export async function openInput(value: string, input: string, keys: AgeKeys): Pr
   if (sops.length === 0 && docs.flatMap(stringValues).some((value) => value.startsWith('ENC['))) {
     // yq and other tools keep sops's ENC[...] values but drop the sops section they need.
     throw new UserError(
-      `Input '${input}' is still SOPS-encrypted (its values are ENC[...]) but has no 'sops' section to decrypt ` +
-        "them with: a tool other than sops changed it. Decrypt it first ('sops -d file.sops.yaml'), or pass the " +
-        'file exactly as sops wrote it.',
+      said`Input '${input}' is still SOPS-encrypted (its values are ENC[...]) but has no 'sops' section to decrypt `.concat(
+        said`them with: a tool other than sops changed it. Decrypt it first ('sops -d file.sops.yaml'), or pass the `,
+        said`file exactly as sops wrote it.`
+      ),
       input
     )
   }
@@ -50,8 +52,9 @@ export async function openInput(value: string, input: string, keys: AgeKeys): Pr
     }
   if (docs.length > 1) {
     throw new UserError(
-      `Input '${input}' is a multi-document SOPS file, which this action does not read; ` +
-        `give it as plain YAML in a secret, or encrypt it with age.`,
+      said`Input '${input}' is a multi-document SOPS file, which this action does not read; `.concat(
+        said`give it as plain YAML in a secret, or encrypt it with age.`
+      ),
       input
     )
   }

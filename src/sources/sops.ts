@@ -1,5 +1,6 @@
 // SOPS-encrypted YAML, decrypted and verified as sops itself does it (getsops/sops: the tree
 // walk, shouldBeEncrypted, the AES-GCM value cipher and the MAC), for age key groups only.
+import { own, said, type Text } from '../text.js'
 import { createDecipheriv, createHash } from 'node:crypto'
 import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Scalar, type YAMLMap } from 'yaml'
 import { decodeBase64 } from '../encoding.js'
@@ -44,12 +45,13 @@ const ENC = /^ENC\[AES256_GCM,data:([^,]*),iv:([^,]+),tag:([^,]+),type:([a-z0-9]
 export async function decryptSops(parsed: Document.Parsed, keys: AgeKeys, input: string): Promise<Decrypted> {
   const doc = parsed.clone()
   const meta = doc.get('sops', true) as YAMLMap
-  const fail = (why: string): never => {
-    throw new UserError(`Input '${input}' is a SOPS file that ${why}; nothing from it is used.`, input)
+  const fail = (why: Text): never => {
+    throw new UserError(said`Input '${input}' is a SOPS file that ${why}; nothing from it is used.`, input)
   }
   const text = (key: string): string | undefined => {
     const value = meta.get(key)
-    return value === undefined || value === null || value === '' ? undefined : String(value)
+    if (typeof value === 'string') return value === '' ? undefined : value
+    return typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined
   }
   const rules = await readRules(meta, text, fail)
   const dataKey = await unwrapDataKey(meta, keys, input, fail)
@@ -62,11 +64,12 @@ export async function decryptSops(parsed: Document.Parsed, keys: AgeKeys, input:
     [],
     (scalar, path) => {
       const encrypted = shouldBeEncrypted(path, rules)
-      const where = path.join('.') || '(top)'
+      // The path of the user's own bundle, by its keys: what they need to find the value.
+      const where = own(path.join('.') || '(top)')
       let value: unknown = scalar.value
       let macBytes: Buffer | undefined
       if (encrypted) {
-        if (typeof value !== 'string') fail(`has a value that should be encrypted but is not, at ${where}`)
+        if (typeof value !== 'string') fail(said`has a value that should be encrypted but is not, at ${where}`)
         if (value !== '') {
           const opened = openValue(value as string, dataKey, `${path.join(':')}:`, where, fail)
           value = opened.value
@@ -90,10 +93,10 @@ export async function decryptSops(parsed: Document.Parsed, keys: AgeKeys, input:
 async function readRules(
   meta: YAMLMap,
   text: (key: string) => string | undefined,
-  fail: (why: string) => never
+  fail: (why: Text) => never
 ): Promise<Rules> {
   if (text('unencrypted_comment_regex') || text('encrypted_comment_regex'))
-    fail('selects values by comments, which this action does not support')
+    fail(said`selects values by comments, which this action does not support`)
   const sources = { unencrypted: text('unencrypted_regex'), encrypted: text('encrypted_regex') }
   // The metadata is not authenticated until the MAC is checked, after the walk: its patterns
   // must not be able to hang the run. RE2 (re2js), as sops's Go uses, is linear in time and
@@ -105,7 +108,7 @@ async function readRules(
       const compiled = RE2JS.compile(source)
       return (value) => compiled.matcher(value).find()
     } catch {
-      return fail(`has an ${key} that is not a regular expression sops reads`)
+      return fail(said`has an ${key} that is not a regular expression sops reads`)
     }
   }
   const rules: Rules = {
@@ -123,16 +126,11 @@ async function readRules(
 }
 
 /** The 32-byte data key, from whichever age recipient's stanza the given keys open. */
-async function unwrapDataKey(
-  meta: YAMLMap,
-  keys: AgeKeys,
-  input: string,
-  fail: (why: string) => never
-): Promise<Buffer> {
+async function unwrapDataKey(meta: YAMLMap, keys: AgeKeys, input: string, fail: (why: Text) => never): Promise<Buffer> {
   // Stryker disable next-line BooleanLiteral: keepScalar matters only for scalars; a list is returned as its node either way.
   const groups = meta.get('key_groups', true)
   if (isSeq(groups) && groups.items.length > 1)
-    fail('splits its data key over several key groups (Shamir), which this action does not support')
+    fail(said`splits its data key over several key groups (Shamir), which this action does not support`)
   const group = isSeq(groups) && isMap(groups.items[0]) ? groups.items[0] : meta
   // Stryker disable next-line BooleanLiteral: as above.
   const age = group.get('age', true)
@@ -142,12 +140,12 @@ async function unwrapDataKey(
         .map((entry) => entry.get('enc'))
         .filter((enc): enc is string => typeof enc === 'string')
     : []
-  if (stanzas.length === 0) fail('has no age recipients (only age is supported)')
+  if (stanzas.length === 0) fail(said`has no age recipients (only age is supported)`)
   let lastError: unknown
   for (const stanza of stanzas) {
     try {
       const key = Buffer.from(await decryptAge(stanza, keys, `The SOPS data key in input '${input}'`, input))
-      if (key.length !== 32) fail('has a data key that is not 32 bytes')
+      if (key.length !== 32) fail(said`has a data key that is not 32 bytes`)
       return key
     } catch (error) {
       lastError = error
@@ -161,15 +159,15 @@ function walk(
   node: Node | null,
   path: string[],
   onLeaf: (scalar: Scalar, path: string[]) => void,
-  fail: (why: string) => never
+  fail: (why: Text) => never
 ): void {
   if (node === null || node === undefined) return
-  if (isAlias(node)) fail(`uses a YAML alias at ${path.join('.') || '(top)'}, which sops never writes`)
+  if (isAlias(node)) fail(said`uses a YAML alias at ${own(path.join('.') || '(top)')}, which sops never writes`)
   if (isMap(node)) {
     for (const pair of node.items) {
       const key = isScalar(pair.key)
         ? String(pair.key.source ?? pair.key.value)
-        : fail('has a key that is not a plain string')
+        : fail(said`has a key that is not a plain string`)
       walk(pair.value as Node | null, [...path, key], onLeaf, fail)
     }
   } else if (isSeq(node)) {
@@ -194,17 +192,17 @@ function openValue(
   enc: string,
   key: Buffer,
   additionalData: string,
-  where: string,
-  fail: (why: string) => never
+  where: Text,
+  fail: (why: Text) => never
 ): { value: unknown; macBytes: Buffer } {
-  const match = ENC.exec(enc) ?? fail(`has a value that should be encrypted but is not, at ${where}`)
+  const match = ENC.exec(enc) ?? fail(said`has a value that should be encrypted but is not, at ${where}`)
   const [data, iv, tag] = [match[1], match[2], match[3]].map(
-    (part) => decodeBase64(part ?? '') ?? fail(`has a damaged value at ${where}`)
+    (part) => decodeBase64(part ?? '') ?? fail(said`has a damaged value at ${where}`)
   )
   // sops writes the full 16-byte tag; GCM would accept a cut one, which proves far less.
   if ((tag as Buffer).length !== GCM_TAG_BYTES)
     fail(
-      `has a value at ${where} whose authentication tag is ${(tag as Buffer).length} bytes, not the ${GCM_TAG_BYTES} sops writes (altered)`
+      said`has a value at ${where} whose authentication tag is ${(tag as Buffer).length} bytes, not the ${GCM_TAG_BYTES} sops writes (altered)`
     )
   let plain: Buffer
   try {
@@ -213,7 +211,7 @@ function openValue(
     decipher.setAuthTag(tag as Buffer)
     plain = Buffer.concat([decipher.update(data as Buffer), decipher.final()])
   } catch {
-    return fail(`has a value at ${where} that does not decrypt under its path (altered or moved)`)
+    return fail(said`has a value at ${where} that does not decrypt under its path (altered or moved)`)
   }
   return typedValue(plain, match[4] as string, where, fail)
 }
@@ -222,8 +220,8 @@ function openValue(
 function typedValue(
   plain: Buffer,
   type: string,
-  where: string,
-  fail: (why: string) => never
+  where: Text,
+  fail: (why: Text) => never
 ): { value: unknown; macBytes: Buffer } {
   const text = plain.toString('utf8')
   switch (type) {
@@ -234,7 +232,7 @@ function typedValue(
       return { value: text, macBytes: plain }
     case 'int':
     case 'int64': {
-      if (!/^[+-]?\d+$/.test(text)) fail(`has an int at ${where} that is not a number`)
+      if (!/^[+-]?\d+$/.test(text)) fail(said`has an int at ${where} that is not a number`)
       const value = BigInt(text)
       return {
         value: Number.isSafeInteger(Number(value)) ? Number(value) : value,
@@ -243,7 +241,7 @@ function typedValue(
     }
     case 'float': {
       const value = Number(text)
-      if (text.trim() === '' || !Number.isFinite(value)) fail(`has a float at ${where} that is not a number`)
+      if (text.trim() === '' || !Number.isFinite(value)) fail(said`has a float at ${where} that is not a number`)
       return { value, macBytes: Buffer.from(goFloat(value)) }
     }
     case 'bool': {
@@ -261,20 +259,20 @@ function typedValue(
         false: false,
         False: false
       }[text]
-      if (value === undefined) fail(`has a bool at ${where} that is not true or false`)
+      if (value === undefined) fail(said`has a bool at ${where} that is not true or false`)
       return { value, macBytes: Buffer.from(value ? 'True' : 'False') }
     }
     default:
-      return fail(`has a value of unknown type '${type}' at ${where}`)
+      return fail(said`has a value of unknown type '${type}' at ${where}`)
   }
 }
 
 /** ToBytes of an unencrypted value, as Go sees the YAML value. */
-function goBytes(value: unknown, where: string, fail: (why: string) => never): Buffer {
+function goBytes(value: unknown, where: Text, fail: (why: Text) => never): Buffer {
   if (typeof value === 'string') return Buffer.from(value)
   if (typeof value === 'boolean') return Buffer.from(value ? 'True' : 'False')
   if (typeof value === 'number') return Buffer.from(Number.isInteger(value) ? value.toFixed(0) : goFloat(value))
-  return fail(`has an unencrypted value of an unsupported kind at ${where}`)
+  return fail(said`has an unencrypted value of an unsupported kind at ${where}`)
 }
 
 /**
@@ -302,15 +300,15 @@ function verifyMac(
   stored: string | undefined,
   lastModified: string | undefined,
   key: Buffer,
-  fail: (why: string) => never
+  fail: (why: Text) => never
 ): void {
-  if (!stored) fail('has no MAC')
-  if (!lastModified) fail('has no lastmodified date')
+  if (!stored) fail(said`has no MAC`)
+  if (!lastModified) fail(said`has no lastmodified date`)
   let mac: unknown
   try {
-    mac = openValue(stored as string, key, lastModified as string, 'sops.mac', fail).value
+    mac = openValue(stored as string, key, lastModified as string, own('sops.mac'), fail).value
   } catch {
-    return fail('has a MAC that does not open with its lastmodified date (altered)')
+    return fail(said`has a MAC that does not open with its lastmodified date (altered)`)
   }
-  if (mac !== computed) fail('does not match its MAC: it was altered after sops wrote it')
+  if (mac !== computed) fail(said`does not match its MAC: it was altered after sops wrote it`)
 }

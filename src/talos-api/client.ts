@@ -1,6 +1,7 @@
 // Calls to a controlplane node's apid, as talosctl makes them, over mutual TLS with the
 // talosconfig's own certificate: GenerateClientConfiguration (`talosctl config new`) and
 // Kubeconfig (`talosctl kubeconfig`). @grpc/grpc-js is loaded only here, on this path.
+import { joined, said, type Text } from '../text.js'
 import * as grpc from '@grpc/grpc-js'
 import { isIP } from 'node:net'
 import { checkServerIdentity } from 'node:tls'
@@ -15,7 +16,7 @@ import {
   type NodeVersion
 } from './codec.js'
 import { codeInText, unreachableReason } from '../tls-failure.js'
-import { Unreachable } from './errors.js'
+import { Forbidden, Unreachable } from './errors.js'
 import { fileFromTarGz } from './tar.js'
 import { APID_PORT, grpcTarget, hostPort } from './endpoint.js'
 import { probeTls } from './tls-probe.js'
@@ -173,12 +174,12 @@ async function callEndpoints<T>(
   const key = readPrivateKeyPem(credentials.keyPem)
   if (!key)
     throw new UserError(
-      `contexts.${credentials.context}.key in input 'talosconfig' is not a private key Talos writes.`,
+      said`contexts.${credentials.context}.key in input 'talosconfig' is not a private key Talos writes.`,
       'talosconfig'
     )
   const keyPem = key.export({ format: 'pem', type: 'pkcs8' }).toString()
   const started = Date.now()
-  const failures: string[] = []
+  const failures: Text[] = []
   for (const endpoint of credentials.endpoints) {
     const left = bounds.totalMs - (Date.now() - started)
     if (left <= 0) break
@@ -190,7 +191,7 @@ async function callEndpoints<T>(
     } catch (error) {
       const status = error as grpc.ServiceError
       if (status.code === grpc.status.DEADLINE_EXCEEDED) {
-        failures.push(`${target} (no answer within ${Math.round(timeoutMs / 1000)} s)`)
+        failures.push(said`${target} (no answer within ${Math.round(timeoutMs / 1000)} s)`)
         continue
       }
       if (status.code !== grpc.status.UNAVAILABLE) throw refusal(status, target, credentials.context, method)
@@ -208,21 +209,23 @@ async function callEndpoints<T>(
           )
       if (verdict.outcome === 'rejected')
         throw new UserError(
-          `${target} refused ${method} for talosconfig context '${credentials.context}': ${verdict.reason}. ` +
-            `Check that the ca, crt and key belong to the cluster's current CA (after a CA rotation, ` +
-            `the bundle or machine configuration must hold the new one).`,
+          said`${target} refused ${method} for talosconfig context '${credentials.context}': ${verdict.reason}. `.concat(
+            said`Check that the ca, crt and key belong to the cluster's current CA (after a CA rotation, `,
+            said`the bundle or machine configuration must hold the new one).`
+          ),
           'talosconfig'
         )
-      failures.push(`${target} (${verdict.outcome === 'unreachable' ? verdict.reason : 'unavailable'})`)
+      failures.push(said`${target} (${verdict.outcome === 'unreachable' ? verdict.reason : 'unavailable'})`)
     } finally {
       client.close()
     }
   }
   throw new Unreachable(
-    `No endpoint of talosconfig context '${credentials.context}' answered ${method}: ` +
-      `${failures.join('; ') || 'none tried within the time limit'}. ` +
-      `The runner must reach a controlplane node on port ${APID_PORT} (self-hosted runner or VPN), ` +
-      `or renew with 'secrets-bundle' or 'machine-config'.`,
+    said`No endpoint of talosconfig context '${credentials.context}' answered ${method}: `.concat(
+      said`${failures.length > 0 ? joined(failures, '; ') : said`none tried within the time limit`}. `,
+      said`The runner must reach a controlplane node on port ${APID_PORT} (self-hosted runner or VPN), `,
+      said`or renew with 'secrets-bundle' or 'machine-config'.`
+    ),
     failures
   )
 }
@@ -232,27 +235,29 @@ function refusal(error: grpc.ServiceError, target: string, context: string, meth
   const prefix = `${target} refused ${method} for talosconfig context '${context}'`
   switch (error.code) {
     case grpc.status.PERMISSION_DENIED:
-      return new UserError(
-        `${prefix}: permission denied. ${method} needs a certificate with the os:admin role; ` +
-          `this talosconfig's has not got it. Use an os:admin talosconfig, or 'secrets-bundle' or 'machine-config'.`,
-        'talosconfig'
+      return new Forbidden(
+        said`${prefix}: permission denied. ${method} needs a certificate with the os:admin role; `.concat(
+          said`this talosconfig's has not got it. Use an os:admin talosconfig, or 'secrets-bundle' or 'machine-config'.`
+        ),
+        target
       )
     case grpc.status.FAILED_PRECONDITION:
       return new UserError(
-        `${prefix}: ${plainDetails(error.details)}. ` +
-          `Only controlplane nodes answer ${method}: list a controlplane node first in 'endpoints'.`,
+        said`${prefix}: ${plainDetails(error.details)}. `.concat(
+          said`Only controlplane nodes answer ${method}: list a controlplane node first in 'endpoints'.`
+        ),
         'endpoints'
       )
     case grpc.status.INVALID_ARGUMENT:
-      return new UserError(`${prefix}: ${plainDetails(error.details)}. Check 'ttl' and 'roles'.`, 'ttl')
+      return new UserError(said`${prefix}: ${plainDetails(error.details)}. Check 'ttl' and 'roles'.`, 'ttl')
     case grpc.status.UNAUTHENTICATED:
       return new UserError(
-        `${prefix}: the client certificate was not accepted. Renew with 'secrets-bundle' or 'machine-config'.`,
+        said`${prefix}: the client certificate was not accepted. Renew with 'secrets-bundle' or 'machine-config'.`,
         'talosconfig'
       )
     default:
       return new UserError(
-        `${prefix}: ${grpc.status[error.code] ?? error.code}${error.details ? ` (${plainDetails(error.details)})` : ''}.`,
+        said`${prefix}: ${grpc.status[error.code] ?? error.code}${error.details ? ` (${plainDetails(error.details)})` : ''}.`,
         'talosconfig'
       )
   }

@@ -1,7 +1,9 @@
 // A Talos endpoint or node as talosctl takes it: host[:port], where host is a DNS name, an
 // IPv4 address or an IPv6 address (in brackets when a port follows). Nothing else is taken:
 // an endpoint is quoted in the log and dialled, so a path, a scheme or a stray character in
-// it is refused before either happens.
+// it is refused before either happens. IPv4 is a plain dotted quad only: getaddrinfo also reads
+// 0177.0.0.1, 127.1, 0x7f.1 and 2130706433 as 127.0.0.1, so a name whose last label is a number
+// is refused; and IPv6 carries no zone (fe80::1%eth0), which names an interface of the runner.
 import { isIP } from 'node:net'
 
 /** apid's port, for an endpoint that names none. */
@@ -20,8 +22,12 @@ const DNS_NAME =
  * builds a large regular expression on first use, some ten milliseconds of every start.
  */
 const isIPv4 = (text: string): boolean =>
-  /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(text) && text.split('.').every((octet) => Number(octet) <= 255)
-const isIPv6 = (text: string): boolean => (text.match(/:/g) ?? []).length >= 2 && isIP(text) === 6
+  /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/.test(text) &&
+  text.split('.').every((octet) => Number(octet) <= 255)
+const isIPv6 = (text: string): boolean =>
+  (text.match(/:/g) ?? []).length >= 2 && !text.includes('%') && isIP(text) === 6
+/** A name whose last label is a number, decimal or hex, is an address in another form to getaddrinfo. */
+const numericName = (host: string): boolean => /(^|\.)(\d+|0x[0-9a-f]*)\.?$/i.test(host)
 
 const port = (digits: string | undefined): number | undefined | false => {
   if (digits === undefined) return undefined
@@ -42,7 +48,7 @@ export function parseEndpoint(text: string): Endpoint | undefined {
   const [host = '', digits, ...rest] = text.split(':')
   const parsed = port(digits)
   if (rest.length > 0 || parsed === false) return undefined
-  return isIPv4(host) || DNS_NAME.test(host) ? { host, port: parsed } : undefined
+  return isIPv4(host) || (DNS_NAME.test(host) && !numericName(host)) ? { host, port: parsed } : undefined
 }
 
 /** The endpoints that are not host[:port], for a message that names them. */

@@ -1,11 +1,12 @@
 // What a run that nobody watches does besides renewing, through the workflow token: keep its
 // own schedule enabled, and open, update or close the issue that tells a person when one is
-// needed. Nothing here may fail the step or hide its error: every refusal is one warning.
+// needed (src/story/notify.ts). Nothing here may fail the step or hide its error: every refusal
+// is one warning.
 import { describe } from '../errors.js'
 import type { Repository } from '../github/target.js'
-import type { RepositoryApi } from '../github/repository.js'
-import type { RunResult } from '../report.js'
-import { issueText, setMarker, stateIn } from './issue.js'
+import type { RunResult } from '../result.js'
+import type { Gate } from '../story/gate.js'
+import { said, type Text } from '../text.js'
 import { ACTION_NAME, VERSION } from '../version.js'
 
 /** The inputs and runner facts about unattended runs. */
@@ -28,8 +29,6 @@ export interface UnattendedOptions {
 export interface AttendContext {
   apiUrl: string
   credentialSet: string
-  /** Every endpoint, node and server the run knows of: the issue never shows them. */
-  addresses: string[]
 }
 
 /** What a run ends with, for the issue: its result, with the error line of a failure in it. */
@@ -50,8 +49,10 @@ export function unattendedWork(options: UnattendedOptions): { keepAlive: boolean
 }
 
 export interface AttendDeps {
-  info(message: string): void
-  warning(message: string): void
+  info(message: Text): void
+  warning(message: Text): void
+  /** What the issue's words pass through. */
+  gate: Gate
 }
 
 /** Keeps the schedule alive and keeps the issue up to date; returns the issue's number, if any. */
@@ -66,50 +67,39 @@ export async function attend(
   if (!options.workflowToken) {
     const asked = [keepAlive && 'keep-schedule-alive', notify && 'open-issue'].filter(Boolean).join(' and ')
     deps.warning(
-      `${asked}: 'workflow-token' is empty, so nothing was done. Leave it unset (it defaults to the job's ` +
-        "GITHUB_TOKEN), or pass a token with 'issues: write' and 'actions: write'."
+      said`${asked}: 'workflow-token' is empty, so nothing was done. Leave it unset (it defaults `.concat(
+        said`to the job's GITHUB_TOKEN), or pass a token with 'issues: write' and 'actions: write'.`
+      )
     )
     return undefined
   }
-  const { repositoryApi } = await import('../github/repository.js')
   const userAgent = `${ACTION_NAME}/${VERSION}`
-  const api = repositoryApi(options.repository, { token: options.workflowToken, apiUrl: context.apiUrl, userAgent })
-  if (keepAlive) await keepScheduleAlive(options, api, deps)
+  const api = { token: options.workflowToken, apiUrl: context.apiUrl, userAgent }
+  if (keepAlive) await keepScheduleAlive(options, options.repository, api, deps)
   if (!notify) return undefined
   try {
-    return await keepIssue(options, context, outcome, api)
+    const { keepIssue } = await import('../story/notify.js')
+    const notifyOptions = { ...options, repository: options.repository }
+    return await keepIssue(notifyOptions, { ...context, userAgent }, outcome.result, deps.gate)
   } catch (error) {
-    deps.warning(`open-issue: ${describe(error)} Give the job 'permissions: issues: write' for 'workflow-token'.`)
+    deps.warning(said`open-issue: ${describe(error)} Give the job 'permissions: issues: write' for 'workflow-token'.`)
     return undefined
   }
 }
 
-async function keepScheduleAlive(options: UnattendedOptions, api: RepositoryApi, deps: AttendDeps): Promise<void> {
+async function keepScheduleAlive(
+  options: UnattendedOptions,
+  repository: Repository,
+  api: { token: string; apiUrl: string; userAgent: string },
+  deps: AttendDeps
+): Promise<void> {
   try {
     if (!options.workflowFile) throw new Error('GITHUB_WORKFLOW_REF names no workflow file.')
-    await api.enableWorkflow(options.workflowFile)
-    deps.info(`Kept workflow ${options.workflowFile} enabled for its schedule.`)
+    const { workflowsApi } = await import('../github/workflows.js')
+    await workflowsApi(repository, api).enableWorkflow(options.workflowFile)
+    deps.info(said`Kept workflow ${options.workflowFile} enabled for its schedule.`)
   } catch (error) {
     const why = describe(error)
-    deps.warning(`keep-schedule-alive: ${why} Give the job 'permissions: actions: write' for 'workflow-token'.`)
+    deps.warning(said`keep-schedule-alive: ${why} Give the job 'permissions: actions: write' for 'workflow-token'.`)
   }
-}
-
-async function keepIssue(
-  options: UnattendedOptions,
-  { credentialSet: set, addresses }: AttendContext,
-  outcome: Outcome,
-  api: RepositoryApi
-): Promise<number | undefined> {
-  const text = issueText(outcome.result, set, options.runUrl, addresses)
-  const open = await api.findIssue(options.issueLabel, setMarker(set), stateIn)
-  if (text.needsPerson) {
-    if (!open) return api.openIssue(text.title, text.markdown, options.issueLabel)
-    if (open.lastState !== text.state) await api.comment(open.number, text.markdown)
-    return open.number
-  }
-  if (!open) return undefined
-  await api.comment(open.number, text.markdown)
-  await api.close(open.number)
-  return open.number
 }

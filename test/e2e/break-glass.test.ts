@@ -117,7 +117,8 @@ for (const runtime of RUNTIMES) {
       const throwaway = apid.versionCalls[0] as string
       assert.ok(lifetimeMs(throwaway) <= 3_600_000, `${lifetimeMs(throwaway)} ms`)
       assert.ok(new X509Certificate(throwaway).checkIssued(new X509Certificate(cluster.caCrtPem)))
-      assert.deepEqual(new X509Certificate(throwaway).subject, 'O=os:admin', 'the roles a renewal would give')
+      assert.deepEqual(new X509Certificate(throwaway).subject, 'O=os:reader', 'the least role that may call Version')
+      assert.deepEqual(apid.versionRoles, [['os:reader']], 'apid read os:reader from it')
       assert.equal(drillEntry(run).status, 'proven')
       assert.match(
         run.summary,
@@ -127,13 +128,14 @@ for (const runtime of RUNTIMES) {
       assertNoSecrets(run)
     })
 
-    it('proves the Kubernetes CA too, by a SelfSubjectReview as admin in system:masters', async () => {
+    it('proves the Kubernetes CA too, by a SelfSubjectReview as a user of its own, in no group', async () => {
       const run = await drill({ kubeconfig: kubeconfigAt(kubeApi.server), 'kubeconfig-secret-name': 'KUBECONFIG' })
       assert.equal(run.code, 0, visibleLog(run))
       assert.equal(run.outputs['break-glass'], 'proven')
       assert.deepEqual(
-        kubeApi.requests.map(({ user }) => user),
-        ['admin']
+        kubeApi.requests.map(({ user, groups }) => [user, groups]),
+        [['talos-client-cert-renewal:break-glass-drill', []]],
+        'not admin, not system:masters'
       )
       const throwaway = kubeApi.certificates[0] as string
       assert.ok(lifetimeMs(throwaway) <= 3_600_000)
@@ -159,10 +161,95 @@ for (const runtime of RUNTIMES) {
       assert.equal(errors.length, 1, errors.join('\n'))
       assert.match(
         errors[0] ?? '',
-        /^::error::The break-glass drill found the CA key of 'secrets-bundle' broken, .+: talosconfig: input 'secrets-bundle' cannot be used: .*age-key.*\. Fix it now, while the Talos API still works/
+        /^::error::The break-glass drill found the CA key of 'secrets-bundle' broken, .+: talosconfig: input 'secrets-bundle' cannot be used: .*age-key.*\. Fix the age key the workflow passes/
       )
+      // Nothing went through the API in this run: the advice does not claim it works.
+      assert.doesNotMatch(errors[0] ?? '', /while the Talos API still works|Re-export/)
       assertNoSecrets(wrong)
     })
+
+    it('a missing age key is broken whether or not a renewal was due, with advice that fits', async () => {
+      const nothingDue = await drill({ 'secrets-bundle': ageBundle })
+      const dueThroughApi = await drill({ 'secrets-bundle': ageBundle, talosconfig: talosconfigAt([apid.endpoint], 5) })
+      // Due, and the API out of reach: the renewal needed the bundle and could not open it.
+      const dueFallback = await drill({ 'secrets-bundle': ageBundle, talosconfig: talosconfigAt(['127.0.0.1:9'], 5) })
+      for (const run of [nothingDue, dueThroughApi, dueFallback]) {
+        assert.equal(run.code, 1)
+        assert.equal(run.outputs['break-glass'], 'broken', visibleLog(run))
+        assert.equal(errorLines(run).length, 1, errorLines(run).join('\n'))
+        assert.match(errorLines(run)[0] ?? '', /age-encrypted, but no key was given/)
+        assert.doesNotMatch(visibleLog(run), /Unexpected failure/)
+      }
+      assert.equal(dueThroughApi.outputs['renewed-through'], 'talos-api')
+      assert.match(
+        errorLines(dueThroughApi)[0] ?? '',
+        /Fix the age key .+ Do it now, while the Talos API still works\.$/
+      )
+      assert.doesNotMatch(errorLines(nothingDue)[0] ?? '', /while the Talos API still works/)
+      assert.match(dueFallback.summary, /\| ❌ \| break-glass drill \| `secrets-bundle` \|/)
+    })
+
+    it('an authorization refusal after the handshake proves the CA: apid denying Version, an API server answering 403', async () => {
+      const denying = await startApid(cluster, { denyAll: true })
+      const forbidding = await startKubeApi(cluster, { forbid: true })
+      try {
+        const run = await drill({
+          talosconfig: talosconfigAt([denying.endpoint]),
+          kubeconfig: kubeconfigAt(forbidding.server),
+          'kubeconfig-secret-name': 'KUBECONFIG'
+        })
+        assert.equal(run.code, 0, visibleLog(run))
+        assert.equal(run.outputs['break-glass'], 'proven')
+        assert.deepEqual(denying.versionRoles, [['os:reader']])
+        assert.deepEqual(
+          forbidding.requests.map(({ user }) => user),
+          ['talos-client-cert-renewal:break-glass-drill']
+        )
+        assert.match(visibleLog(run), /refused Version to its roles \(permission denied\)/)
+        assert.match(visibleLog(run), /accepted the certificate and refused its review \(403\)/)
+      } finally {
+        await denying.close()
+        await forbidding.close()
+      }
+    })
+
+    it("verify-connection never keeps the drill off the network: opened, compared, 'checked'", async () => {
+      const run = await drill({
+        'verify-connection': 'never',
+        kubeconfig: kubeconfigAt(kubeApi.server),
+        'kubeconfig-secret-name': 'KUBECONFIG'
+      })
+      assert.equal(run.code, 0, visibleLog(run))
+      assert.equal(run.outputs['break-glass'], 'checked')
+      assert.deepEqual([apid.versionCalls, kubeApi.requests, run.refused], [[], [], []], 'nothing was dialled')
+      assert.match(visibleLog(run), /'verify-connection: never' keeps the drill off the network/)
+      // Another CA is still found without the network.
+      const stale = await drill({ 'verify-connection': 'never', 'secrets-bundle': other.bundleYaml })
+      assert.equal(stale.outputs['break-glass'], 'broken')
+      assert.deepEqual(apid.versionCalls, [])
+    })
+
+    for (const [name, server] of [
+      ['host:port', 'cp1:6443'],
+      ['plain http', 'http://127.0.0.1:9'],
+      ['none', '']
+    ]) {
+      it(`a kept kubeconfig whose server is not an https URL (${name}) gives its drill a plain state`, async () => {
+        const run = await drill({ kubeconfig: kubeconfigAt(server as string), 'kubeconfig-secret-name': 'KUBECONFIG' })
+        assert.equal(run.code, 0, visibleLog(run))
+        assert.equal(run.outputs['break-glass'], 'checked')
+        assert.deepEqual(
+          drillEntry(run).credentials.map(({ kind, status }: { kind: string; status: string }) => [kind, status]),
+          [
+            ['talosconfig', 'proven'],
+            ['kubeconfig', 'checked']
+          ]
+        )
+        assert.match(visibleLog(run), /the kubeconfig's server is not an https:\/\/ URL/)
+        assert.doesNotMatch(visibleLog(run), /Unexpected failure/)
+        assert.deepEqual([kubeApi.requests, run.refused], [[], []])
+      })
+    }
 
     it('a bundle of another CA is broken, naming both CAs by fingerprint; the step fails after a due renewal is written', async () => {
       const run = await drill({

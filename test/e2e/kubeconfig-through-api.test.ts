@@ -107,10 +107,7 @@ for (const runtime of RUNTIMES) {
       assert.equal(result.outputs['kubeconfig-renewed-through'], 'talos-api')
       assert.equal(result.outputs['renewed-through'], '')
       assert.equal(result.outputs['kubeconfig-expires-at'] !== '', true)
-      assert.match(
-        visibleLog(result),
-        new RegExp(`Asking the Talos API at ${apid.endpoint} for the admin kubeconfig\\.`)
-      )
+      assert.match(visibleLog(result), /Asking the Talos API at <address> for the admin kubeconfig\./)
       assert.match(
         result.summary,
         /\nRenewed kubeconfig `admin@demo` \(5 days left, inside renew-before\) through the Talos API: /
@@ -180,7 +177,7 @@ for (const runtime of RUNTIMES) {
       const result = await run({ talosconfig: talosconfigFor(worker.endpoint), kubeconfig: currentKubeconfig })
       assert.equal(result.code, 1)
       assert.deepEqual(errorLines(result), [
-        `::error::${worker.endpoint} refused Kubeconfig for talosconfig context 'demo': kubeconfig can only be generated on a control plane node. Only controlplane nodes answer Kubeconfig: list a controlplane node first in 'endpoints'.`
+        `::error::<address> refused Kubeconfig for talosconfig context 'demo': kubeconfig can only be generated on a control plane node. Only controlplane nodes answer Kubeconfig: list a controlplane node first in 'endpoints'.`
       ])
       assert.deepEqual(github.requests, [])
     })

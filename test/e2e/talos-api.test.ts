@@ -84,10 +84,7 @@ for (const runtime of RUNTIMES) {
       assert.ok(opensslVerifyClient(cluster.caCrtPem, crtPem).ok)
       assert.match(opensslText(crtPem), /Subject: O = os:admin\n/)
       assert.equal(run.outputs.renewed, 'true')
-      assert.match(
-        visibleLog(run),
-        new RegExp(`Asking the Talos API at ${dead}, ${apid.endpoint} for a new client certificate\\.`)
-      )
+      assert.match(visibleLog(run), /Asking the Talos API at <address>, <address> for a new client certificate\./)
       // The node's address is checked against its certificate without sending it as the TLS server name.
       assert.doesNotMatch(run.stderr, /DEP0123|DeprecationWarning/)
       assert.deepEqual(github.violations, [])
@@ -118,7 +115,7 @@ for (const runtime of RUNTIMES) {
       const run = await renew(talosconfigFor([worker.endpoint]))
       assert.equal(run.code, 1)
       assert.deepEqual(errorLines(run), [
-        `::error::${worker.endpoint} refused GenerateClientConfiguration for talosconfig context 'home': client configuration (talosconfig) can only be generated on a control plane node. Only controlplane nodes answer GenerateClientConfiguration: list a controlplane node first in 'endpoints'.`
+        `::error::<address> refused GenerateClientConfiguration for talosconfig context 'home': client configuration (talosconfig) can only be generated on a control plane node. Only controlplane nodes answer GenerateClientConfiguration: list a controlplane node first in 'endpoints'.`
       ])
     })
 
@@ -130,7 +127,7 @@ for (const runtime of RUNTIMES) {
         assert.match(
           errorLines(run)[0] ?? '',
           new RegExp(
-            `^::error::${elsewhere.endpoint} refused GenerateClientConfiguration for talosconfig context 'home': the server's certificate does not name the address it was reached at \\(ERR_TLS_CERT_ALTNAME_INVALID\\)`
+            `^::error::<address> refused GenerateClientConfiguration for talosconfig context 'home': the server's certificate does not name the address it was reached at \\(ERR_TLS_CERT_ALTNAME_INVALID\\)`
           )
         )
         assert.deepEqual(elsewhere.calls, [])
@@ -147,7 +144,7 @@ for (const runtime of RUNTIMES) {
       assert.match(
         errorLines(run)[0] ?? '',
         new RegExp(
-          `^::error::No endpoint of talosconfig context 'home' answered GenerateClientConfiguration: ${dead} \\(.+\\)\\. The runner must reach a controlplane node on port 50000 \\(self-hosted runner or VPN\\), or renew with 'secrets-bundle' or 'machine-config'\\.$`
+          `^::error::No endpoint of talosconfig context 'home' answered GenerateClientConfiguration: <address> \\(.+\\)\\. The runner must reach a controlplane node on port 50000 \\(self-hosted runner or VPN\\), or renew with 'secrets-bundle' or 'machine-config'\\.$`
         )
       )
       assert.ok(Date.now() - started < 35_000)

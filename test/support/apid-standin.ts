@@ -44,6 +44,9 @@ export interface KubeconfigOptions {
   extras?: { user?: Record<string, unknown>; cluster?: Record<string, unknown>; top?: Record<string, unknown> }
 }
 
+/** The roles apid lets call Version. */
+const VERSION_ROLES = ['os:admin', 'os:operator', 'os:reader']
+
 export interface ApidOptions {
   /** The loopback address it listens on; its certificate names 127.0.0.1 whatever this is. */
   host?: string
@@ -60,6 +63,10 @@ export interface ApidOptions {
   /** The CA whose client certificates it accepts, when not the cluster's own (after a rotation the bundle missed). */
   clientCa?: Cluster
   kubeconfig?: KubeconfigOptions
+  /** What GenerateClientConfiguration and Kubeconfig answer an admin with instead: a hostile node's status. */
+  refuse?: { code: number; details: string }
+  /** What Version answers with (a hostile node's hostname, say), when not cp-1 running v1.12.0. */
+  versionAnswer?: { hostname?: string; tag?: string }
 }
 
 export interface ApidStandIn {
@@ -69,6 +76,8 @@ export interface ApidStandIn {
   kubeconfigCalls: string[][]
   /** The certificate (PEM) each Version caller presented: apid accepted it from its OS CA. */
   versionCalls: string[]
+  /** The roles of each Version caller, as apid read them. */
+  versionRoles: string[][]
   /** Every certificate it issued, talosconfig and kubeconfig alike, in PEM. */
   issued: string[]
   close(): Promise<void>
@@ -85,6 +94,7 @@ export async function startApid(cluster: Cluster, options: ApidOptions = {}): Pr
   const kubeconfigCalls: string[][] = []
   const issued: string[] = []
   const versionCalls: string[] = []
+  const versionRoles: string[][] = []
   const rolesOf = (call: Pick<grpc.ServerWritableStream<unknown, unknown>, 'getAuthContext'>) => {
     const peer = call.getAuthContext()?.sslPeerCertificate
     return peer ? [peer.subject.O].flat().filter((role): role is string => typeof role === 'string') : []
@@ -95,7 +105,7 @@ export async function startApid(cluster: Cluster, options: ApidOptions = {}): Pr
       return { code: grpc.status.PERMISSION_DENIED, details: 'not authorized' }
     if (options.worker)
       return { code: grpc.status.FAILED_PRECONDITION, details: `${what} can only be generated on a control plane node` }
-    return undefined
+    return options.refuse
   }
   const server = new grpc.Server()
   server.addService(machine.MachineService.service, {
@@ -135,7 +145,8 @@ export async function startApid(cluster: Cluster, options: ApidOptions = {}): Pr
         })
       })().catch((error: Error) => callback({ code: grpc.status.INTERNAL, details: error.message }))
     },
-    // Any role may ask; mutual TLS against the OS CA has already judged the certificate.
+    // Mutual TLS against the OS CA has already judged the certificate; then, as apid's
+    // authorization does, os:reader and above may call Version, and other roles are denied.
     Version: (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       const peer = call.getAuthContext()?.sslPeerCertificate
       versionCalls.push(
@@ -143,7 +154,12 @@ export async function startApid(cluster: Cluster, options: ApidOptions = {}): Pr
           ? `-----BEGIN CERTIFICATE-----\n${peer.raw.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`
           : ''
       )
-      callback(null, { messages: [{ metadata: { hostname: 'cp-1' }, version: { tag: 'v1.12.0', sha: 'abc1234' } }] })
+      const callerRoles = rolesOf(call)
+      versionRoles.push(callerRoles)
+      if (options.denyAll || !callerRoles.some((role) => VERSION_ROLES.includes(role)))
+        return callback({ code: grpc.status.PERMISSION_DENIED, details: 'not authorized' })
+      const { hostname = 'cp-1', tag = 'v1.12.0' } = options.versionAnswer ?? {}
+      callback(null, { messages: [{ metadata: { hostname }, version: { tag, sha: 'abc1234' } }] })
     },
     Kubeconfig: (call: grpc.ServerWritableStream<unknown, unknown>) => {
       const callerRoles = rolesOf(call)
@@ -183,6 +199,7 @@ export async function startApid(cluster: Cluster, options: ApidOptions = {}): Pr
     calls,
     kubeconfigCalls,
     versionCalls,
+    versionRoles,
     issued,
     close: () => new Promise((done) => server.tryShutdown(() => done()))
   }

@@ -1,8 +1,8 @@
 // A loopback stand-in for a Kubernetes API server, as far as proving an admin kubeconfig
-// goes: HTTPS with a server certificate from the Kubernetes CA, client certificates required
-// and verified against that CA (a foreign one is refused in the handshake, as the API server
-// refuses it), and SelfSubjectReview answering the user the certificate names (CN, and O as
-// groups), as the API server's x509 authenticator reads it.
+// goes: HTTPS with a server certificate from the Kubernetes CA; client certificates asked for
+// in the handshake and judged after it, as the API server's x509 authenticator does (one from
+// a foreign CA gets 401); and SelfSubjectReview answering the user the certificate names (CN,
+// and O as groups).
 import { createServer, type Server } from 'node:https'
 import { X509Certificate } from 'node:crypto'
 import type { TLSSocket } from 'node:tls'
@@ -10,8 +10,8 @@ import type { Cluster } from './cluster.js'
 
 export interface KubeApiStandIn {
   server: string
-  /** Each request: method, path and the user it authenticated. */
-  requests: Array<{ method: string; path: string; user: string | undefined }>
+  /** Each request: method, path, and the user and groups it authenticated (none for a 401). */
+  requests: Array<{ method: string; path: string; user: string | undefined; groups: string[] }>
   /** The client certificate (PEM) of each request, in order. */
   certificates: string[]
   close(): Promise<void>
@@ -37,24 +37,29 @@ export async function startKubeApi(cluster: Cluster, options: KubeApiOptions = {
       cert: certificate.crtPem,
       ca: cluster.k8sCaPem,
       requestCert: true,
-      rejectUnauthorized: true
+      rejectUnauthorized: false
     },
     (request, response) => {
       let body = ''
       request.on('data', (chunk: Buffer) => (body += chunk.toString()))
       request.on('end', () => {
-        const peer = (request.socket as TLSSocket).getPeerCertificate()
-        const user = peer?.subject?.CN as string | undefined
-        const groups = [peer?.subject?.O].flat().filter((group): group is string => typeof group === 'string')
-        requests.push({ method: request.method ?? '', path: request.url ?? '', user })
-        certificates.push(new X509Certificate(peer.raw).toString())
-        const version = /^\/apis\/authentication\.k8s\.io\/(v1|v1beta1)\/selfsubjectreviews$/.exec(
-          request.url ?? ''
-        )?.[1]
+        const socket = request.socket as TLSSocket
+        const peer = socket.getPeerCertificate()
         const send = (status: number, answer: unknown) => {
           response.writeHead(status, { 'content-type': 'application/json' })
           response.end(JSON.stringify(answer))
         }
+        if (peer?.raw) certificates.push(new X509Certificate(peer.raw).toString())
+        if (!socket.authorized) {
+          requests.push({ method: request.method ?? '', path: request.url ?? '', user: undefined, groups: [] })
+          return send(401, { kind: 'Status', code: 401, reason: 'Unauthorized' })
+        }
+        const user = peer?.subject?.CN as string | undefined
+        const groups = [peer?.subject?.O].flat().filter((group): group is string => typeof group === 'string')
+        requests.push({ method: request.method ?? '', path: request.url ?? '', user, groups })
+        const version = /^\/apis\/authentication\.k8s\.io\/(v1|v1beta1)\/selfsubjectreviews$/.exec(
+          request.url ?? ''
+        )?.[1]
         if (request.method !== 'POST' || !version || (options.betaOnly && version === 'v1'))
           return send(404, { kind: 'Status', code: 404 })
         const review = JSON.parse(body || '{}')

@@ -6,7 +6,9 @@ import { describe, it } from 'node:test'
 import { parse } from 'yaml'
 import { CREDENTIAL_OUTPUTS } from '../../src/credentials/index.js'
 import { readConfig } from '../../src/inputs.js'
-import { outputsOf, type RunResult } from '../../src/report.js'
+import type { RunResult } from '../../src/result.js'
+import { Gate } from '../../src/story/gate.js'
+import { outputsOf } from '../../src/story/report.js'
 
 interface ActionYml {
   inputs: Record<string, { description: string; default?: string }>
@@ -99,6 +101,9 @@ describe('README, action.yml and the code agree', () => {
       failed: false
     }
     assert.deepEqual([...documented].sort(), Object.keys(action.outputs).sort())
-    assert.deepEqual(Object.keys(outputsOf(result, CREDENTIAL_OUTPUTS)).sort(), Object.keys(action.outputs).sort())
+    assert.deepEqual(
+      Object.keys(outputsOf(result, CREDENTIAL_OUTPUTS, new Gate())).sort(),
+      Object.keys(action.outputs).sort()
+    )
   })
 })

@@ -18,6 +18,9 @@ describe('endpoints', () => {
     assert.deepEqual(parseEndpoint('127.0.0.1:9'), { host: '127.0.0.1', port: 9 })
     assert.deepEqual(parseEndpoint('cp-1.example.com.'), { host: 'cp-1.example.com.', port: undefined })
     assert.deepEqual(parseEndpoint('[fd00::1]:65535'), { host: 'fd00::1', port: 65535 })
+    assert.deepEqual(parseEndpoint('10.0.0.1'), { host: '10.0.0.1', port: undefined })
+    assert.deepEqual(parseEndpoint('cp-1.example1'), { host: 'cp-1.example1', port: undefined })
+    assert.deepEqual(parseEndpoint('1password.example'), { host: '1password.example', port: undefined })
   })
 
   it('refuse anything that is not host[:port]', () => {
@@ -39,7 +42,21 @@ describe('endpoints', () => {
       '-cp.example',
       'cp..example',
       'a::b::c',
-      'x'.repeat(254)
+      'x'.repeat(254),
+      // IPv4 in any form but a plain dotted quad: getaddrinfo reads each as 127.0.0.1.
+      '0177.0.0.1',
+      '017.0.0.1',
+      '127.1',
+      '0x7f.1',
+      '0x7f.0.0.1',
+      '2130706433',
+      '2130706433:50000',
+      'cp.0x1',
+      '256.0.0.1',
+      // An IPv6 zone, bare, in brackets or percent-encoded.
+      'fe80::1%eth0',
+      '[fe80::1%eth0]:50000',
+      '[fe80::1%25eth0]:50000'
     ]
     assert.deepEqual(invalidEndpoints(refused), refused)
     assert.throws(() => grpcTarget('10.5.0.2/x'))

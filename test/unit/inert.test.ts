@@ -3,7 +3,7 @@
 // later stays masked.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { inert, inertAnnotation } from '../../src/inert.js'
+import { inert, inertAnnotation } from '../../src/story/inert.js'
 import { readAsRunner } from '../support/runner-log.js'
 
 /** As @actions/core writes an annotation: `::warning::` and the data escaped. */

@@ -14,9 +14,9 @@ const base: Record<string, string> = {
 // A scheduled run unless a test says otherwise: mode auto then renews.
 const read = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) =>
   readConfig((name) => ({ ...base, ...inputs })[name] ?? '', { GITHUB_EVENT_NAME: 'schedule', ...env })
-const failure = (inputs: Record<string, string>): UserError => {
+const failure = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): UserError => {
   try {
-    read(inputs)
+    read(inputs, env)
   } catch (error) {
     assert.ok(error instanceof UserError, String(error))
     return error
@@ -192,7 +192,8 @@ describe('readConfig', () => {
   })
 
   it('reads age identities from age-key, else from SOPS_AGE_KEY, and refuses anything else in them', () => {
-    const key = 'AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ'
+    // A key made for this test by age-keygen; it opens nothing.
+    const key = 'AGE-SECRET-KEY-1WY7PFCJFJYZ0JU4CPS0TUVYG8948U3AUUVQKXMWY397UPSE7N2LSCRLYR4'
     assert.deepEqual(
       read({
         'age-key': `# created: today
@@ -211,9 +212,30 @@ ${key}
     assert.equal(bad.input, 'age-key')
     assert.equal(
       bad.message,
-      "Input 'age-key' holds a line that is not an age identity (AGE-SECRET-KEY-1...); it may hold identities, comment lines and blank lines only."
+      "Input 'age-key': identity 1 (line 1) is not a valid age identity: it is not an age identity (those start AGE-SECRET-KEY-1 and are upper case). It may hold identities (AGE-SECRET-KEY-1...), comment lines and blank lines only; copy the key again from its file."
     )
     assert.ok(!bad.message.includes('AAAAC3Nza'))
+  })
+
+  it('refuses a mistyped age identity by its checksum, naming where it came from and its place, never its text', () => {
+    const key = 'AGE-SECRET-KEY-1WY7PFCJFJYZ0JU4CPS0TUVYG8948U3AUUVQKXMWY397UPSE7N2LSCRLYR4'
+    // One character changed: bech32's checksum says so, and would say which to a reader of the key.
+    const typo = key.replace('CJFJ', 'CJFK')
+    const other = 'AGE-SECRET-KEY-1UGEU7SWAQAKMV4RYUAKLZ2VC2NT4N5YG06LHEL4Z8KUEZL5G8W8Q7MHWGL'
+    const pieces = (text: string) => Array.from({ length: text.length - 19 }, (_, i) => text.slice(i, i + 20))
+    for (const [inputs, env, where] of [
+      [{ 'age-key': `${other}\n# old one\n${typo}\n` }, {}, "Input 'age-key': identity 2 (line 3)"],
+      [{}, { SOPS_AGE_KEY: typo }, 'The environment variable SOPS_AGE_KEY: identity 1 (line 1)']
+    ] as const) {
+      const error = failure(inputs, env)
+      assert.equal(error.input, 'age-key')
+      assert.ok(
+        error.message.startsWith(`${where} is not a valid age identity: its checksum does not match`),
+        error.message
+      )
+      for (const piece of [...pieces(typo.slice(15)), ...pieces(other.slice(15))])
+        assert.ok(!error.message.includes(piece), 'no 20 characters of any key')
+    }
   })
 
   it('reads exactly the inputs action.yml declares', () => {
@@ -243,7 +265,7 @@ describe('list', () => {
 
   it('drills the break-glass CA on the runs meant to act, and says why not on the others', () => {
     const on = (event: string, inputs: Record<string, string> = {}) =>
-      read(inputs, { GITHUB_EVENT_NAME: event }).drillSkipped
+      read(inputs, { GITHUB_EVENT_NAME: event }).drillSkipped?.raw
     assert.equal(on('schedule'), undefined)
     assert.equal(on('workflow_dispatch'), undefined)
     assert.equal(on('push'), "'break-glass-drill: auto' drills scheduled and workflow_dispatch runs, not push")

@@ -4,8 +4,10 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { ContextReport } from '../../src/credentials/judge.js'
-import type { RunResult } from '../../src/report.js'
-import { issueText } from '../../src/unattended/issue.js'
+import type { RunResult } from '../../src/result.js'
+import { Gate } from '../../src/story/gate.js'
+import { issueText } from '../../src/story/issue.js'
+import { said } from '../../src/text.js'
 
 const hostile = 'x` @alice ![i](https://e.example/p.png) [l](https://e.example) #12'
 const report: ContextReport = {
@@ -21,7 +23,7 @@ const report: ContextReport = {
   caNotAfter: new Date('2036-01-01T00:00:00Z'),
   renewalOpens: new Date('2026-11-05T00:00:00Z'),
   decision: { status: 'expiring', renew: true, reason: '5 days left, inside renew-before', daysRemaining: 5 },
-  problems: [{ about: 'ca', message: `The Talos API CA of context '${hostile}' expires soon; rotate the CA.` }]
+  problems: [{ about: 'ca', message: said`The Talos API CA of context '${hostile}' expires soon; rotate the CA.` }]
 }
 const result: RunResult = {
   mode: 'check',
@@ -34,7 +36,7 @@ const result: RunResult = {
 
 describe('issueText', () => {
   it('quotes names and messages as text: no mention, image, link or reference, no code span broken out of', () => {
-    const { markdown } = issueText(result, 'acme/ops TALOSCONFIG', undefined)
+    const { markdown } = issueText(result, 'acme/ops TALOSCONFIG', undefined, new Gate())
     const body = markdown.replace(/<!--.*-->/g, '')
     // Outside code spans (where nothing is a mention or a link), no live Markdown is left.
     // A code span opens with an unescaped run of backticks and closes with a run of the same length.
@@ -47,16 +49,13 @@ describe('issueText', () => {
   })
 
   it('takes out every endpoint and node the run knows, dotted or not', () => {
-    const errorLine =
-      "No endpoint of talosconfig context 'prod' answered GenerateClientConfiguration: cp1:50000 (connection refused); " +
-      'cp2 (name not found); 10.5.0.2:50000 (connection refused); https://k8s.internal:6443 refused.'
+    const failures =
+      'cp1:50000 (connection refused); cp2 (name not found); 10.5.0.2:50000 (connection refused); https://k8s.internal:6443 refused'
+    const errorLine = said`No endpoint of talosconfig context 'prod' answered GenerateClientConfiguration: ${failures}.`
     const failed: RunResult = { ...result, credentials: [], failure: errorLine }
-    const { markdown } = issueText(failed, 'acme/ops TALOSCONFIG', undefined, [
-      'cp1:50000',
-      'cp1',
-      'cp2',
-      'k8s.internal'
-    ])
+    const gate = new Gate()
+    for (const address of ['cp1:50000', 'cp2', 'https://k8s.internal:6443']) gate.know(address)
+    const { markdown } = issueText(failed, 'acme/ops TALOSCONFIG', undefined, gate)
     for (const address of ['cp1', 'cp2', '10.5.0.2', 'k8s.internal']) assert.ok(!markdown.includes(address), address)
     assert.match(
       markdown,

@@ -1,5 +1,6 @@
 // ApiFirstIssuer (renew-through auto): the one place that decides between the cluster's API
 // and the CA key. Recording fakes stand in for both, so only the decision is under test.
+import { outside, said } from '../../src/text.js'
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { UserError } from '../../src/errors.js'
@@ -32,7 +33,7 @@ function fakes(api: { unusable?: string; fails?: Error }) {
     calls,
     issuer: new ApiFirstIssuer(
       {
-        unusable: api.unusable,
+        unusable: api.unusable === undefined ? undefined : outside(api.unusable),
         issue: async () => (calls.push('api'), api.fails ? Promise.reject(api.fails) : issued('talos-api'))
       },
       { input: 'secrets-bundle', issue: async () => (calls.push('ca-key'), issued('secrets-bundle')) }
@@ -53,30 +54,33 @@ describe('ApiFirstIssuer', () => {
     })
     const result = await issuer.issue(request)
     assert.deepEqual(calls, ['ca-key'])
-    assert.deepEqual(result.notes, [
-      {
-        level: 'notice',
-        message:
-          "Not through the Talos API for the talosconfig: talosconfig context 'home' has a client certificate that expired on 2026-01-01; signed with the CA of 'secrets-bundle' instead."
-      }
-    ])
+    assert.deepEqual(
+      result.notes.map(({ level, message }) => ({ level, message: message.raw })),
+      [
+        {
+          level: 'notice',
+          message:
+            "Not through the Talos API for the talosconfig: talosconfig context 'home' has a client certificate that expired on 2026-01-01; signed with the CA of 'secrets-bundle' instead."
+        }
+      ]
+    )
   })
 
   it('falls back when no endpoint answers, and does not ask the API again in the same run', async () => {
     const { issuer, calls } = fakes({
-      fails: new Unreachable('none answered', ['10.5.0.2:50000 (connection refused)'])
+      fails: new Unreachable(said`none answered`, [outside('10.5.0.2:50000 (connection refused)')])
     })
     const first = await issuer.issue(request)
     await issuer.issue({ ...request, kind: 'kubeconfig' })
     assert.deepEqual(calls, ['api', 'ca-key', 'ca-key'])
     assert.match(
-      first.notes[0]?.message ?? '',
+      first.notes[0]?.message.raw ?? '',
       /: no endpoint answered: 10\.5\.0\.2:50000 \(connection refused\); signed with the CA of 'secrets-bundle' instead\.$/
     )
   })
 
   it('never signs around a refusal: PermissionDenied and the like are final', async () => {
-    const refusal = new UserError('10.5.0.2:50000 refused GenerateClientConfiguration: permission denied.')
+    const refusal = new UserError(said`10.5.0.2:50000 refused GenerateClientConfiguration: permission denied.`)
     const { issuer, calls } = fakes({ fails: refusal })
     await assert.rejects(issuer.issue(request), (error) => error === refusal)
     assert.deepEqual(calls, ['api'])

@@ -61,7 +61,7 @@ describe('chooseIssuers', () => {
 
   it('opens the CA source once for every credential and the drill', async () => {
     const read: string[] = []
-    const { breakGlass } = chooseIssuers(choice({ renewThrough: 'ca-key', info: (message) => read.push(message) }))
+    const { breakGlass } = chooseIssuers(choice({ renewThrough: 'ca-key', info: (message) => read.push(message.raw) }))
     const request = {
       kind: 'talosconfig' as const,
       profile: talosClientProfile(['os:admin']),

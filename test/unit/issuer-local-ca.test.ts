@@ -1,5 +1,6 @@
 // LocalCaIssuer: the CA key of a secrets bundle or machine configuration, opened only when
 // asked, signing either credential kind with its own CA and refusing a lifetime past the CA.
+import { said } from '../../src/text.js'
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { UserError } from '../../src/errors.js'
@@ -82,7 +83,11 @@ describe('LocalCaIssuer', () => {
     const issuer = new LocalCaIssuer('secrets-bundle', () =>
       openCaSource('secrets-bundle', cluster.bundleYaml, noKeys, () => undefined)
     )
-    const current = { name: "talosconfig context 'home'", caPem: accepted.caCrtPem, caField: 'contexts.home.ca' }
+    const current = {
+      name: said`talosconfig context 'home'`,
+      caPem: accepted.caCrtPem,
+      caField: said`contexts.home.ca`
+    }
     await assert.rejects(issuer.issue({ ...request('talosconfig'), current }), (error: UserError) => {
       assert.equal(error.input, 'allow-ca-change')
       assert.match(error.message, /the new talosconfig certificate, certs\.os of input 'secrets-bundle' \(.+SHA-256 /)

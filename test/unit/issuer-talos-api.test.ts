@@ -1,5 +1,6 @@
 // TalosApiIssuer: which talosconfigs can call the API at all (decided before any call), and
 // both credential kinds from a loopback apid stand-in.
+import { said } from '../../src/text.js'
 import assert from 'node:assert/strict'
 import { X509Certificate } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
@@ -51,7 +52,7 @@ describe('TalosApiIssuer', () => {
       TalosApiIssuer.for(context(['127.0.0.1:9'], ['os:operator']), now, () => undefined).unusable,
       TalosApiIssuer.for(context([]), now, () => undefined).unusable,
       TalosApiIssuer.for(context(['127.0.0.1:9']), now, () => undefined).unusable
-    ]
+    ].map((reason) => reason?.raw)
     assert.equal(reasons[0], 'there is no talosconfig to call the Talos API with')
     assert.equal(
       reasons[1],
@@ -75,7 +76,7 @@ describe('TalosApiIssuer', () => {
 
   it('issues both kinds through the node, saying where it asks', async () => {
     const said: string[] = []
-    const issuer = TalosApiIssuer.for(context([apid.endpoint]), now, (message) => said.push(message))
+    const issuer = TalosApiIssuer.for(context([apid.endpoint]), now, (message) => said.push(message.raw))
     const talos = await issuer.issue(request('talosconfig'))
     const kube = await issuer.issue(request('kubeconfig'))
     assert.deepEqual(said, [
@@ -108,7 +109,7 @@ describe('TalosApiIssuer', () => {
 
   it("keeps the file's trust list when the node signs with a CA it trusts, and says nothing", async () => {
     const issuer = TalosApiIssuer.for(context([apid.endpoint]), now, () => undefined)
-    const current = { name: "talosconfig context 'home'", caPem: cluster.caCrtPem, caField: 'contexts.home.ca' }
+    const current = { name: said`talosconfig context 'home'`, caPem: cluster.caCrtPem, caField: said`contexts.home.ca` }
     const talos = await issuer.issue({ ...request('talosconfig'), current })
     assert.deepEqual([talos.credential.caPem, talos.notes, talos.caChanged], [cluster.caCrtPem, [], false])
   })
@@ -116,11 +117,11 @@ describe('TalosApiIssuer', () => {
   it("refuses a node's CA the current file does not trust, for both kinds, unless allow-ca-change", async () => {
     const issuer = TalosApiIssuer.for(context([foreign.endpoint]), now, () => undefined)
     const currents = {
-      talosconfig: { name: "talosconfig context 'home'", caPem: cluster.caCrtPem, caField: 'contexts.home.ca' },
+      talosconfig: { name: said`talosconfig context 'home'`, caPem: cluster.caCrtPem, caField: said`contexts.home.ca` },
       kubeconfig: {
-        name: "kubeconfig context 'admin@demo'",
+        name: said`kubeconfig context 'admin@demo'`,
         caPem: cluster.k8sCaPem,
-        caField: 'clusters.demo.cluster.certificate-authority-data'
+        caField: said`clusters.demo.cluster.certificate-authority-data`
       }
     }
     for (const kind of ['talosconfig', 'kubeconfig'] as const) {
@@ -139,7 +140,7 @@ describe('TalosApiIssuer', () => {
       assert.equal(allowed.caChanged, true, 'a changed CA must be proven')
       assert.equal(allowed.notes[0]?.level, 'warning')
       assert.match(
-        allowed.notes[0]?.message ?? '',
+        allowed.notes[0]?.message.raw ?? '',
         /^allow-ca-change: the new .+ It is written only once the cluster accepts it/
       )
     }
@@ -148,7 +149,7 @@ describe('TalosApiIssuer', () => {
   it('names each missing part and the edge of expiry: a key alone missing, a certificate ending this instant, no role', () => {
     const full = context(['127.0.0.1:9'])
     const reason = (ctx: Parameters<typeof TalosApiIssuer.for>[0], at = now) =>
-      TalosApiIssuer.for(ctx, at, () => undefined).unusable
+      TalosApiIssuer.for(ctx, at, () => undefined).unusable?.raw
     assert.match(reason({ ...full, keyPem: undefined }) ?? '', /has no client certificate, key and ca to call/)
     assert.match(reason({ ...full, caPem: undefined }) ?? '', /has no client certificate, key and ca to call/)
     const endsAt = new Date(new X509Certificate(full.crtPem).validTo)
@@ -169,14 +170,17 @@ describe('TalosApiIssuer', () => {
   it("says kubeconfig-ttl is not the node's to honour only when it was given", async () => {
     const issuer = TalosApiIssuer.for(context([apid.endpoint]), now, () => undefined)
     const given = await issuer.issue({ ...request('kubeconfig'), ttlInput: 'kubeconfig-ttl', ttlGiven: true })
-    assert.deepEqual(given.notes, [
-      {
-        level: 'notice',
-        message:
-          "Input 'kubeconfig-ttl' is not honoured through the Talos API: the cluster's machine configuration " +
-          '(cluster.adminKubeconfig.certLifetime) sets the lifetime of the admin kubeconfig.'
-      }
-    ])
+    assert.deepEqual(
+      given.notes.map(({ level, message }) => ({ level, message: message.raw })),
+      [
+        {
+          level: 'notice',
+          message:
+            "Input 'kubeconfig-ttl' is not honoured through the Talos API: the cluster's machine configuration " +
+            '(cluster.adminKubeconfig.certLifetime) sets the lifetime of the admin kubeconfig.'
+        }
+      ]
+    )
     assert.deepEqual((await issuer.issue(request('kubeconfig'))).notes, [])
   })
 

@@ -56,7 +56,7 @@ describe('reportContexts', () => {
     talosChecked({ name: 'prod', endpoints: [], nodes: [], caPem, crtPem: client.crtPem, hasAuth: false })
   const now = new Date()
   const messages = (report: ReturnType<typeof reportContext>) =>
-    report.problems.map(({ about, message }) => `${about}: ${message}`)
+    report.problems.map(({ about, message }) => `${about}: ${message.raw}`)
 
   it('finds what Talos would refuse: EKU not exactly clientAuth, no roles, a ca that did not issue it', () => {
     const legacy = cluster.clientCertificate({
@@ -158,7 +158,7 @@ describe('reportContexts', () => {
       report.problems.map(({ about }) => about),
       ['certificate', 'ca']
     )
-    assert.match(report.problems[1]?.message ?? '', /before the next renewal/)
+    assert.match(report.problems[1]?.message.raw ?? '', /before the next renewal/)
     // Renewed today for a month: the next renewal (in a few days) comes before the CA ends, but a
     // year's certificate renewed then would outlive it.
     const fresh = ending.clientCertificate({ notBefore: daysFromNow(0), notAfter: daysFromNow(31) })
@@ -167,9 +167,9 @@ describe('reportContexts', () => {
       report.problems.map(({ about }) => about),
       ['certificate', 'ca']
     )
-    assert.equal(report.problems[0]?.message.startsWith('The client certificate of'), true, 'kept as it was')
+    assert.equal(report.problems[0]?.message.raw.startsWith('The client certificate of'), true, 'kept as it was')
     assert.match(
-      report.problems[1]?.message ?? '',
+      report.problems[1]?.message.raw ?? '',
       /^The Talos API CA of context 'prod' expires on .+, before a certificate renewed on .+ would/
     )
     assert.equal(report.caNotAfter?.getTime(), expiry(ending.caCrtPem))

@@ -3,7 +3,10 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { parse } from 'yaml'
+import { CREDENTIAL_OUTPUTS } from '../../src/credentials/index.js'
 import { UserError } from '../../src/errors.js'
+import { Gate } from '../../src/story/gate.js'
+import { Story } from '../../src/story/index.js'
 import { readConfig, type Config } from '../../src/inputs.js'
 import { main, type Deps } from '../../src/main.js'
 import { inspectCertificate } from '../../src/pki/inspect.js'
@@ -32,15 +35,25 @@ function recorder() {
   const events: string[] = []
   const puts: Array<{ name: string; value: string }> = []
   const sealed: string[] = []
+  // The real story and its gate, over writers that record each line as a person would read it.
+  const gate = new Gate()
+  const story = new Story(gate, {
+    info: (line) => events.push(`info: ${line}`),
+    notice: (line) => events.push(`notice: ${line}`),
+    warning: (line) => events.push(`warning: ${line}`),
+    error: (line) => events.push(`error: ${line}`),
+    setOutput: (name, value) => events.push(`output ${name}=${value}`),
+    writeSummary: async () => void events.push('summary')
+  })
   const deps: Deps = {
     now: () => now,
-    mask: () => events.push('mask'),
-    info: (message) => events.push(`info: ${message}`),
-    notice: (message) => events.push(`notice: ${message}`),
-    warning: (message) => events.push(`warning: ${message}`),
-    error: (message) => events.push(`error: ${message}`),
-    setOutput: (name, value) => events.push(`output ${name}=${value}`),
-    writeSummary: async () => void events.push('summary'),
+    mask: (value) => (events.push('mask'), gate.mask(value)),
+    know: (address) => gate.know(address),
+    info: (message) => story.say('info', message),
+    notice: (message) => story.say('notice', message),
+    warning: (message) => story.say('warning', message),
+    error: (message) => story.say('error', message),
+    tell: (result) => story.tell(result, 'expiring', CREDENTIAL_OUTPUTS),
     saveFile: async (name) => (events.push(`save ${name}`), `/tmp/${name}`),
     openSecretStore: async () => ({
       scope: 'repository acme/ops',

@@ -2,7 +2,7 @@
 // no table cell split, no mention, link, image or issue reference made from them.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { codeSpan, markdownText } from '../../src/markdown.js'
+import { codeSpan, markdownText } from '../../src/story/markdown.js'
 
 describe('markdown', () => {
   it('puts a name in a code span nothing in it can close, that keeps its table cell', () => {

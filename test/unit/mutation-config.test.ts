@@ -48,8 +48,15 @@ describe('scripts/mutation-scores.mjs', () => {
     )
   })
 
-  it('holds the guards to 90 % and the rest to 85 %', () => {
+  it('holds the gate to 95 %, the guards to 90 % and the rest to 85 %', () => {
+    const ninetyFour = mutants({ Killed: 94, Survived: 6 })
+    for (const gate of ['src/story/gate.ts', 'src/story/addresses.ts']) {
+      assert.equal(judgeModule(gate, ninetyFour).verdict, 'BELOW 95 %')
+      assert.equal(judgeModule(gate, mutants({ Killed: 95, Survived: 5 })).ok, true)
+    }
+    assert.equal(judgeModule('src/story/inert.ts', ninetyFour).ok, true)
     const eightyNine = mutants({ Killed: 89, Survived: 11 })
+    assert.equal(judgeModule('src/story/inert.ts', eightyNine).verdict, 'BELOW 90 %')
     assert.equal(judgeModule('src/pki/verify.ts', eightyNine).verdict, 'BELOW 90 %')
     assert.equal(judgeModule('src/credentials/judge.ts', eightyNine).ok, false)
     assert.equal(judgeModule('src/sources/sops.ts', eightyNine).verdict, 'ok')

@@ -21,7 +21,7 @@ describe('prove', () => {
     const proof = await prove(target, credential, { mode: 'auto' }, { attemptMs: 1_000, totalMs: 1_500 })
     const elapsed = Date.now() - started
     assert.equal(proof?.verified, false)
-    assert.match(proof?.message ?? '', /no answer within 1 s/)
+    assert.match(proof?.message.raw ?? '', /no answer within 1 s/)
     // The two attempts (v1, then v1beta1) share 1.5 s of wall clock; the server would go on for ever.
     assert.ok(elapsed < 5_000, `${elapsed} ms`)
     assert.equal(trickling.requests.length, 1, 'one request, whose answer never ended')

@@ -1,17 +1,19 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { CREDENTIAL_OUTPUTS } from '../../src/credentials/index.js'
-import { summaryOf } from '../../src/summary.js'
 import type { ContextReport } from '../../src/credentials/judge.js'
-import {
-  annotationsOf,
-  headlines,
-  outputsOf,
-  reachesFailOn,
-  type CredentialResult,
-  type Renewal,
-  type RunResult
-} from '../../src/report.js'
+import { reachesFailOn } from '../../src/plan.js'
+import type { CredentialResult, Renewal, RunResult } from '../../src/result.js'
+import { Gate } from '../../src/story/gate.js'
+import { annotationsOf, headlines, outputsOf } from '../../src/story/report.js'
+import { summaryOf as gatedSummary } from '../../src/story/summary.js'
+import { said, type Text } from '../../src/text.js'
+
+const gate = new Gate()
+const summaryOf = (result: RunResult): string => gatedSummary(result, gate)
+const raw = (annotations: Array<{ level: string; message: Text }>) =>
+  annotations.map(({ level, message }) => ({ level, message: message.raw }))
+const lines = (texts: Text[]) => texts.map((text) => text.raw).join()
 
 const prodCertificate = {
   organizations: ['os:admin'],
@@ -28,7 +30,7 @@ const prod: ContextReport = {
   caNotAfter: new Date('2036-11-25T10:00:00Z'),
   renewalOpens: new Date('2026-11-07T10:00:00Z'),
   decision: { status: 'expiring', renew: true, reason: '9 days left, inside renew-before', daysRemaining: 9 },
-  problems: [{ about: 'certificate', message: 'prod certificate problem' }]
+  problems: [{ about: 'certificate', message: said`prod certificate problem` }]
 }
 const omni: ContextReport = {
   kind: 'talosconfig',
@@ -50,7 +52,7 @@ const expiredStaging: ContextReport = {
     notAfter: new Date('2026-11-25T10:00:00Z')
   },
   decision: { status: 'expired', renew: true, reason: 'it has expired', daysRemaining: -3, daysSinceExpiry: 2 },
-  problems: [{ about: 'ca', message: 'staging CA problem' }]
+  problems: [{ about: 'ca', message: said`staging CA problem` }]
 }
 const talosconfig: CredentialResult = {
   kind: 'talosconfig',
@@ -103,7 +105,7 @@ describe('report', () => {
   })
 
   it('gives the outputs action.yml declares, about the selected context', () => {
-    const outputs = outputsOf(renewed, CREDENTIAL_OUTPUTS)
+    const outputs = outputsOf(renewed, CREDENTIAL_OUTPUTS, gate)
     assert.deepEqual(
       { ...outputs, report: undefined },
       {
@@ -171,7 +173,11 @@ describe('report', () => {
       secretName: 'KUBECONFIG',
       renewal: { ...renewal, through: 'talos-api', path: '/runner/temp/talos-renew-y/kubeconfig' }
     }
-    const outputs = outputsOf({ ...checked, mode: 'renew', credentials: [talosconfig, kubeconfig] }, CREDENTIAL_OUTPUTS)
+    const outputs = outputsOf(
+      { ...checked, mode: 'renew', credentials: [talosconfig, kubeconfig] },
+      CREDENTIAL_OUTPUTS,
+      gate
+    )
     assert.deepEqual(
       [outputs.renewed, outputs['renewed-through'], outputs['talosconfig-path']],
       ['false', '', ''],
@@ -202,7 +208,7 @@ describe('report', () => {
   })
 
   it('leaves the renewal outputs empty when nothing was renewed', () => {
-    const outputs = outputsOf(checked, CREDENTIAL_OUTPUTS)
+    const outputs = outputsOf(checked, CREDENTIAL_OUTPUTS, gate)
     assert.deepEqual(
       [outputs.renewed, outputs['new-expires-at'], outputs['secret-updated'], outputs['talosconfig-path']],
       ['false', '', 'false', '']
@@ -210,7 +216,7 @@ describe('report', () => {
   })
 
   it('annotates expiring and expired certificates, as errors where the check fails', () => {
-    assert.deepEqual(annotationsOf(checked, 'expiring'), [
+    assert.deepEqual(raw(annotationsOf(checked, 'expiring')), [
       {
         level: 'error',
         message: "The client certificate of talosconfig context 'prod' expires on 2026-12-07 (9 days left)."
@@ -233,7 +239,7 @@ describe('report', () => {
   })
 
   it('does not annotate what a renewal has just cured', () => {
-    assert.deepEqual(annotationsOf(renewed, 'expiring'), [
+    assert.deepEqual(raw(annotationsOf(renewed, 'expiring')), [
       {
         level: 'warning',
         message: "The client certificate of talosconfig context 'staging' expired on 2026-11-25 (2 days ago)."
@@ -278,7 +284,7 @@ describe('report', () => {
 
   it('puts a failure, a dry run and an unproven credential in callouts, not mid-sentence', () => {
     const dry = { ...renewedWith({ ...renewal, secretUpdated: false, connectionVerified: false }), dryRun: true }
-    const summary = summaryOf({ ...dry, failure: 'Something broke. Do this.' })
+    const summary = summaryOf({ ...dry, failure: said`Something broke. Do this.` })
     assert.match(summary, /\n> \[!CAUTION\]\n> \*\*The run failed\.\*\* Something broke\. Do this\.\n/)
     assert.match(
       summary,
@@ -289,25 +295,52 @@ describe('report', () => {
       /\n> \[!WARNING\]\n> \*\*Unproven:\*\* the new talosconfig of `prod` could not be proven against the cluster \(no endpoint answered\); a real run would write it all the same, as `verify-connection` is auto\.\n/
     )
     assert.match(summary, /expires 2027-11-28T10:00:00Z\.\n/, 'the renewal line itself says neither')
-    assert.match(summary, /\| ⚠️ \| talosconfig \| `prod` \(selected\) .+ \| expiring, dry run \|/)
+    assert.match(summary, /\| ⚠️ \| talosconfig \| `prod` \(selected\) .+ \| expiring, would be renewed \(dry run\) \|/)
   })
 
   it('says what happened in one line a credential', () => {
     assert.equal(
-      headlines(renewed).join(),
+      lines(headlines(renewed)),
       "Renewed talosconfig context 'prod': 9 days left, inside renew-before; secret TALOSCONFIG written to repository acme/cluster-ops."
     )
     assert.equal(
-      headlines(renewedWith({ ...renewal, secretUpdated: false })).join(),
-      "Dry run: renewed talosconfig context 'prod' (9 days left, inside renew-before) but wrote no secret."
+      lines(headlines({ ...renewedWith({ ...renewal, secretUpdated: false }), dryRun: true })),
+      "Dry run: would renew talosconfig context 'prod' (9 days left, inside renew-before); no secret was written."
     )
     assert.equal(
-      headlines(checked).join(),
+      lines(headlines(checked)),
       "Checked talosconfig context 'prod' (mode auto on pull_request): 9 days left, inside renew-before."
     )
+    const notDue = renewedWith(undefined)
+    const valid = {
+      ...prod.decision,
+      status: 'valid' as const,
+      renew: false,
+      reason: '40 days left, outside renew-before'
+    }
+    notDue.credentials = [{ ...talosconfig, decision: valid }]
     assert.equal(
-      headlines(renewedWith(undefined)).join(),
-      "Nothing to do for talosconfig context 'prod': 9 days left, inside renew-before."
+      lines(headlines(notDue)),
+      "Nothing to do for talosconfig context 'prod': 40 days left, outside renew-before."
+    )
+  })
+
+  it('never calls a refused write a dry run, nor a due credential that failed "not due"', () => {
+    const refused = renewedWith({ ...renewal, secretUpdated: false, writeFailed: said`GitHub answered 403.` })
+    assert.equal(
+      lines(headlines(refused)),
+      "Renewed talosconfig context 'prod' (9 days left, inside renew-before), but secret TALOSCONFIG was not written: GitHub answered 403."
+    )
+    assert.doesNotMatch(summaryOf(refused), /dry run/i)
+    const failedFirst = { ...renewedWith(undefined), failure: said`input 'secrets-bundle' could not be decrypted.` }
+    assert.equal(
+      lines(headlines(failedFirst)),
+      "Not renewed talosconfig context 'prod', although it is due (9 days left, inside renew-before): the run failed first."
+    )
+    assert.doesNotMatch(summaryOf(failedFirst), /not due/)
+    assert.match(
+      summaryOf(failedFirst),
+      /Not renewed: talosconfig `prod` is due \(9 days left, inside renew-before\), but the run failed first\./
     )
   })
 })

@@ -18,12 +18,13 @@ const keysOf = (keyFile: string) => ({
 const secret = sopsAgeSecret()
 const talhelper = talhelperBundle()
 
-async function refusal(text: string, keyFile = secret.ageKey): Promise<string> {
+/** The words of a refusal; it concerns the file, or the age key when no key given opens it. */
+async function refusal(text: string, keyFile = secret.ageKey, concerns = 'secrets-bundle'): Promise<string> {
   try {
     await openInput(text, 'secrets-bundle', keysOf(keyFile))
   } catch (error) {
     assert.ok(error instanceof UserError, String(error))
-    assert.equal(error.input, 'secrets-bundle')
+    assert.equal(error.input, concerns)
     assert.doesNotMatch(error.message, /AGE-SECRET-KEY|ENC\[/)
     return error.message
   }
@@ -66,7 +67,7 @@ describe('SOPS files made by sops', () => {
   it('names the key source when no identity opens the data key', async () => {
     const other = ageKeygen().keyFile
     assert.equal(
-      await refusal(secret.text, other),
+      await refusal(secret.text, other, 'age-key'),
       "The SOPS data key in input 'secrets-bundle' could not be decrypted: none of the identities in input 'age-key' opens it; check that it was encrypted to your key."
     )
     await assert.rejects(

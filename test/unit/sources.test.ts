@@ -1,6 +1,7 @@
 // The CA sources, one guard at a time: a bundle and a machine configuration read as Talos
 // writes them, each way of being wrong named in words, what is masked, and the forms an input
 // comes in (plain, base64, SOPS-encrypted but stripped of its sops section, multi-document).
+import { said } from '../../src/text.js'
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { parseAllDocuments, parseDocument, stringify } from 'yaml'
@@ -93,7 +94,7 @@ describe('readCaPem and readPemCa', () => {
   )
   it('reads a nested base64 path, and plain PEM text with its final newline restored', () => {
     assert.deepEqual(
-      readCaPem(doc, ['a', 'b'], 'x', () => 'missing'),
+      readCaPem(doc, ['a', 'b'], 'x', () => said`missing`),
       { crtPem: cluster.caCrtPem, keyPem: cluster.caKeyPem }
     )
     assert.deepEqual(readPemCa(doc, ['issuingCA'], 'x', 'Kind'), {
@@ -103,7 +104,7 @@ describe('readCaPem and readPemCa', () => {
   })
   it('names the field by its whole path', () => {
     assert.equal(
-      refusal(() => readCaPem(doc, ['a', 'c'], 'x', (field) => `no ${field}`)),
+      refusal(() => readCaPem(doc, ['a', 'c'], 'x', (field) => said`no ${field}`)),
       'no a.c.crt'
     )
     const bad = parseDocument(stringify({ issuingCA: { cert: 'not pem', key: '' } }))

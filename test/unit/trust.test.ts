@@ -1,5 +1,6 @@
 // The one trust rule every issuer follows, and the lifetime check before anything is signed:
 // their words exactly, and the lines they draw.
+import { said } from '../../src/text.js'
 import assert from 'node:assert/strict'
 import { X509Certificate } from 'node:crypto'
 import { describe, it } from 'node:test'
@@ -26,18 +27,18 @@ const request = (overrides: Partial<IssueRequest> = {}): IssueRequest => ({
   ...overrides
 })
 const signing = new X509Certificate(other.caCrtPem)
-const offered: Offered = { signing, caPem: other.caCrtPem, signer: 'the signer', causes: 'The causes.' }
+const offered: Offered = { signing, caPem: other.caCrtPem, signer: said`the signer`, causes: said`The causes.` }
 const current = {
-  name: "talosconfig context 'prod'",
+  name: said`talosconfig context 'prod'`,
   caPem: cluster.caCrtPem,
   crtPem: client.crtPem,
-  caField: 'contexts.prod.ca'
+  caField: said`contexts.prod.ca`
 }
 
 describe('trustFor', () => {
   it('takes the offered CAs for a first credential, and keeps the trust list of one that trusts the signer', () => {
     assert.deepEqual(trustFor(request(), offered), { caPem: other.caCrtPem, notes: [], changed: false })
-    assert.deepEqual(trustFor(request({ current: { name: 'x', caField: 'f' } }), offered), {
+    assert.deepEqual(trustFor(request({ current: { name: said`x`, caField: said`f` } }), offered), {
       caPem: other.caCrtPem,
       notes: [],
       changed: false
@@ -62,27 +63,37 @@ describe('trustFor', () => {
       }
     )
     const allowed = trustFor(request({ current, allowCaChange: true }), offered)
-    assert.deepEqual(allowed, {
-      caPem: other.caCrtPem,
-      changed: true,
-      notes: [
-        {
-          level: 'warning',
-          message:
-            `allow-ca-change: the new talosconfig of talosconfig context 'prod' trusts the signer, in place of contexts.prod.ca: ` +
-            `${describeCa(new X509Certificate(cluster.caCrtPem))}. It is written only once the cluster accepts it; clients ` +
-            'that keep the old file work only while the cluster still accepts the old CA.'
-        }
-      ]
-    })
+    assert.deepEqual(
+      { ...allowed, notes: allowed.notes.map(({ level, message }) => ({ level, message: message.raw })) },
+      {
+        caPem: other.caCrtPem,
+        changed: true,
+        notes: [
+          {
+            level: 'warning',
+            message:
+              `allow-ca-change: the new talosconfig of talosconfig context 'prod' trusts the signer, in place of contexts.prod.ca: ` +
+              `${describeCa(new X509Certificate(cluster.caCrtPem))}. It is written only once the cluster accepts it; clients ` +
+              'that keep the old file work only while the cluster still accepts the old CA.'
+          }
+        ]
+      }
+    )
   })
 
   it("with no CA in the file, judges by the certificate's issuer", () => {
-    const bare = { name: 'x', crtPem: client.crtPem, caField: 'f' }
+    const bare = { name: said`x`, crtPem: client.crtPem, caField: said`f` }
     assert.equal(distrusted(bare, new X509Certificate(cluster.caCrtPem)), undefined)
-    assert.equal(distrusted(bare, signing), "its certificate's issuer: O=talos")
-    assert.equal(distrusted({ ...bare, crtPem: 'unreadable pem' }, signing), "its certificate's issuer: unreadable")
-    assert.equal(distrusted({ name: 'x', caField: 'f' }, signing), undefined, 'a first credential trusts nothing yet')
+    assert.equal(distrusted(bare, signing)?.raw, "its certificate's issuer: O=talos")
+    assert.equal(
+      distrusted({ ...bare, crtPem: 'unreadable pem' }, signing)?.raw,
+      "its certificate's issuer: unreadable"
+    )
+    assert.equal(
+      distrusted({ name: said`x`, caField: said`f` }, signing),
+      undefined,
+      'a first credential trusts nothing yet'
+    )
     assert.equal(
       distrusted({ ...bare, caPem: 'no certificates here' }, new X509Certificate(cluster.caCrtPem)),
       undefined

@@ -1,3 +1,4 @@
+import { said } from '../../text.js'
 import { Document, isMap, isSeq, type YAMLMap } from 'yaml'
 import { base64Pem, parseYaml, readTextInput, secretForms } from '../../encoding.js'
 import { UserError } from '../../errors.js'
@@ -24,7 +25,10 @@ export interface KubeContext {
 export function readKubeconfig(value: string): Kubeconfig {
   const doc = parseYaml(readTextInput(value, INPUT), INPUT)
   if (!isMap(doc.contents) || !isSeq(doc.get('contexts', true)) || !isSeq(doc.get('users', true))) {
-    throw new UserError(`Input '${INPUT}' is YAML but not a kubeconfig (it lacks 'contexts' or 'users' lists).`, INPUT)
+    throw new UserError(
+      said`Input '${INPUT}' is YAML but not a kubeconfig (it lacks 'contexts' or 'users' lists).`,
+      INPUT
+    )
   }
   const current = doc.get('current-context')
   return { doc, currentContext: typeof current === 'string' && current !== '' ? current : undefined }
@@ -47,7 +51,10 @@ function pemField(map: YAMLMap | undefined, field: string, where: string): strin
   if (value === undefined || value === null || value === '') return undefined
   const pem = base64Pem(value)
   if (!pem)
-    throw new UserError(`${where}.${field} in input '${INPUT}' is not base64 of PEM text, as kubectl writes it.`, INPUT)
+    throw new UserError(
+      said`${where}.${field} in input '${INPUT}' is not base64 of PEM text, as kubectl writes it.`,
+      INPUT
+    )
   return pem
 }
 
@@ -56,12 +63,13 @@ export function readKubeContext(config: Kubeconfig, name: string): KubeContext {
   const context = sub(entry(config.doc, 'contexts', name), 'context')
   if (!context)
     throw new UserError(
-      `Context '${name}' does not exist in input '${INPUT}'. ` +
-        `Set 'cluster-name' so that admin@<cluster-name> names it, or set its current-context.`,
+      said`Context '${name}' does not exist in input '${INPUT}'. `.concat(
+        said`Set 'cluster-name' so that admin@<cluster-name> names it, or set its current-context.`
+      ),
       'cluster-name'
     )
-  const clusterName = String(context.get('cluster') ?? '')
-  const userName = String(context.get('user') ?? '')
+  const clusterName = scalar(context.get('cluster'))
+  const userName = scalar(context.get('user'))
   const cluster = sub(entry(config.doc, 'clusters', clusterName), 'cluster')
   const user = sub(entry(config.doc, 'users', userName), 'user')
   const server = cluster?.get('server')
@@ -126,7 +134,7 @@ export function renderKubeconfig(
     const doc = existing.doc.clone()
     const user = sub(entry(doc, 'users', context.userName), 'user')
     if (!user)
-      throw new UserError(`User '${context.userName}' of input '${INPUT}' has no 'user' section to renew.`, INPUT)
+      throw new UserError(said`User '${context.userName}' of input '${INPUT}' has no 'user' section to renew.`, INPUT)
     user.set('client-certificate-data', b64(update.credential.crtPem))
     user.set('client-key-data', b64(update.credential.keyPem))
     const cluster = sub(entry(doc, 'clusters', context.clusterName), 'cluster')
@@ -177,7 +185,7 @@ export function publicKubeconfig(config: Kubeconfig): string {
       })
     )
   const named = (item: YAMLMap, field: string, keys: string[]) => ({
-    name: String(item.get('name') ?? ''),
+    name: scalar(item.get('name')),
     [field]: pick(sub(item, field), keys)
   })
   return new Document({
@@ -189,3 +197,7 @@ export function publicKubeconfig(config: Kubeconfig): string {
     ...(config.currentContext ? { 'current-context': config.currentContext } : {})
   }).toString({ lineWidth: 0 })
 }
+
+/** A YAML scalar as text; anything else (a map, a list, nothing) as empty. */
+const scalar = (value: unknown): string =>
+  typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : ''

@@ -1,8 +1,9 @@
 // The admin kubeconfig as a credential: its admin context read and judged, renewed with
 // Talos's GenerateAdmin profile when a secret name is set, and written back into the same file.
+import { own, said } from '../../text.js'
 import { UserError } from '../../errors.js'
 import { plan } from '../../plan.js'
-import { kubernetesAdminProfile } from '../../pki/profile.js'
+import { kubernetesAdminProfile, kubernetesProbeProfile } from '../../pki/profile.js'
 import { reportContext, type CheckedContext } from '../judge.js'
 import type { CredentialPass, OutputNames, PassContext } from '../pass.js'
 import {
@@ -38,34 +39,15 @@ export const kubeconfigOutputs: OutputNames = {
   path: 'kubeconfig-path'
 }
 
-/** Every API server the inputs and the kubeconfig name, and their hosts, for messages that must not show them. */
-export function kubeconfigAddresses(options: KubeconfigOptions): string[] {
-  const urls = options.endpoint ? [options.endpoint] : []
-  try {
-    if (options.kubeconfig) urls.push(...servers(readKubeconfig(options.kubeconfig)))
-  } catch {
-    // A kubeconfig that cannot be read names no server; its error says why.
-  }
-  return urls.flatMap((url) => [url, ...hostOf(url)])
-}
-
-const hostOf = (url: string): string[] => {
-  try {
-    return [new URL(url).host, new URL(url).hostname.replace(/^\[|\]$/g, '')]
-  } catch {
-    return []
-  }
-}
-
 export const kubeChecked = (context: KubeContext): CheckedContext => ({
   kind: 'kubeconfig',
   name: context.name,
-  label: `kubeconfig context '${context.name}'`,
-  caName: 'Kubernetes CA',
+  label: said`kubeconfig context '${context.name}'`,
+  caName: own('Kubernetes CA'),
   caPem: context.caPem,
   crtPem: context.crtPem,
-  crtField: `users.${context.userName}.user.client-certificate-data`,
-  caField: `clusters.${context.clusterName}.cluster.certificate-authority-data`,
+  crtField: said`users.${context.userName}.user.client-certificate-data`,
+  caField: said`clusters.${context.clusterName}.cluster.certificate-authority-data`,
   talosClientRules: false
 })
 
@@ -90,6 +72,7 @@ export function kubeconfigPass(
   return {
     kind: 'kubeconfig',
     context: contextName,
+    addresses: [...(options.endpoint ? [options.endpoint] : []), ...(kubeconfig ? servers(kubeconfig) : [])],
     contexts: report ? [report] : [],
     decision: report?.decision ?? plan(undefined, rule, run.now),
     secretName: options.secretName,
@@ -100,18 +83,19 @@ export function kubeconfigPass(
       notes: [],
       ttl: { ms: options.ttlMs, input: 'kubeconfig-ttl', given: options.ttlGiven },
       current: context && {
-        name: `kubeconfig context '${context.name}'`,
+        name: said`kubeconfig context '${context.name}'`,
         caPem: context.caPem,
         crtPem: context.crtPem,
-        caField: `clusters.${context.clusterName}.cluster.certificate-authority-data`
+        caField: said`clusters.${context.clusterName}.cluster.certificate-authority-data`
       }
     }),
     render(issued) {
       const server = options.endpoint ?? context?.server ?? issued.server
       if (!server) {
         throw new UserError(
-          "Input 'kubernetes-endpoint' is required to make a kubeconfig: the API server URL, such as " +
-            'https://10.5.0.2:6443 (neither a kubeconfig nor a machine configuration gave one).',
+          said`Input 'kubernetes-endpoint' is required to make a kubeconfig: the API server URL, such as `.concat(
+            said`https://10.5.0.2:6443 (neither a kubeconfig nor a machine configuration gave one).`
+          ),
           'kubernetes-endpoint'
         )
       }
@@ -142,17 +126,17 @@ export function kubeconfigPass(
       if (!standing.crtPem) return undefined
       return {
         current: {
-          name: `kubeconfig context '${standing.name}'`,
+          name: said`kubeconfig context '${standing.name}'`,
           caPem: standing.caPem,
           crtPem: standing.crtPem,
-          caField: `clusters.${standing.clusterName}.cluster.certificate-authority-data`
+          caField: said`clusters.${standing.clusterName}.cluster.certificate-authority-data`
         },
         proofTarget: {
           kind: 'kubeconfig',
           context: standing.name,
           server: options.endpoint ?? standing.server ?? ''
         },
-        profile: kubernetesAdminProfile()
+        drillProfile: kubernetesProbeProfile()
       }
     }
   }

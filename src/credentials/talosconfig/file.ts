@@ -1,3 +1,4 @@
+import { said } from '../../text.js'
 import { Document, isMap, isScalar, isSeq, type Node } from 'yaml'
 import { base64Pem, parseYaml, readTextInput, secretForms } from '../../encoding.js'
 import { UserError } from '../../errors.js'
@@ -32,8 +33,9 @@ export function readTalosconfig(value: string): Talosconfig {
   const contexts = doc.get('contexts')
   if (!isMap(doc.contents) || !isMap(contexts)) {
     throw new UserError(
-      `Input '${INPUT}' is neither a talosconfig nor base64 of one (it has no 'contexts' mapping). A secret may ` +
-        'hold the file as talosctl wrote it, or its base64 (base64 -w0 talosconfig).',
+      said`Input '${INPUT}' is neither a talosconfig nor base64 of one (it has no 'contexts' mapping). A secret may `.concat(
+        said`hold the file as talosctl wrote it, or its base64 (base64 -w0 talosconfig).`
+      ),
       INPUT
     )
   }
@@ -52,7 +54,7 @@ export function readContext(config: Talosconfig, name: string): TalosContext {
   if (!isMap(node)) {
     const known = config.contextNames.length > 0 ? config.contextNames.map((n) => `'${n}'`).join(', ') : 'none'
     throw new UserError(
-      `Context '${name}' does not exist in input '${INPUT}' (contexts: ${known}). Set 'context' to one of them.`,
+      said`Context '${name}' does not exist in input '${INPUT}' (contexts: ${known}). Set 'context' to one of them.`,
       'context'
     )
   }
@@ -62,7 +64,7 @@ export function readContext(config: Talosconfig, name: string): TalosContext {
     const text = base64Pem(value)
     if (!text) {
       throw new UserError(
-        `contexts.${name}.${field} in input '${INPUT}' is not base64 of PEM text, as talosctl writes it.`,
+        said`contexts.${name}.${field} in input '${INPUT}' is not base64 of PEM text, as talosctl writes it.`,
         INPUT
       )
     }

@@ -1,10 +1,11 @@
 // The talosconfig as a credential: every context read and judged, the selected one renewed
 // with Talos's client profile for the configured roles, and written back into the same file.
+import { own, said } from '../../text.js'
 import { UserError } from '../../errors.js'
 import type { Note } from '../../issuers/issuer.js'
 import { plan } from '../../plan.js'
 import { inspectCertificate } from '../../pki/inspect.js'
-import { talosClientProfile } from '../../pki/profile.js'
+import { talosClientProfile, talosProbeProfile } from '../../pki/profile.js'
 import { invalidEndpoints } from '../../talos-api/endpoint.js'
 import { reportContext, type CheckedContext, type ContextReport } from '../judge.js'
 import type { CredentialPass, OutputNames, PassContext } from '../pass.js'
@@ -48,12 +49,12 @@ export const talosconfigOutputs: OutputNames = {
 export const talosChecked = (context: TalosContext): CheckedContext => ({
   kind: 'talosconfig',
   name: context.name,
-  label: `context '${context.name}'`,
-  caName: 'Talos API CA',
+  label: said`context '${context.name}'`,
+  caName: own('Talos API CA'),
   caPem: context.caPem,
   crtPem: context.crtPem,
-  crtField: `contexts.${context.name}.crt`,
-  caField: `contexts.${context.name}.ca`,
+  crtField: said`contexts.${context.name}.crt`,
+  caField: said`contexts.${context.name}.ca`,
   talosClientRules: true
 })
 
@@ -70,6 +71,7 @@ export function talosconfigPass(options: TalosconfigOptions, run: PassContext): 
   return {
     kind: 'talosconfig',
     context: contextName,
+    addresses: [...options.endpoints, ...options.nodes, ...fileAddresses(talosconfig)],
     contexts,
     decision: contexts[0]?.decision ?? plan(undefined, rule, run.now),
     secretName: options.secretName,
@@ -87,10 +89,10 @@ export function talosconfigPass(options: TalosconfigOptions, run: PassContext): 
         notes,
         ttl: { ms: options.ttlMs, input: 'ttl', given: true },
         current: current && {
-          name: `talosconfig context '${current.name}'`,
+          name: said`talosconfig context '${current.name}'`,
           caPem: current.caPem,
           crtPem: current.crtPem,
-          caField: `contexts.${current.name}.ca`
+          caField: said`contexts.${current.name}.ca`
         }
       }
     },
@@ -120,31 +122,24 @@ export function talosconfigPass(options: TalosconfigOptions, run: PassContext): 
       const endpoints = options.endpoints.length > 0 ? options.endpoints : context.endpoints
       return {
         current: {
-          name: `talosconfig context '${context.name}'`,
+          name: said`talosconfig context '${context.name}'`,
           caPem: context.caPem,
           crtPem: context.crtPem,
-          caField: `contexts.${context.name}.ca`
+          caField: said`contexts.${context.name}.ca`
         },
         proofTarget: { kind: 'talosconfig', context: context.name, endpoints },
-        profile: talosClientProfile(roles)
+        drillProfile: talosProbeProfile()
       }
     }
   }
 }
 
-/** Every endpoint and node the inputs and the talosconfig name, for messages that must not show them. */
-export function talosconfigAddresses(options: TalosconfigOptions): string[] {
-  const addresses = [...options.endpoints, ...options.nodes]
-  try {
-    const talosconfig = options.talosconfig ? readTalosconfig(options.talosconfig) : undefined
-    for (const name of talosconfig?.contextNames ?? []) {
-      const context = readContext(talosconfig as Talosconfig, name)
-      addresses.push(...context.endpoints, ...context.nodes)
-    }
-  } catch {
-    // A talosconfig that cannot be read names no address; its error says why.
-  }
-  return addresses
+/** Every endpoint and node of every context of the talosconfig. */
+function fileAddresses(talosconfig: Talosconfig | undefined): string[] {
+  return (talosconfig?.contextNames ?? []).flatMap((name) => {
+    const context = readContext(talosconfig as Talosconfig, name)
+    return [...context.endpoints, ...context.nodes]
+  })
 }
 
 /** One report per context of the talosconfig, the selected one first. */
@@ -161,15 +156,16 @@ export function reportContexts(
 function selectedContext(talosconfig: Talosconfig | undefined, asked: string | undefined): string {
   if (talosconfig && talosconfig.contextNames.length === 0) {
     throw new UserError(
-      "Input 'talosconfig' holds no contexts. Pass a talosconfig made by talosctl (with its contexts), or leave " +
-        "the input empty to make a first one from 'context' and 'endpoints' with 'secrets-bundle' or 'machine-config'.",
+      said`Input 'talosconfig' holds no contexts. Pass a talosconfig made by talosctl (with its contexts), or leave `.concat(
+        said`the input empty to make a first one from 'context' and 'endpoints' with 'secrets-bundle' or 'machine-config'.`
+      ),
       'talosconfig'
     )
   }
   const name = asked ?? talosconfig?.current
   if (!name) {
     throw new UserError(
-      "Input 'talosconfig' selects no context (its 'context' is empty); set the 'context' input.",
+      said`Input 'talosconfig' selects no context (its 'context' is empty); set the 'context' input.`,
       'context'
     )
   }
@@ -182,8 +178,9 @@ function refuseOddAddresses(current: TalosContext, options: TalosconfigOptions):
     const invalid = options[field].length > 0 ? [] : invalidEndpoints(current[field])
     if (invalid.length === 0) continue
     throw new UserError(
-      `contexts.${current.name}.${field} in input 'talosconfig' has ${invalid.map((entry) => `'${entry}'`).join(', ')}, ` +
-        `which is not host[:port]. Correct the talosconfig, or give the '${field}' input to replace them.`,
+      said`contexts.${current.name}.${field} in input 'talosconfig' has ${invalid.map((entry) => `'${entry}'`).join(', ')}, `.concat(
+        said`which is not host[:port]. Correct the talosconfig, or give the '${field}' input to replace them.`
+      ),
       'talosconfig'
     )
   }
@@ -202,8 +199,9 @@ function rolesFor(
     if (!current) return { roles: ['os:admin'], notes: [] }
     if (current.length > 0) return { roles: current, notes: [] }
     throw new UserError(
-      `The client certificate of context '${context}' carries no roles, so a renewal has none to keep; ` +
-        "set 'roles' to the roles it should have, such as os:admin.",
+      said`The client certificate of context '${context}' carries no roles, so a renewal has none to keep; `.concat(
+        said`set 'roles' to the roles it should have, such as os:admin.`
+      ),
       'roles'
     )
   }
@@ -211,11 +209,13 @@ function rolesFor(
   if (!current || words(current) === words(asked)) return { roles: asked, notes: [] }
   const dropsAdmin = current.includes('os:admin') && !asked.includes('os:admin')
   const message =
-    `Input 'roles' changes the roles of talosconfig context '${context}' from ${words(current)} to ${words(asked)}.` +
-    (dropsAdmin
-      ? ' Without os:admin the renewed talosconfig cannot renew itself through the Talos API: ' +
-        "its next renewal will need the CA key ('secrets-bundle' or 'machine-config')."
-      : '')
+    said`Input 'roles' changes the roles of talosconfig context '${context}' from ${words(current)} to ${words(asked)}.`.concat(
+      dropsAdmin
+        ? said` Without os:admin the renewed talosconfig cannot renew itself through the Talos `.concat(
+            said`API: its next renewal will need the CA key ('secrets-bundle' or 'machine-config').`
+          )
+        : undefined
+    )
   return { roles: asked, notes: [{ level: 'warning', message }] }
 }
 
@@ -223,8 +223,9 @@ function rolesFor(
 function refuseOmni(current: TalosContext | undefined): void {
   if (!current?.hasAuth || current.crtPem) return
   throw new UserError(
-    `Context '${current.name}' of input 'talosconfig' signs in through Omni (its auth section), not with a client ` +
-      "certificate: there is nothing to renew. Set 'context' to a context with a client certificate.",
+    said`Context '${current.name}' of input 'talosconfig' signs in through Omni (its auth section), not with a client `.concat(
+      said`certificate: there is nothing to renew. Set 'context' to a context with a client certificate.`
+    ),
     'context'
   )
 }

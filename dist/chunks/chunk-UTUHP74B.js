@@ -1,2 +1,0 @@
-const require=(id)=>process.getBuiltinModule(id);
-var t="talos-client-cert-renewal",u="1.0.0";var e=class extends Error{constructor(r,a,s){super(r,s);this.input=a}input;name="UserError"};function l(n){return n instanceof e?n.message:`Unexpected failure: ${i(n)}. This is a bug in ${t}; please report it.`}function i(n){return n instanceof Error?n.message:String(n)}export{t as a,u as b,e as c,l as d,i as e};
