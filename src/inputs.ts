@@ -57,6 +57,8 @@ export interface Config {
   runnerTemp: string
   /** The job summary file (GITHUB_STEP_SUMMARY), when the runner provides one. */
   stepSummaryPath: string | undefined
+  /** This action's README at the version that runs, for the links in what it tells people. */
+  readmeUrl: string | undefined
 }
 
 export type GetInput = (name: string) => string
@@ -131,7 +133,8 @@ export function readConfig(
       Boolean(input('secrets-bundle') || input('machine-config'))
     ),
     runnerTemp: env.RUNNER_TEMP || (env.TMPDIR ?? '/tmp'),
-    stepSummaryPath: env.GITHUB_STEP_SUMMARY || undefined
+    stepSummaryPath: env.GITHUB_STEP_SUMMARY || undefined,
+    readmeUrl: readmeUrl(env)
   }
 }
 
@@ -479,4 +482,18 @@ function repository(value: string): Repository {
     throw new UserError(said`Input 'repository' must be 'owner/name'; got '${value}'.`, 'repository')
   }
   return { owner: match[1] as string, repo: match[2] as string }
+}
+
+/**
+ * The README of the action as it runs (GITHUB_ACTION_REPOSITORY and GITHUB_ACTION_REF, which
+ * the runner sets for an action's step), for the story's links; undefined outside a runner.
+ */
+function readmeUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const server = env.GITHUB_SERVER_URL?.replace(/\/+$/, '')
+  const repository = env.GITHUB_ACTION_REPOSITORY
+  const ref = env.GITHUB_ACTION_REF
+  if (!server || !repository || !/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(repository)) return undefined
+  if (!/^https:\/\/[^/\s]+$/.test(server)) return undefined
+  const at = ref && /^[A-Za-z0-9._/-]+$/.test(ref) ? ref : 'HEAD'
+  return `${server}/${repository}/blob/${at}/README.md`
 }

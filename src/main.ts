@@ -59,7 +59,7 @@ interface Run {
 export async function main(config: Config, deps: Deps): Promise<RunResult> {
   const now = deps.now()
   const { mode, modeReason, dryRun } = config
-  const result: RunResult = { mode, modeReason, credentials: [], failed: false, dryRun }
+  const result: RunResult = { at: now, mode, modeReason, credentials: [], failed: false, dryRun }
   if (config.skip) {
     // A fork's pull request: nothing to read. Say why, with status skipped.
     deps.notice(config.skip)

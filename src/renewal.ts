@@ -68,7 +68,8 @@ export async function prepare(item: Due, issuer: Issuer, run: PrepareRun): Promi
   const certificate = inspectCertificate(issued.credential.crtPem)
   if (!certificate) throw new Error(`the new ${pass.kind} certificate does not parse`)
   // A lifetime the issuer chose (the cluster's, through its API) may be shorter than the window.
-  if (certificate.notAfter.getTime() - renewalWindowMs(certificate, run.renewBefore) <= now.getTime()) {
+  const renewalOpens = new Date(certificate.notAfter.getTime() - renewalWindowMs(certificate, run.renewBefore))
+  if (renewalOpens.getTime() <= now.getTime()) {
     deps.warning(
       said`The new ${pass.kind} certificate expires on ${certificate.notAfter.toISOString()}, already inside `.concat(
         said`'renew-before'; the next run will find it due again. Lengthen its lifetime or shorten 'renew-before'.`
@@ -80,6 +81,16 @@ export async function prepare(item: Due, issuer: Issuer, run: PrepareRun): Promi
   const { through, caNotAfter } = issued
   const roles = profile.organizations
   const { notBefore, notAfter } = certificate
-  entry.renewal = { through, roles, notBefore, notAfter, caNotAfter, path, scope: '', secretUpdated: false }
+  entry.renewal = {
+    through,
+    roles,
+    notBefore,
+    notAfter,
+    renewalOpens,
+    caNotAfter,
+    path,
+    scope: '',
+    secretUpdated: false
+  }
   return { ...item, text, issued, ...pass.readBack(text) }
 }

@@ -13,6 +13,8 @@ export interface Renewal {
   roles: string[]
   notBefore: Date
   notAfter: Date
+  /** When renew-before opens the new certificate's renewal window. */
+  renewalOpens: Date
   caNotAfter: Date
   /** The new file for later steps (mode 0600, under RUNNER_TEMP). */
   path: string
@@ -40,6 +42,8 @@ export interface CredentialResult {
 
 /** What one run found and did: the single source of outputs, annotations and summary. */
 export interface RunResult {
+  /** The run's own instant: what "now" means in everything it tells. */
+  at: Date
   mode: Mode
   modeReason: string
   /** The talosconfig first, then any other credential the run involves. */

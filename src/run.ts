@@ -55,7 +55,11 @@ async function attend(config: Config, outcome: Outcome, story: Story): Promise<n
   const unattended = await import('./unattended/index.js')
   const { talos, kube } = config.credentials
   const secretNames = [talos.secretName, kube.secretName].filter(Boolean).join(', ')
-  const context = { apiUrl: config.githubApiUrl, credentialSet: `${scopeWords(config.secretTarget)} ${secretNames}` }
+  const context = {
+    apiUrl: config.githubApiUrl,
+    credentialSet: `${scopeWords(config.secretTarget)} ${secretNames}`,
+    readmeUrl: config.readmeUrl
+  }
   return unattended.attend(config.unattended, context, outcome, {
     info: (message) => story.say('info', message),
     warning: (message) => story.say('warning', message),
@@ -89,7 +93,7 @@ export async function run(): Promise<void> {
       gate.mask(token)
     }
   }
-  const story = new Story(gate, runnerWriters(process.env.GITHUB_STEP_SUMMARY || undefined))
+  const writers = runnerWriters(process.env.GITHUB_STEP_SUMMARY || undefined)
   let config: Config | undefined
   try {
     config = readConfig(
@@ -97,6 +101,7 @@ export async function run(): Promise<void> {
       process.env,
       () => eventPayload(process.env.GITHUB_EVENT_PATH)
     )
+    const story = new Story(gate, writers, { readmeUrl: config.readmeUrl })
     for (const address of inputAddresses(config.credentials)) gate.know(address)
     const result = await main(config, runnerDeps(config, story))
     // The check's own ::error annotations have said why; no further error line is wanted.

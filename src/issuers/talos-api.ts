@@ -37,7 +37,7 @@ export class TalosApiIssuer implements Issuer {
     const certificate = inspectCertificate(crtPem)
     if (certificate && certificate.notAfter <= now)
       return why(
-        said`has a client certificate that expired on ${certificate.notAfter.toISOString()}: `.concat(
+        said`has a client certificate that expired on ${certificate.notAfter.toISOString().slice(0, 10)}: `.concat(
           said`it cannot authenticate to the Talos API any more`
         )
       )

@@ -6,6 +6,7 @@ import type { FailOn } from '../plan.js'
 import type { RunResult } from '../result.js'
 import type { Text } from '../text.js'
 import type { Gate, Gated } from './gate.js'
+import type { Links } from './links.js'
 import { annotationsOf, headlines, outputsOf } from './report.js'
 import { summaryOf } from './summary.js'
 
@@ -25,7 +26,8 @@ export type Level = 'info' | 'notice' | 'warning' | 'error'
 export class Story {
   constructor(
     readonly gate: Gate,
-    private readonly writers: Writers
+    private readonly writers: Writers,
+    private readonly links: Links = { readmeUrl: undefined }
   ) {}
 
   /** One line at its level, gated. */
@@ -38,6 +40,6 @@ export class Story {
     for (const [name, value] of Object.entries(outputsOf(result, kinds, this.gate))) this.writers.setOutput(name, value)
     for (const line of headlines(result)) this.say('info', line)
     for (const { level, message } of annotationsOf(result, failOn)) this.say(level, message)
-    await this.writers.writeSummary(summaryOf(result, this.gate))
+    await this.writers.writeSummary(summaryOf(result, this.gate, this.links))
   }
 }

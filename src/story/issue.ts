@@ -4,11 +4,14 @@
 // endpoint address or a token: only names, roles, dates and statuses, and the error line
 // with every address taken out.
 import { createHash } from 'node:crypto'
-import { allReports, renewalOf, type RunResult } from '../result.js'
+import { allReports, drilled, renewalOf, type RunResult } from '../result.js'
 import type { Gate, Gated } from './gate.js'
 import { quoting } from './markdown.js'
 import { brokenWords, day } from './report.js'
-import { statusTable } from './summary.js'
+import type { Links } from './links.js'
+import { afterRun } from './standing.js'
+import { verdictOf } from './verdict.js'
+import { caLine, statusTable } from './table.js'
 
 export interface IssueText {
   needsPerson: boolean
@@ -31,7 +34,13 @@ export function stateIn(text: string): string | undefined {
   return new RegExp(`<!-- ${MARK} state: ([0-9a-f]{16}) -->`).exec(text)?.[1]
 }
 
-export function issueText(result: RunResult, set: string, runUrl: string | undefined, gate: Gate): IssueText {
+export function issueText(
+  result: RunResult,
+  set: string,
+  runUrl: string | undefined,
+  gate: Gate,
+  links: Links = { readmeUrl: undefined }
+): IssueText {
   const quote = quoting(gate)
   const reasons: string[] = []
   if (result.failure) reasons.push(`The run failed: ${quote.words(result.failure)}`)
@@ -49,7 +58,13 @@ export function issueText(result: RunResult, set: string, runUrl: string | undef
     for (const problem of report.problems) if (problem.about === 'ca') reasons.push(quote.words(problem.message))
   }
   if (result.breakGlass?.status === 'broken') reasons.push(quote.words(brokenWords(result.breakGlass)))
-  const lines = [reasons.length > 0 ? '### A person is needed' : '### All is well again', '']
+  const verdict = verdictOf(result, afterRun(result), quote, links, { daysLeft: false })
+  const lines = [
+    `### ${verdict.mark} ${verdict.headline}`,
+    '',
+    reasons.length > 0 ? 'A person is needed:' : 'All is well again.',
+    ''
+  ]
   lines.push(
     ...(reasons.length > 0
       ? reasons.map((reason) => `- ${reason}`)
@@ -57,8 +72,11 @@ export function issueText(result: RunResult, set: string, runUrl: string | undef
     ''
   )
   // The summary's table, without days left: the issue's words change only when the state does.
-  const table = statusTable(result, quote, { daysLeft: false })
+  const table = statusTable(result, afterRun(result), quote, { daysLeft: false })
   if (table.length > 0) lines.push(...table, '')
+  const cas = caLine(result)
+  if (cas) lines.push(cas, '')
+  if (drilled(result)) lines.push(`Break-glass: **${result.breakGlass?.status ?? ''}**.`, '')
   const told = lines.join('\n')
   const state = createHash('sha256').update(told).digest('hex').slice(0, 16)
   const link = runUrl ? `[The run](${runUrl}) that found this.\n\n` : ''

@@ -19,6 +19,8 @@ export interface NotifyContext {
   userAgent: string
   /** The scope and secret names the issue is about: one issue per credential set. */
   credentialSet: string
+  /** The README's links, for what to do. */
+  readmeUrl: string | undefined
 }
 
 /** Keeps the issue up to date with the run; returns its number, if there is one. Throws what GitHub refused. */
@@ -31,7 +33,7 @@ export async function keepIssue(
   const { issuesApi } = await import('../github/issues.js')
   const { apiUrl, userAgent } = context
   const api = issuesApi(options.repository, { token: options.workflowToken, apiUrl, userAgent })
-  const text = issueText(result, context.credentialSet, options.runUrl, gate)
+  const text = issueText(result, context.credentialSet, options.runUrl, gate, { readmeUrl: context.readmeUrl })
   const open = await api.findIssue(options.issueLabel, text.marker, stateIn)
   if (text.needsPerson) {
     if (!open) return api.openIssue(text.title, text.markdown, options.issueLabel)

@@ -1,32 +1,38 @@
-// The job summary, in Markdown, on success and on failure alike: callouts for what a person
-// must read (a failure, a broken fallback, a dry run, an unproven credential), a row per
-// context with a mark for its state, a timeline, and what was renewed and where. The issue
-// that asks for a person shows the same table.
+// The job summary, in Markdown, on success and on failure alike: a verdict first (the one line a
+// person needs, with a date, or what to do and where the README says how), callouts for what
+// must not be missed, one table of the credentials as they stand after the run, the CAs' expiry
+// once, a chart scaled to the certificates, the break-glass drill in one line with its details
+// folded, and how the run was started. The issue shows the same table (table.ts).
 import type { BreakGlass } from '../break-glass.js'
-import type { ContextReport } from '../credentials/judge.js'
-import { drilled, renewalOf, type CredentialResult, type Renewal, type RunResult } from '../result.js'
+import type { CredentialResult, RunResult } from '../result.js'
 import type { Text } from '../text.js'
 import type { Gate, Gated } from './gate.js'
+import { readmeLink, type Links } from './links.js'
 import { quoting, type Quote } from './markdown.js'
-import { day } from './report.js'
-import { timelineOf } from './timeline.js'
+import { afterRun, dateOf, type AfterRun } from './standing.js'
+import { caLine, statusTable } from './table.js'
+import { LEGEND, timelineOf } from './timeline.js'
+import { verdictOf, type Verdict } from './verdict.js'
 
-const instant = (date: Date): string => date.toISOString().replace('.000Z', 'Z')
-
-export function summaryOf(result: RunResult, gate: Gate): Gated {
+export function summaryOf(result: RunResult, gate: Gate, links: Links): Gated {
   const quote = quoting(gate)
-  const kind = result.mode === 'check' ? 'Check only' : 'Renewal'
-  const lines = ['## Talos client certificates', '', `${kind} (${result.modeReason}).`, '']
-  if (result.skipped) return gate.document([...lines, quote.words(result.skipped), ''].join('\n'))
-  for (const callout of callouts(result, quote)) lines.push(...callout, '')
-  const table = statusTable(result, quote, { daysLeft: true })
+  const standing = afterRun(result)
+  const verdict = verdictOf(result, standing, quote, links)
+  const lines = [`## ${verdict.mark} ${verdict.headline}`, '']
+  if (result.skipped)
+    return gate.document([...lines, quote.words(result.skipped), '', footer(result, links)].join('\n'))
+  for (const callout of callouts(result, verdict, quote)) lines.push(...callout, '')
+  const table = statusTable(result, standing, quote, { daysLeft: true })
   if (table.length > 0) lines.push(...table, '')
-  const timeline = timelineOf(result, gate)
-  if (timeline) lines.push(timeline, '')
-  if (result.mode === 'check') lines.push('Nothing renewed: this run only checks.', '')
-  else for (const entry of result.credentials) lines.push(renewalLine(entry, result, quote), '')
+  const cas = caLine(result)
+  if (cas) lines.push(cas, '')
+  for (const line of renewalLines(standing, quote)) lines.push(line, '')
+  const timeline = timelineOf(result, gate, quote)
+  if (timeline.chart) lines.push(timeline.chart, '', `<sub>${LEGEND}</sub>`, '')
+  for (const note of timeline.notes) lines.push(note, '')
   // A check never drills, and says nothing of it; a renewal run says why it did not.
-  if (result.breakGlass && result.mode === 'renew') lines.push(drillLine(result.breakGlass, quote), '')
+  if (result.breakGlass && result.mode === 'renew') lines.push(...drillLines(result.breakGlass, quote, links), '')
+  lines.push(footer(result, links), '')
   return gate.document(lines.join('\n'))
 }
 
@@ -34,82 +40,34 @@ export function summaryOf(result: RunResult, gate: Gate): Gated {
 export function failureSummary(line: Text, gate: Gate): Gated {
   const words = quoting(gate).words(line)
   return gate.document(
-    ['## Talos client certificates', '', '> [!CAUTION]', `> **The run failed.** ${words}`, ''].join('\n')
+    ['## ❌ Talos client certificates: the run failed', '', '> [!CAUTION]', `> ${words}`, ''].join('\n')
   )
 }
 
 /**
- * A row per context, and the drill's: a mark for where it stands after the run, its dates, its
- * state. Without days left (for the issue, whose words must not change every day).
+ * GitHub's alerts, for what must not be missed: what failed and the one thing to do first (a
+ * failed run, a check gone red, a broken fallback), then a CA to rotate, a dry run, an
+ * unproven credential.
  */
-export function statusTable(result: RunResult, quote: Quote, options: { daysLeft: boolean }): string[] {
-  const rows = result.credentials.flatMap((entry) =>
-    entry.contexts.map((report) => contextRow(result, entry, report, quote))
-  )
-  if (drilled(result)) rows.push(drillRow(result.breakGlass as BreakGlass, quote))
-  if (rows.length === 0) return []
-  const header = [
-    '',
-    'Credential',
-    'Context',
-    'Roles',
-    'Expires',
-    'Days left',
-    'Renewal window opens',
-    'Status',
-    'CA expires'
+function callouts(result: RunResult, verdict: Verdict, quote: Quote): string[][] {
+  const alert = (kind: string, ...paragraphs: string[]) => [
+    `> [!${kind}]`,
+    ...paragraphs
+      .map((text) => `> ${text}`)
+      .join('\n>\n')
+      .split('\n')
   ]
-  const drop = options.daysLeft ? -1 : header.indexOf('Days left')
-  const cells = (row: string[]) => `| ${row.filter((_, index) => index !== drop).join(' | ')} |`
-  return [cells(header), cells(header.map(() => '---')), ...rows.map(cells)]
-}
-
-/** ✅ fine after the run, ⚠️ expiring or a CA problem, ❌ expired, ➖ nothing to renew. */
-function markOf(report: ContextReport, renewal: Renewal | undefined): string {
-  if (renewal?.secretUpdated) return '✅'
-  if (report.decision.status === 'expired') return '❌'
-  if (report.decision.status === 'expiring' || report.problems.some(({ about }) => about === 'ca')) return '⚠️'
-  return report.certificate ? '✅' : '➖'
-}
-
-function contextRow(result: RunResult, entry: CredentialResult, report: ContextReport, quote: Quote): string[] {
-  const name = `${quote.code(report.name)}${report.selected && entry.contexts.length > 1 ? ' (selected)' : ''}`
-  const renewal = renewalOf(result, report)
-  const { certificate, decision } = report
-  const after = !renewal
-    ? ''
-    : renewal.secretUpdated
-      ? ', renewed'
-      : result.dryRun
-        ? ', would be renewed (dry run)'
-        : ', not written'
-  const status = certificate
-    ? `${decision.status}${after}`
-    : renewal
-      ? 'no client certificate yet'
-      : 'no client certificate, nothing to renew'
-  const roles = certificate?.organizations.map((role) => quote.code(role)).join(', ') || '—'
-  const days = decision.daysRemaining?.toString() ?? '—'
-  const dates = [day(certificate?.notAfter), days, day(report.renewalOpens)]
-  return [markOf(report, renewal), entry.kind, name, roles, ...dates, status, day(report.caNotAfter)]
-}
-
-/** The drill's row: the CA source in place of a context, its verdict as the status. */
-function drillRow(drill: BreakGlass, quote: Quote): string[] {
-  const mark = { proven: '✅', checked: '☑️', broken: '❌', skipped: '➖' }[drill.status]
-  const source = drill.source ? quote.code(drill.source) : '—'
-  return [mark, 'break-glass drill', source, '—', '—', '—', '—', drill.status, '—']
-}
-
-/** GitHub's alerts, for what must not be missed: a failure, a broken fallback, a dry run, an unproven credential. */
-function callouts(result: RunResult, quote: Quote): string[][] {
-  const alert = (kind: string, text: string) => [`> [!${kind}]`, `> ${text}`]
   const found: string[][] = []
-  if (result.failure) found.push(alert('CAUTION', `**The run failed.** ${quote.words(result.failure)}`))
+  const todo = verdict.todo ? [verdict.todo] : []
+  if (result.failure) found.push(alert('CAUTION', `**The run failed.** ${quote.words(result.failure)}`, ...todo))
   if (result.breakGlass?.status === 'broken') {
     const text = `**The break-glass fallback is broken:** ${quote.words(result.breakGlass.message)}`
-    found.push(alert('CAUTION', text))
-  }
+    found.push(alert('CAUTION', text, ...(result.failure ? [] : todo)))
+  } else if (!result.failure && verdict.todo)
+    found.push(alert(verdict.mark === '❌' ? 'CAUTION' : 'WARNING', verdict.todo))
+  for (const entry of result.credentials)
+    for (const problem of entry.contexts.flatMap(({ problems }) => problems).filter(({ about }) => about === 'ca'))
+      found.push(alert('WARNING', quote.words(problem.message)))
   const renewed = result.credentials.filter((entry) => entry.renewal && !entry.renewal.writeFailed)
   if (result.dryRun && renewed.length > 0) {
     const where = renewed.map((entry) => `the renewed ${entry.kind} would be written to ${secretWords(entry, quote)}`)
@@ -132,30 +90,48 @@ function callouts(result: RunResult, quote: Quote): string[][] {
 const secretWords = (entry: CredentialResult, quote: Quote): string =>
   `secret ${quote.code(entry.secretName ?? '')} in ${entry.renewal?.scope || 'its scope'}`
 
-/** What happened to one credential in a renewal run; dry runs and proofs that failed are callouts. */
-function renewalLine(entry: CredentialResult, result: RunResult, quote: Quote): string {
-  const what = `${entry.kind} ${quote.code(entry.context)}`
-  const { renewal, decision } = entry
-  if (!renewal) {
-    if (!entry.secretName) return `Checked only: ${what} has no secret to be renewed into.`
-    if (decision.renew) return `Not renewed: ${what} is due (${decision.reason}), but the run failed first.`
-    return `Nothing renewed for ${what}: it is not due (${decision.reason}).`
-  }
-  const roles = renewal.roles.map((role) => quote.code(role)).join(', ')
-  const through =
-    renewal.through === 'talos-api' ? 'through the Talos API' : `with the CA key of ${quote.code(renewal.through)}`
-  const proven = renewal.connectionVerified ? '; proven against the cluster' : ''
-  const expires = `the new certificate for ${roles} expires ${instant(renewal.notAfter)}`
-  const verb = result.dryRun ? 'Would renew' : 'Renewed'
-  const issued = `${verb} ${what} (${decision.reason}) ${through}: ${expires}${proven}`
-  if (renewal.secretUpdated) return `${issued}; written to ${secretWords(entry, quote)}.`
-  if (renewal.writeFailed)
-    return `${issued}; **not written**: writing ${secretWords(entry, quote)} failed (${quote.words(renewal.writeFailed)}).`
-  if (!result.dryRun) return `${issued}; **not written**: the run failed before the write.`
-  return `${issued}.`
+/** What the run did with each renewal, in one line each: how, proven or not, and where it went. */
+function renewalLines(standing: AfterRun[], quote: Quote): string[] {
+  return standing.flatMap(({ entry, outcome }) => {
+    const { renewal } = entry
+    if (!renewal || !outcome) return []
+    const what = `${entry.kind} ${quote.code(entry.context)}`
+    const through =
+      renewal.through === 'talos-api' ? 'through the Talos API' : `with the CA key of ${quote.code(renewal.through)}`
+    const roles = renewal.roles.map((role) => quote.code(role)).join(', ')
+    const lifetime = renewal.notAfter.getTime() - renewal.notBefore.getTime()
+    const proven = renewal.connectionVerified ? ', proven against the cluster' : ''
+    const cert = `for ${roles}, until ${dateOf(renewal.notAfter, lifetime)}${proven}`
+    if (outcome === 'renewed') return [`Renewed ${what} ${through} (${cert}); written to ${secretWords(entry, quote)}.`]
+    if (outcome === 'would renew') return [`Would renew ${what} ${through} (${cert}); nothing written.`]
+    const why = renewal.writeFailed
+      ? `writing ${secretWords(entry, quote)} failed: ${quote.words(renewal.writeFailed)}`
+      : 'the run failed before the write'
+    return [`Issued a new ${what} ${through} (${cert}), **not written**: ${why}`]
+  })
 }
 
-function drillLine(drill: BreakGlass, quote: Quote): string {
+const DRILL_WORDS: Record<BreakGlass['status'], string> = {
+  proven: 'the cluster accepted a throwaway certificate signed with it',
+  checked: 'the offline checks passed; no endpoint was asked or answered',
+  broken: 'see the callout above',
+  skipped: 'not drilled'
+}
+
+/** The drill in one line, and what it found folded away: fingerprints are not a first read. */
+function drillLines(drill: BreakGlass, quote: Quote, links: Links): string[] {
   const source = drill.source ? ` of ${quote.code(drill.source)}` : ''
-  return `Break-glass drill${source}: **${drill.status}**, ${quote.words(drill.message)}`
+  const about = readmeLink(links, 'drill', 'what this is')
+  if (drill.status === 'skipped')
+    return [`Break-glass drill${source}: **skipped**, ${quote.words(drill.message)} (${about}).`]
+  const line = `Break-glass${source}: **${drill.status}**, ${DRILL_WORDS[drill.status]} (${about}).`
+  const found = drill.credentials.map(
+    ({ kind, status, message }) => `- ${kind}: **${status}**, ${quote.words(message)}`
+  )
+  return [line, '', '<details><summary>What the drill did</summary>', '', ...found, '', '</details>']
+}
+
+function footer(result: RunResult, links: Links): string {
+  const kind = result.mode === 'check' ? 'A check' : result.dryRun ? 'A dry run' : 'A renewal run'
+  return `<sub>${kind} (${result.modeReason}) at ${dateOf(result.at, 0)}. Words used here: ${readmeLink(links, 'glossary', 'Glossary')}.</sub>`
 }

@@ -29,6 +29,8 @@ export interface UnattendedOptions {
 export interface AttendContext {
   apiUrl: string
   credentialSet: string
+  /** The README of the action as it runs, for the issue's links. */
+  readmeUrl: string | undefined
 }
 
 /** What a run ends with, for the issue: its result, with the error line of a failure in it. */

@@ -1,26 +1,27 @@
-// Scenario: the job summary and the issue, as a person reads them on GitHub. The bundled
-// action writes the summary of a scheduled renewal (a certificate 12 days from expiry) and of
-// a dry run renewing for one hour; issueText() writes an issue. A real browser renders each at
-// GitHub's width and github-render.ts measures it. What must hold today is asserted; what the
-// redesign must meet is summaryReadability(), and today's shortfalls are pinned as known, so
-// that the redesign flips them rather than finding them.
+// Scenario: the job summary and the issue, as a person reads them on GitHub. The bundled action
+// writes the summary of six runs a person meets (a scheduled renewal with the drill proven, a
+// weekly run with nothing due, a pull-request check gone red nine days before expiry, an expired
+// talosconfig with no CA source, a broken drill's issue, a one-hour dry run); a real browser
+// renders each at GitHub's width (github-render.ts) and measures it. summaryReadability() holds
+// each to what a reader needs: the chart renders, every bar at least 6 px, no two labels
+// overlapping, the longest certificate at least a fifth of the axis, every row as many cells as
+// its header, and a date in the verdict. SUMMARY_SCREENSHOTS=<folder> keeps a picture of each.
 import assert from 'node:assert/strict'
 import { after, before, describe, it, type TestContext } from 'node:test'
-import type { ContextReport } from '../../src/credentials/judge.js'
-import type { RunResult } from '../../src/result.js'
-import { Gate } from '../../src/story/gate.js'
-import { issueText } from '../../src/story/issue.js'
+import { startApid, type ApidStandIn } from '../support/apid-standin.js'
+import { daysFromNow, makeCluster, talosconfigYaml } from '../support/cluster.js'
 import {
   browserPath,
   closeGitHubRenderer,
   GITHUB_WIDTH,
   renderAsGitHub,
   summaryReadability,
+  type Bar,
   type Problem,
   type Rendered
 } from '../support/github-render.js'
-import { runAction, visibleLog } from '../support/run-action.js'
-import { scenario } from '../support/scenario.js'
+import { startGitHubStandIn, type GitHubStandIn } from '../support/github-standin.js'
+import { runAction, visibleLog, type ActionRun } from '../support/run-action.js'
 
 // Skipped only where no browser is installed; CI installs one (.ci/install-tools), so there a
 // missing browser fails the test rather than skipping it.
@@ -29,189 +30,182 @@ const skip =
     ? false
     : 'no browser: install Debian chromium (.ci/install-tools does) or set CHROMIUM_PATH to a Chrome or Chromium'
 
-/** A summary of the bundled action's scheduled run, 12 days before expiry, with `extra` inputs. */
-async function summaryOf(extra: Record<string, string>): Promise<string> {
-  const world = await scenario({ daysLeft: 12 })
-  try {
-    const run = await runAction(world.inputs({ 'renew-through': 'ca-key', ...extra }))
-    assert.equal(run.code, 0, visibleLog(run))
-    assert.deepEqual(run.refused, [])
-    return run.summary
-  } finally {
-    await world.close()
-  }
-}
+const WORKFLOW_TOKEN = 'ghs_workflow_token_for_issues_0123456789'
+const cluster = makeCluster()
+const other = makeCluster()
+/** Which bars are certificates, current or new, by the chart's own words. */
+const isCertificate = (bar: Bar): boolean => /^(valid until|expired|new|would be new)/.test(bar.label)
 
-/** An issue for a check that found a certificate expiring, as the unattended module writes it. */
-function issueMarkdown(): string {
-  const report: ContextReport = {
-    kind: 'talosconfig',
-    name: 'prod',
-    selected: true,
-    certificate: {
-      organizations: ['os:admin'],
-      commonName: undefined,
-      notBefore: new Date('2025-12-17T00:00:00Z'),
-      notAfter: new Date('2026-12-17T00:00:00Z')
-    } as ContextReport['certificate'],
-    caNotAfter: new Date('2036-01-01T00:00:00Z'),
-    renewalOpens: new Date('2026-11-17T00:00:00Z'),
-    decision: { status: 'expiring', renew: true, reason: '12 days left, inside renew-before', daysRemaining: 12 },
-    problems: []
-  }
-  const result: RunResult = {
-    mode: 'check',
-    modeReason: 'mode check',
-    credentials: [
-      { kind: 'talosconfig', context: 'prod', contexts: [report], decision: report.decision, secretName: 'TALOSCONFIG' }
-    ],
-    failed: true
-  }
-  return issueText(
-    result,
-    'acme/cluster-ops TALOSCONFIG',
-    'http://127.0.0.1/acme/cluster-ops/actions/runs/1',
-    new Gate()
-  ).markdown
-}
-
-/** What a person would want to see of a page's chart, for the test's log. */
+/** What a person would want to see of a page, for the test's log. */
 function tell(t: TestContext, name: string, page: Rendered, problems: Problem[]): void {
+  t.diagnostic(`${name}: first line '${page.firstLine}'`)
   for (const gantt of page.gantts) {
     t.diagnostic(`${name}: axis ${gantt.axis.left}–${gantt.axis.right} px (${gantt.axis.width} px)`)
     for (const bar of [...gantt.bars, ...gantt.milestones])
       t.diagnostic(`${name}: '${bar.label}' x ${bar.x} px, ${bar.width} px wide [${bar.classes.join(' ')}]`)
-    for (const marker of gantt.markers) t.diagnostic(`${name}: ${marker.kind} line at x ${marker.x} px`)
   }
   for (const table of page.tables)
     t.diagnostic(
-      `${name}: table header ${table.markdown.headerCells} cells, rows ${table.markdown.rowCells.join('/')} ` +
-        `in the Markdown; rendered ${table.headerCells}/${table.rowCells.join('/')}; ` +
-        `${table.wrapped.length} wrapped cells, ${table.width} px wide`
+      `${name}: table ${table.headerCells} columns, ${table.wrapped.length} wrapped cells, ${table.width} px`
     )
-  t.diagnostic(`${name}: first line '${page.firstLine}'`)
   for (const problem of problems) t.diagnostic(`${name}: ${problem.rule}: ${problem.message}`)
 }
 
-const rules = (problems: Problem[]) => new Set(problems.map(({ rule }) => rule))
-
 describe('summaries and issues as GitHub renders them, at its width', { skip }, () => {
-  let renewal: Rendered
-  let oneHour: Rendered
-  let issue: Rendered
+  let apid: ApidStandIn
+  let rotated: ApidStandIn
+  let github: GitHubStandIn
+  const pages: Record<string, { run: ActionRun; page: Rendered; markdown: string }> = {}
+
+  const talosconfig = (daysLeft: number, endpoint: string) =>
+    talosconfigYaml('prod', {
+      prod: {
+        endpoints: [endpoint],
+        caPem: cluster.caCrtPem,
+        client: cluster.clientCertificate({ notBefore: daysFromNow(daysLeft - 365), notAfter: daysFromNow(daysLeft) })
+      }
+    })
+  const run = (inputs: Record<string, string>, event = 'schedule') =>
+    runAction(
+      {
+        'github-token': github.token,
+        'github-api-url': github.url,
+        repository: 'acme/cluster-ops',
+        'open-issue': 'true',
+        'workflow-token': WORKFLOW_TOKEN,
+        ...inputs
+      },
+      { env: { GITHUB_EVENT_NAME: event } }
+    )
 
   before(async () => {
-    const [renewalSummary, oneHourSummary] = await Promise.all([
-      summaryOf({}),
-      summaryOf({ ttl: '1h', 'dry-run': 'true' })
-    ])
-    renewal = await renderAsGitHub(renewalSummary, { name: 'renewal-12-days-left' })
-    oneHour = await renderAsGitHub(oneHourSummary, { name: 'dry-run-ttl-1h' })
-    issue = await renderAsGitHub(issueMarkdown(), { name: 'issue-expiring', hardBreaks: true })
+    apid = await startApid(cluster)
+    rotated = await startApid(cluster, { clientCa: other })
+    github = await startGitHubStandIn({ workflowToken: WORKFLOW_TOKEN })
+    const bundle = cluster.bundleYaml
+    const runs: Record<string, ActionRun> = {
+      'scheduled renewal, drill proven': await run({
+        talosconfig: talosconfig(12, apid.endpoint),
+        'secrets-bundle': bundle
+      }),
+      'weekly run, nothing due': await run({ talosconfig: talosconfig(200, apid.endpoint), 'secrets-bundle': bundle }),
+      'pull-request check, 9 days left': await run({ talosconfig: talosconfig(9, apid.endpoint) }, 'pull_request'),
+      'expired, no CA source': await run({ talosconfig: talosconfig(-3, apid.endpoint) }),
+      'one-hour dry run': await run({
+        talosconfig: talosconfig(12, apid.endpoint),
+        'secrets-bundle': bundle,
+        'renew-through': 'ca-key',
+        ttl: '1h',
+        'dry-run': 'true'
+      })
+    }
+    github.issues.length = 0
+    const broken = await run({ talosconfig: talosconfig(200, rotated.endpoint), 'secrets-bundle': bundle })
+    for (const [name, result] of Object.entries(runs)) {
+      const page = await renderAsGitHub(result.summary, { name: name.replace(/[^a-z0-9]+/g, '-') })
+      pages[name] = { run: result, page, markdown: result.summary }
+    }
+    const issue = github.issues[0]?.body ?? ''
+    pages["broken drill's issue"] = {
+      run: broken,
+      page: await renderAsGitHub(issue, { name: 'issue-broken-drill', hardBreaks: true }),
+      markdown: issue
+    }
   })
-  after(() => closeGitHubRenderer())
-
-  describe('the instrument', () => {
-    it('reads alerts, details, links and tables as GitHub writes them, and refuses every host but loopback', async () => {
-      const page = await renderAsGitHub(
-        [
-          'Renewed on 2027-01-05.',
-          '',
-          '> [!TIP]',
-          '> Kept short.',
-          '',
-          '> [!CAUTION]',
-          '>',
-          '> Read this.',
-          '',
-          '<details><summary>Every context</summary>',
-          '',
-          '| a | b |',
-          '| --- | --- |',
-          '| 1 | 2 | 3 |',
-          '',
-          '</details>',
-          '',
-          // .invalid never resolves, and the page never asks: the route refuses it first.
-          '[the run](http://127.0.0.1/run) ![badge](https://example.invalid/badge.svg)',
-          '',
-          '```mermaid',
-          'not a diagram',
-          '```'
-        ].join('\n'),
-        { name: 'instrument' }
-      )
-      assert.equal(page.firstLine, 'Renewed on 2027-01-05.')
-      assert.deepEqual(page.alerts, [
-        { kind: 'tip', text: 'Kept short.' },
-        { kind: 'caution', text: 'Read this.' }
-      ])
-      assert.deepEqual(page.details, [{ summary: 'Every context', open: false }])
-      assert.deepEqual(page.links, [{ text: 'the run', href: 'http://127.0.0.1/run' }])
-      assert.deepEqual(page.blocked, ['https://example.invalid/badge.svg'])
-      assert.equal(page.tables[0]?.headerCells, 2)
-      assert.deepEqual(page.tables[0]?.rowCells, [2], 'GFM drops the extra cell')
-      assert.deepEqual(page.tables[0]?.markdown.rowCells, [3], 'the Markdown had it')
-      assert.match(page.mermaidErrors[0] ?? '', /^mermaid block 1: /)
-      assert.deepEqual([...rules(summaryReadability(page))].sort(), ['blocked-request', 'mermaid-error', 'table-cells'])
-    })
+  after(async () => {
+    await closeGitHubRenderer()
+    await apid.close()
+    await rotated.close()
+    await github.close()
   })
 
-  describe('what holds today and must go on holding', () => {
-    it('each summary draws one gantt chart, without a Mermaid error, across the whole width', () => {
-      for (const page of [renewal, oneHour]) {
-        assert.deepEqual(page.mermaidErrors, [])
-        assert.equal(page.gantts.length, 1)
-        const [gantt] = page.gantts
-        assert.ok(gantt && gantt.bars.length > 0, 'the chart has bars')
-        assert.ok(gantt.box.width > GITHUB_WIDTH * 0.9, `the chart is ${gantt.box.width} px wide`)
-        assert.ok(gantt.axis.width > GITHUB_WIDTH / 2, `the axis is ${gantt.axis.width} px wide`)
-        assert.ok(gantt.ticks.length > 1, 'the axis has ticks')
-      }
-      assert.deepEqual(issue.mermaidErrors, [])
-    })
-
-    it('every rendered table row has as many cells as its header', () => {
-      for (const page of [renewal, oneHour, issue])
-        for (const table of page.tables)
-          for (const cells of table.rowCells) assert.equal(cells, table.headerCells, JSON.stringify(table))
-      assert.ok(renewal.tables.length > 0 && oneHour.tables.length > 0 && issue.tables.length > 0)
-    })
-
-    it("each summary's and the issue's Markdown writes as many cells a row as its header has", () => {
-      for (const page of [renewal, oneHour, issue])
-        for (const { markdown } of page.tables)
-          for (const cells of markdown.rowCells) assert.equal(cells, markdown.headerCells)
-    })
-
-    it('no page asks anything of a host but loopback', () => {
-      for (const page of [renewal, oneHour, issue]) assert.deepEqual(page.blocked, [])
-    })
+  it('every page reads at a glance: the chart renders, bars show, labels stay apart, rows hold, a date first', (t) => {
+    assert.equal(Object.keys(pages).length, 6)
+    for (const [name, { page }] of Object.entries(pages)) {
+      const problems = summaryReadability(page, { isCertificate })
+      tell(t, name, page, problems)
+      assert.deepEqual(problems, [], `${name}: ${JSON.stringify(problems)}`)
+      assert.deepEqual(page.blocked, [], `${name} asked a host outside loopback`)
+    }
   })
 
-  // The redesign flips these: each then asserts that summaryReadability() finds nothing.
-  describe("today's shortfalls, which the redesign must remove", () => {
-    it("today's renewal summary fails: its one-year certificate is a small share of an axis stretched to the CA's expiry", (t) => {
-      const problems = summaryReadability(renewal)
-      tell(t, 'renewal', renewal, problems)
-      const found = rules(problems)
-      assert.ok(found.has('certificate-share'), JSON.stringify(problems))
-      assert.ok(found.has('first-line-date'), JSON.stringify(problems))
-    })
-
-    it("today's one-hour dry run fails: the new certificate's bar is about 0 px wide", (t) => {
-      const problems = summaryReadability(oneHour)
-      tell(t, 'one hour', oneHour, problems)
-      const bar = oneHour.gantts[0]?.bars.find(({ label }) => label.startsWith('new certificate'))
-      assert.ok(bar && bar.width < 1, JSON.stringify(bar))
+  it('every summary draws its chart across the width, its certificates a good share of it', () => {
+    for (const name of ['scheduled renewal, drill proven', 'weekly run, nothing due', 'one-hour dry run']) {
+      const { page } = pages[name] as { page: Rendered }
+      assert.equal(page.gantts.length, 1, name)
+      const [gantt] = page.gantts
+      assert.ok(gantt && gantt.axis.width > GITHUB_WIDTH / 2, `${name}: the axis is ${gantt?.axis.width} px`)
+      const longest = Math.max(...gantt.bars.filter(isCertificate).map(({ width }) => width))
+      assert.ok(longest / gantt.axis.width >= 0.4, `${name}: the longest certificate is ${longest} px`)
       assert.ok(
-        problems.some(({ rule, message }) => rule === 'bar-width' && message.includes("'new certificate")),
-        JSON.stringify(problems)
+        gantt.milestones.some(({ label }) => label.startsWith('this run')),
+        `${name}: the run is marked`
       )
-      assert.ok(rules(problems).has('certificate-share'))
-      assert.ok(rules(problems).has('first-line-date'))
-    })
+    }
+  })
 
-    it.todo('the redesigned summaries and issue: summaryReadability() finds no problem in any of them')
+  it('the renewal: the new certificate in the table, the drill in one line with its details folded', () => {
+    const { page, markdown, run } = pages['scheduled renewal, drill proven'] as (typeof pages)[string]
+    assert.equal(run.code, 0, visibleLog(run))
+    assert.match(
+      page.firstLine,
+      /^✅ Talos client certificates: renewed talosconfig prod; all valid until \d{4}-\d\d-\d\d/
+    )
+    assert.match(
+      markdown,
+      /\| ✅ \| talosconfig \| `prod` \| `os:admin` \| \d{4}-\d\d-\d\d \(new\) \| 36[45] \| .+ \| renewed \|/
+    )
+    assert.match(markdown, /\nBreak-glass of `secrets-bundle`: \*\*proven\*\*, /)
+    assert.deepEqual(page.details, [{ summary: 'What the drill did', open: false }])
+    assert.doesNotMatch(markdown, /127\.0\.0\.1|:\/\//, 'no address, no URL')
+  })
+
+  it('a check gone red says why and what to do, in a callout', () => {
+    const { page, run } = pages['pull-request check, 9 days left'] as (typeof pages)[string]
+    assert.equal(run.code, 1)
+    assert.match(
+      page.firstLine,
+      /^❌ Talos client certificates: talosconfig prod expires on \d{4}-\d\d-\d\d \([89] days\), not renewed yet/
+    )
+    assert.equal(page.alerts[0]?.kind, 'caution')
+    assert.match(
+      page.alerts[0]?.text ?? '',
+      /This check only reads: the renewal has not happened\. Run the renewal workflow now/
+    )
+  })
+
+  it('an expired talosconfig with no CA source says the run failed, and when it expired', () => {
+    const { page, run } = pages['expired, no CA source'] as (typeof pages)[string]
+    assert.equal(run.code, 1)
+    assert.match(
+      page.firstLine,
+      /^❌ Talos client certificates: the run failed; talosconfig prod expired on \d{4}-\d\d-\d\d/
+    )
+    assert.match(page.alerts[0]?.text ?? '', /^The run failed\. Cannot renew through the Talos API/)
+  })
+
+  it("a broken drill's issue: the same table, without days left, and no address", () => {
+    const { page, markdown, run } = pages["broken drill's issue"] as (typeof pages)[string]
+    assert.equal(run.outputs['break-glass'], 'broken')
+    assert.equal(page.tables.length, 1)
+    assert.equal(page.tables[0]?.headerCells, 7)
+    assert.doesNotMatch(markdown, /Days left/)
+    assert.match(markdown, /Break-glass: \*\*broken\*\*\./)
+    assert.doesNotMatch(markdown, /127\.0\.0\.1/)
+  })
+
+  it('a one-hour dry run says what it would do, and names the certificate too short to draw', () => {
+    const { page, markdown, run } = pages['one-hour dry run'] as (typeof pages)[string]
+    assert.equal(run.code, 0, visibleLog(run))
+    assert.match(
+      page.firstLine,
+      /^🧪 Talos client certificates: dry run, would renew talosconfig prod; nothing written/
+    )
+    assert.match(markdown, /\| would be renewed \(dry run\) \|/)
+    assert.match(
+      markdown,
+      /\nNot drawn, too short to see on this scale: talosconfig prod, would be new, until .+ \(6\d minutes\)\./
+    )
+    assert.doesNotMatch(markdown, /Renewed talosconfig/)
   })
 })

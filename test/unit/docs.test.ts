@@ -87,6 +87,7 @@ describe('README, action.yml and the code agree', () => {
   it('document the same outputs, and the code sets exactly those', () => {
     const documented = tableUnder('Outputs').flatMap(([name]) => namesIn(name ?? ''))
     const result: RunResult = {
+      at: new Date('2026-12-01T00:00:00Z'),
       mode: 'check',
       modeReason: 'mode check',
       credentials: [

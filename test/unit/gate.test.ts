@@ -93,6 +93,37 @@ describe('isAddress', () => {
     assert.equal(isAddress('1234567890.0.0.1', none), true)
     assert.equal(isAddress('x.c', none), false, 'a one-letter top-level label is no domain')
     assert.equal(isAddress(`fd00::${'1:'.repeat(40)}1`, none), false, 'too long to be IPv6')
+    // A port is one to five digits, and there is one.
+    assert.equal(isAddress('cp1:/x', none), false)
+    assert.equal(isAddress('cp1:5a', none), false)
+    assert.equal(isAddress('cp1:12345', none), true)
+    // Hex octets up to 0xffffffff, and only hex digits in them.
+    assert.equal(isAddress('0xffffffff.0.0.1', none), true)
+    assert.equal(isAddress('0xfg.0.0.1', none), false)
+    // A name's trailing dot, before a port or a path.
+    assert.equal(isAddress('node.example.:50000', none), true)
+    assert.equal(isAddress('a.example./x', none), true)
+    // Labels: none empty, at most 63 characters, letters, digits, '-' and '_' only; two-letter domains.
+    assert.equal(isAddress('a..example', none), false)
+    assert.equal(isAddress(`${'a'.repeat(63)}.com`, none), true)
+    assert.equal(isAddress('a%b.example', none), false)
+    assert.equal(isAddress('cp-1.example', none), true)
+    assert.equal(isAddress('a_b.example', none), true)
+    assert.equal(isAddress('evil.io', none), true)
+    assert.equal(isAddress('www.example', none), true)
+  })
+
+  it('reads a host:port up to the longest a name can be, and not beyond', () => {
+    // Four labels make a name of 253 characters; with a port, 259.
+    const name = [63, 63, 63, 61].map((length) => 'a'.repeat(length)).join('.')
+    assert.equal(name.length, 253)
+    assert.equal(isAddress(`${name}:50000`, none), true)
+    assert.equal(isAddress(`x${name}:50000`, none), false)
+  })
+
+  it('keeps file names with the endings a message quotes', () => {
+    for (const ending of ['yaml', 'yml', 'json', 'js', 'mjs', 'ts', 'pem', 'crt', 'key', 'txt', 'proto', 'go'])
+      assert.equal(isAddress(`file.${ending}`, none), false, ending)
   })
 })
 
@@ -104,11 +135,16 @@ describe('Gate', () => {
     gate.mask('')
     gate.mask('s3cret')
     gate.mask('abc')
+    gate.mask('abcd')
     assert.equal(gate.text(said`own s3cret-and-more, ${'outside s3cret'}`), 'own ***, outside ***')
     assert.equal(gate.text(said`split s3c${'ret'}`), 'split ***')
     assert.equal(gate.value('a s3cret b'), 'a *** b')
     assert.equal(gate.document('# s3cret'), '# ***')
-    assert.equal(gate.value('abc'), 'abc', 'three characters are words, not a secret')
+    assert.equal(gate.value('abc abcd'), 'abc ***', 'three characters are words, not a secret; four are masked')
+    assert.equal(
+      new Gate().value('Stryker was here, and nothing else is masked'),
+      'Stryker was here, and nothing else is masked'
+    )
   })
 
   it("keeps the action's own words and links whole, and takes addresses out of outside values only", () => {
@@ -135,6 +171,23 @@ describe('Gate', () => {
     // Never half a surrogate pair.
     const emoji = `${'z'.repeat(VALUE_LIMIT - 1)}😀😀`
     assert.equal(gate.value(emoji), `${'z'.repeat(VALUE_LIMIT - 1)}…`)
+  })
+
+  it('reads far enough to see a masked value longer than the limit', () => {
+    const gate = new Gate()
+    const key = 'K'.repeat(VALUE_LIMIT * 2)
+    gate.mask(key)
+    assert.equal(gate.value(`${'a'.repeat(VALUE_LIMIT - 1)}${key}`), `${'a'.repeat(VALUE_LIMIT - 1)}*…`)
+  })
+
+  it("knows the forms an address stands alone in: its host:port, its host, a URL's host", () => {
+    const gate = new Gate()
+    gate.know('https://cp1:6443')
+    gate.know('cp2:50000')
+    gate.know('fd00::1')
+    gate.know('https://k8s')
+    assert.equal(gate.value('cp1 cp1:6443 cp2 cp2:50000 k8s'), [A, A, A, A, A].join(' '))
+    assert.equal(gate.value('fd00 stays'), 'fd00 stays', 'an IPv6 address is no host:port')
   })
 
   it('removes a masked value or an address that starts inside the limit and ends beyond it', () => {

@@ -26,6 +26,7 @@ const report: ContextReport = {
   problems: [{ about: 'ca', message: said`The Talos API CA of context '${hostile}' expires soon; rotate the CA.` }]
 }
 const result: RunResult = {
+  at: new Date('2026-12-01T00:00:00Z'),
   mode: 'check',
   modeReason: 'mode auto on schedule',
   credentials: [
