@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto'
 import { allReports, renewalOf, type RunResult } from '../result.js'
 import type { Gate, Gated } from './gate.js'
 import { quoting } from './markdown.js'
+import { peopleReasons } from './people.js'
 import { brokenWords, day } from './report.js'
 import { statusTable } from './summary.js'
 
@@ -49,6 +50,7 @@ export function issueText(result: RunResult, set: string, runUrl: string | undef
     for (const problem of report.problems) if (problem.about === 'ca') reasons.push(quote.words(problem.message))
   }
   if (result.breakGlass?.status === 'broken') reasons.push(quote.words(brokenWords(result.breakGlass)))
+  reasons.push(...peopleReasons(result, quote))
   const lines = [reasons.length > 0 ? '### A person is needed' : '### All is well again', '']
   lines.push(
     ...(reasons.length > 0

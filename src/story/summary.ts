@@ -8,6 +8,7 @@ import { drilled, renewalOf, type CredentialResult, type Renewal, type RunResult
 import type { Text } from '../text.js'
 import type { Gate, Gated } from './gate.js'
 import { quoting, type Quote } from './markdown.js'
+import { peopleSection } from './people.js'
 import { day } from './report.js'
 import { timelineOf } from './timeline.js'
 
@@ -25,6 +26,7 @@ export function summaryOf(result: RunResult, gate: Gate): Gated {
   if (timeline) lines.push(timeline, '')
   if (result.mode === 'check') lines.push('Nothing renewed: this run only checks.', '')
   else for (const entry of result.credentials) lines.push(renewalLine(entry, result, quote), '')
+  lines.push(...peopleSection(result, quote))
   // A check never drills, and says nothing of it; a renewal run says why it did not.
   if (result.breakGlass && result.mode === 'renew') lines.push(drillLine(result.breakGlass, quote), '')
   return gate.document(lines.join('\n'))
