@@ -11,6 +11,13 @@ import type { FailOn, Mode } from './plan.js'
 import { invalidEndpoints } from './talos-api/endpoint.js'
 import { TALOS_ROLES } from './pki/profile.js'
 import type { VerifyConnection } from './prove/index.js'
+import {
+  DEFAULT_PEOPLE_TTL,
+  parsePeople,
+  stateVariable,
+  type PeopleOptions,
+  type Person
+} from './credentials/people/list.js'
 import { identityLines, identityProblem, type AgeKeys } from './sources/age.js'
 import type { CaSourceInput } from './sources/index.js'
 import type { UnattendedOptions } from './unattended/index.js'
@@ -49,6 +56,8 @@ export interface Config {
   unattended: UnattendedOptions
   /** An Actions variable that gets a copy of the credentials without any private key. */
   publicVariable: string | undefined
+  /** Personal talosconfigs for the people listed (src/credentials/people/); undefined when the list is empty. */
+  people: PeopleOptions | undefined
   /** Why this run has nothing to do (a fork's pull request, which gets no secrets), when it has not. */
   skip?: Text
   /** Why this run does not drill the break-glass CA source; undefined when it does. */
@@ -74,10 +83,39 @@ export function readConfig(
   eventPayload: () => unknown = () => undefined
 ): Config {
   const input = (name: string, fallback = ''): string => getInput(name) || fallback
-  const { mode, modeReason } = resolveMode(input('mode', 'auto'), env.GITHUB_EVENT_NAME ?? '')
+  const asked = resolveMode(input('mode', 'auto'), env.GITHUB_EVENT_NAME ?? '')
   const talosconfig = input('talosconfig') || undefined
   const context = input('context') || undefined
   const endpoints = addresses(input('endpoints'), 'endpoints')
+  const target = secretTarget(input, env)
+  const talosSecret = secretName(input('secret-name', 'TALOSCONFIG'))
+  const publicVariable = input('public-variable')
+    ? secretName(input('public-variable'), 'public-variable', 'variable')
+    : undefined
+  const force = boolean(input('force', 'false'), 'force')
+  const dryRun = boolean(input('dry-run', 'false'), 'dry-run')
+  const verifyConnection = oneOf(input('verify-connection', 'auto'), 'verify-connection', [
+    'auto',
+    'always',
+    'never'
+  ] as const)
+  // The list is checked whole before anything else is done: a bad line writes nothing.
+  const people = peopleOptions(input, env, {
+    mode: asked.mode,
+    modeReason: asked.modeReason,
+    talosconfig,
+    target,
+    secretName: talosSecret,
+    publicVariable,
+    force,
+    dryRun,
+    verifyConnection
+  })
+  // people-only: the pipeline's credentials are read (to call the API, to copy endpoints and
+  // trust), never renewed, drilled or written: to them, the run is a check that cannot fail.
+  const { mode, modeReason } = people?.only ? peopleOnlyMode(asked.modeReason) : asked
+  /** What an input gives, or in a people-only run what it must be there (every input is checked all the same). */
+  const peopleOnly = <T>(given: T, there: T): T => (people?.only ? there : given)
   const skip = !talosconfig && mode === 'check' ? forkSkip(env.GITHUB_EVENT_NAME ?? '', eventPayload) : undefined
   if (!talosconfig && !skip) requireTalosconfigOrFirst(mode, context, endpoints)
   const forRenewal = (name: string, what: string): string =>
@@ -85,7 +123,10 @@ export function readConfig(
   return {
     mode,
     modeReason,
-    failOn: oneOf(input('fail-on', 'expiring'), 'fail-on', ['expiring', 'expired', 'never'] as const),
+    failOn: peopleOnly(
+      oneOf(input('fail-on', 'expiring'), 'fail-on', ['expiring', 'expired', 'never'] as const),
+      'never'
+    ),
     ...renewalSource(
       mode,
       input('renew-through', 'auto'),
@@ -102,40 +143,154 @@ export function readConfig(
         nodes: addresses(input('nodes'), 'nodes'),
         roles: roles(input('roles')),
         ttlMs: requirePositiveDuration(input('ttl', '8760h'), 'ttl'),
-        secretName: secretName(input('secret-name', 'TALOSCONFIG'))
+        secretName: talosSecret
       },
       kube: kubeConfig(input)
     },
     renewBefore: parseRenewBefore(input('renew-before', '30d'), 'renew-before'),
-    force: boolean(input('force', 'false'), 'force'),
+    force,
     allowCaChange: boolean(input('allow-ca-change', 'false'), 'allow-ca-change'),
-    verifyConnection: oneOf(input('verify-connection', 'auto'), 'verify-connection', [
-      'auto',
-      'always',
-      'never'
-    ] as const),
-    dryRun: boolean(input('dry-run', 'false'), 'dry-run'),
-    secretTarget: secretTarget(input, env),
+    verifyConnection,
+    dryRun,
+    secretTarget: target,
     githubToken: forRenewal(
       'github-token',
       'a token that can write Actions secrets (fine-grained PAT or GitHub App token with Secrets: write)'
     ),
     githubApiUrl: apiUrl(input('github-api-url', env.GITHUB_API_URL || 'https://api.github.com')),
     unattended: unattended(input, env),
-    publicVariable: input('public-variable')
-      ? secretName(input('public-variable'), 'public-variable', 'variable')
-      : undefined,
+    publicVariable,
+    people,
     skip,
-    drillSkipped: drillSkipped(
-      oneOf(input('break-glass-drill', 'auto'), 'break-glass-drill', ['auto', 'always', 'never'] as const),
-      mode,
-      env.GITHUB_EVENT_NAME ?? '',
-      Boolean(input('secrets-bundle') || input('machine-config'))
+    drillSkipped: peopleOnly(
+      drillSkipped(
+        oneOf(input('break-glass-drill', 'auto'), 'break-glass-drill', ['auto', 'always', 'never'] as const),
+        mode,
+        env.GITHUB_EVENT_NAME ?? '',
+        Boolean(input('secrets-bundle') || input('machine-config'))
+      ),
+      said`'people-only' runs renew, drill and write none of the pipeline's credentials`
     ),
     runnerTemp: env.RUNNER_TEMP || (env.TMPDIR ?? '/tmp'),
     stepSummaryPath: env.GITHUB_STEP_SUMMARY || undefined,
     readmeUrl: readmeUrl(env)
   }
+}
+
+/** What the people step is told of the run's other inputs. */
+interface PeopleContext {
+  mode: Mode
+  modeReason: string
+  talosconfig: string | undefined
+  target: SecretTarget
+  secretName: string
+  publicVariable: string | undefined
+  force: boolean
+  dryRun: boolean
+  verifyConnection: VerifyConnection
+}
+
+/** Runs that issue personal credentials: the ones a schedule or a person starts on purpose. */
+const PEOPLE_EVENTS = ['schedule', 'workflow_dispatch']
+
+/**
+ * The people input and its companions, every line checked; undefined when it lists nobody:
+ * an empty or missing list does nothing at all, and never deletes anyone's variable.
+ */
+function peopleOptions(
+  input: (name: string, fallback?: string) => string,
+  env: NodeJS.ProcessEnv,
+  run: PeopleContext
+): PeopleOptions | undefined {
+  const only = boolean(input('people-only', 'false'), 'people-only')
+  const ttlMs = requirePositiveDuration(input('people-ttl', DEFAULT_PEOPLE_TTL), 'people-ttl')
+  const people = parsePeople(input('people'), run.secretName)
+  const event = env.GITHUB_EVENT_NAME ?? ''
+  if (people.length === 0) {
+    if (!only) return undefined
+    throw new UserError(
+      said`Input 'people-only' is true, but 'people' lists nobody: pass the list (one person a line).`,
+      'people'
+    )
+  }
+  if (run.target.kind === 'organization')
+    throw new UserError(
+      said`Input 'people' keeps each person's talosconfig in a variable of the repository or of an environment, `.concat(
+        said`not of an organization: leave 'organization' empty, or set 'environment' (organization variables `,
+        said`count against a size limit this action cannot see from a repository).`
+      ),
+      'people'
+    )
+  if (only && event !== 'workflow_dispatch')
+    throw new UserError(
+      said`Input 'people-only' is for workflow_dispatch runs (a person asking for their own talosconfig), `.concat(
+        said`not ${event || 'an unknown event'}.`
+      ),
+      'people-only'
+    )
+  if (only && run.force)
+    throw new UserError(
+      said`Inputs 'people-only' and 'force' are both true: people-only never renews the pipeline's credentials. `.concat(
+        said`Leave 'force' unset.`
+      ),
+      'force'
+    )
+  if (only && !run.talosconfig)
+    throw new UserError(
+      said`Input 'people-only' needs 'talosconfig': the pipeline's talosconfig calls the Talos API and gives `.concat(
+        said`each personal talosconfig its endpoints, nodes and CA.`
+      ),
+      'talosconfig'
+    )
+  refuseTakenNames(people, run)
+  const checkOnly =
+    run.mode === 'check'
+      ? said`this run only checks (${run.modeReason}): the list was checked, nothing was issued`
+      : !PEOPLE_EVENTS.includes(event)
+        ? said`personal talosconfigs are issued on scheduled and workflow_dispatch runs only, not on ${event || 'an unknown event'}`
+        : undefined
+  if (!checkOnly)
+    required(
+      input('github-token'),
+      'github-token',
+      "a token that can write Actions variables (a GitHub App or fine-grained token with 'Variables: Read and write')"
+    )
+  return {
+    people,
+    ttlMs,
+    only,
+    checkOnly,
+    requestedBy: event === 'workflow_dispatch' ? env.GITHUB_ACTOR || undefined : undefined,
+    secretName: run.secretName,
+    stateVariable: stateVariable(run.secretName),
+    scope: run.target.kind === 'environment' ? 'environment' : 'repository',
+    dryRun: run.dryRun,
+    verifyConnection: run.verifyConnection
+  }
+}
+
+/** The pipeline's mode in a people-only run: read, never renewed, and never a reason to fail. */
+function peopleOnlyMode(reason: string): { mode: Mode; modeReason: string } {
+  return { mode: 'check', modeReason: `people-only, ${reason}: the pipeline's credentials are only read` }
+}
+
+/** A person's variable may not be one the action keeps for something else: the public copies. */
+function refuseTakenNames(people: Person[], run: PeopleContext): void {
+  if (!run.publicVariable) return
+  const taken = [run.publicVariable, `${run.publicVariable}_KUBECONFIG`].map((name) => name.toUpperCase())
+  if (taken.includes(stateVariable(run.secretName)))
+    throw new UserError(
+      said`Input 'public-variable' names ${run.publicVariable}, the variable 'people' keeps its record in; give it another name.`,
+      'public-variable'
+    )
+  const person = people.find(({ variable }) => taken.includes(variable))
+  if (person)
+    throw new UserError(
+      said`Input 'people', line ${person.line}: the talosconfig of ${person.login} would go to variable `.concat(
+        said`${person.variable}, which 'public-variable' uses; give 'public-variable' or 'secret-name' another name.`
+      ),
+      'people'
+    )
 }
 
 /**

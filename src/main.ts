@@ -51,10 +51,10 @@ interface Run {
 
 /**
  * One pass over every credential: read and report each context; in renew mode issue, verify
- * and render each credential that is due, prove them, then write them; drill the break-glass
- * fallback; then annotate and report, a failed run too. The issuer reads its CA source or calls
- * the cluster only when something is due or drilled: a check stays as cheap as reading the
- * configs. Nothing is written before everything due is issued and verified.
+ * and render each credential that is due, prove them, then write them; then each listed
+ * person's own; drill the break-glass fallback; annotate and report, a failed run too. The
+ * issuer reads its CA source or calls the cluster only when something is due or drilled: a check
+ * stays as cheap as reading the configs. Nothing is written before everything due is issued and verified.
  */
 export async function main(config: Config, deps: Deps): Promise<RunResult> {
   const now = deps.now()
@@ -75,6 +75,7 @@ export async function main(config: Config, deps: Deps): Promise<RunResult> {
     credentials = everyCredential(run)
     apiContext = credentials.map(({ pass }) => pass.apiContext).find((context) => context !== undefined)
     const renewed = await renewDue(credentials, run)
+    await attendPeople(credentials, renewed, run)
     // Last, after every write: the fallback proven, or why not.
     await drillBreakGlass(credentials, renewed, run)
     result.issueNumber = await deps.attend(config, { result })
@@ -166,6 +167,16 @@ async function renew(credentials: RunCredential[], run: Run): Promise<Renewed> {
   )
   await writeSecrets(items, await deps.openSecretStore(config), config.dryRun)
   return new Map(prepared.map(({ pass, text }) => [pass, text]))
+}
+
+/** Each listed person's own talosconfig, after the pipeline's (src/credentials/people/, loaded only then). */
+async function attendPeople(credentials: RunCredential[], renewed: Renewed, run: Run): Promise<void> {
+  const { config, deps, result } = run
+  if (!config.people) return
+  const { attend } = await import('./credentials/people/index.js')
+  const openStore = () => deps.openVariableStore(config)
+  result.people = await attend(config.people, { ...run, credentials, renewed, openStore })
+  if (result.people.failed) result.failed = true
 }
 
 /**

@@ -2,6 +2,7 @@
 // outputs, the log's headlines, the annotations, the summary and the issue, in src/story/).
 import type { BreakGlass } from './break-glass.js'
 import type { ContextReport } from './credentials/judge.js'
+import type { PeopleResult } from './credentials/people/result.js'
 import type { CredentialKind, RenewedThrough } from './issuers/issuer.js'
 import type { Decision, Mode } from './plan.js'
 import type { Text } from './text.js'
@@ -63,6 +64,8 @@ export interface RunResult {
   dryRun?: boolean
   /** The one error line of a run that failed, with what to do. */
   failure?: Text
+  /** Each listed person's own talosconfig, when the people input lists anyone. */
+  people?: PeopleResult
 }
 
 /** Every context reported, credential by credential. */

@@ -35,6 +35,15 @@ export interface Standing {
   drillProfile: CertificateProfile
 }
 
+/** What a personal talosconfig copies from the pipeline's file: its context's name, endpoints, nodes and trust. */
+export interface SharedContext {
+  name: string
+  endpoints: string[]
+  nodes: string[]
+  /** The pipeline's credential: what signs a person's certificate must be a CA it trusts, and its trust is copied. */
+  trusted: CurrentCredential & { caPem: string }
+}
+
 /** The rendered file read back once: its context as the judge sees it, and where it can be proven. */
 export interface ReadBack {
   context: CheckedContext
@@ -71,6 +80,8 @@ export interface CredentialPass {
    * break-glass drill; undefined when there is none with a certificate, or the run only checks it.
    */
   standing(renewedText: string | undefined): Standing | undefined
+  /** The context a personal talosconfig copies, as the file stands after the run; the talosconfig's only. */
+  shared?(renewedText: string | undefined): SharedContext | undefined
 }
 
 /** Which step output carries which fact of a kind; the optional ones only some kinds have. */

@@ -57,7 +57,7 @@ export function recipientProblem(recipient: string): string | undefined {
   const hrp = recipient.slice(0, recipient.lastIndexOf('1'))
   if (hrp !== 'age')
     return (
-      `it is a recipient of the age plugin or kind '${hrp.slice(3) || hrp}', which needs more than age itself; ` +
+      `it is a recipient of the age plugin or kind '${hrp.slice(4) || hrp}', which needs more than age itself; ` +
       'give a native X25519 recipient (age-keygen -y key.txt)'
     )
   return bech32Problem(recipient, 'age')

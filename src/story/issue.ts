@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto'
 import { allReports, drilled, renewalOf, type RunResult } from '../result.js'
 import type { Gate, Gated } from './gate.js'
 import { quoting } from './markdown.js'
+import { peopleReasons } from './people.js'
 import { brokenWords, day } from './report.js'
 import type { Links } from './links.js'
 import { afterRun } from './standing.js'
@@ -58,6 +59,7 @@ export function issueText(
     for (const problem of report.problems) if (problem.about === 'ca') reasons.push(quote.words(problem.message))
   }
   if (result.breakGlass?.status === 'broken') reasons.push(quote.words(brokenWords(result.breakGlass)))
+  reasons.push(...peopleReasons(result, quote))
   const verdict = verdictOf(result, afterRun(result), quote, links, { daysLeft: false })
   const lines = [
     `### ${verdict.mark} ${verdict.headline}`,

@@ -8,6 +8,7 @@ import { reachesFailOn, SEVERITY, type FailOn } from '../plan.js'
 import { allReports, drilled, renewalOf, type CredentialResult, type RunResult } from '../result.js'
 import { said, type Text } from '../text.js'
 import type { Gate, Gated } from './gate.js'
+import { peopleEntries } from './people.js'
 
 export interface Annotation {
   level: 'error' | 'warning'
@@ -79,6 +80,7 @@ export function outputsOf(result: RunResult, kinds: readonly OutputNames[], gate
 function reportOutput(result: RunResult, gate: Gate): Gated {
   const entries = [
     ...result.credentials.flatMap((entry) => entry.contexts.map((report) => reportEntry(entry, report, gate))),
+    ...peopleEntries(result, gate),
     ...(drilled(result) ? [drillEntry(result.breakGlass as BreakGlass, gate)] : [])
   ]
   return gate.document(JSON.stringify(entries))

@@ -9,6 +9,7 @@ import type { Text } from '../text.js'
 import type { Gate, Gated } from './gate.js'
 import { readmeLink, type Links } from './links.js'
 import { quoting, type Quote } from './markdown.js'
+import { peopleSection } from './people.js'
 import { afterRun, dateOf, type AfterRun } from './standing.js'
 import { caLine, statusTable } from './table.js'
 import { LEGEND, timelineOf } from './timeline.js'
@@ -30,6 +31,7 @@ export function summaryOf(result: RunResult, gate: Gate, links: Links): Gated {
   const timeline = timelineOf(result, gate, quote)
   if (timeline.chart) lines.push(timeline.chart, '', `<sub>${LEGEND}</sub>`, '')
   for (const note of timeline.notes) lines.push(note, '')
+  lines.push(...peopleSection(result, quote))
   // A check never drills, and says nothing of it; a renewal run says why it did not.
   if (result.breakGlass && result.mode === 'renew') lines.push(...drillLines(result.breakGlass, quote, links), '')
   lines.push(footer(result, links), '')

@@ -67,6 +67,17 @@ export function verdictOf(
   const opens = earliest(certified.map(({ opens }) => opens))
   const window =
     opens && opens > result.at ? `; the next renewal window opens ${dateOf(opens, shortest?.lifetimeMs)}` : ''
+  if (result.people?.failed) {
+    const failed = result.people.people
+      .filter(({ status }) => status === 'failed')
+      .map(({ login }) => quote.code(login))
+    const who = failed.length > 0 ? ` for ${failed.join(', ')}` : ''
+    return {
+      mark: '❌',
+      headline: `${TITLE}: ${validUntil}, but personal talosconfigs failed${who}`,
+      todo: `What failed is in "Access for people" below; fix it and run again (${renewNow}).`
+    }
+  }
   if (result.breakGlass?.status === 'broken') {
     return {
       mark: '⚠️',

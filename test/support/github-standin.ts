@@ -24,7 +24,7 @@ export interface StoredSecret {
 }
 
 /** A fault injected into matching requests, `times` times (Infinity: every time). */
-export type Fault = { method?: 'GET' | 'PUT' | 'POST' | 'PATCH'; path?: RegExp; times?: number } & (
+export type Fault = { method?: 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE'; path?: RegExp; times?: number } & (
   | { kind?: 'status'; status: number; message: string; headers?: Record<string, string> }
   | { kind: 'reset' }
   | { kind: 'stall' }
@@ -47,6 +47,8 @@ export interface StandInOptions {
   workflowToken?: string
   /** Issues that exist already. */
   issues?: StandInIssue[]
+  /** Variables that exist already, keyed as GitHubStandIn.variables is. */
+  variables?: Record<string, string>
 }
 
 /** An issue of the stand-in's repository, with its comments. */
@@ -74,7 +76,7 @@ export interface GitHubStandIn {
   secrets: Map<string, StoredSecret>
   /** Requests that did not conform; a test fails if any are here. */
   violations: string[]
-  /** Repository variables: "owner/repo/NAME". */
+  /** Variables: "owner/repo/NAME" for a repository's, "owner/repo/environments/ENV/NAME" for an environment's. */
   variables: Map<string, string>
   issues: StandInIssue[]
   close(): Promise<void>
@@ -100,7 +102,9 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
   for (const [name, secret] of Object.entries(options.orgSecrets ?? {}))
     secrets.set(`orgs/${name}`, { value: '', keyId: '', ...secret })
   const violations: string[] = []
-  const variables = new Map<string, string>()
+  const variables = new Map<string, string>(Object.entries(options.variables ?? {}))
+  /** Where the stand-in listens, for the Link headers it answers with; set once it listens. */
+  let url = ''
   const issues: StandInIssue[] = structuredClone(options.issues ?? [])
   const faults = [...(options.faults ?? []), ...(options.fault ? [{ times: Infinity, ...options.fault }] : [])].map(
     (fault) => ({ ...fault, left: fault.times ?? Infinity })
@@ -188,6 +192,66 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
     }
   }
 
+  // Variables, as the API keeps them: by scope and name, listed in name order, at most 30 a page.
+  const environmentKey = (m: RegExpExecArray) => `${m[1]}/${m[2]}/environments/${decodeURIComponent(m[3] as string)}/`
+  const inEnvironment = (req: RecordedRequest, res: ServerResponse, name: string | undefined, then: () => void) =>
+    (options.environments ?? []).includes(decodeURIComponent(name ?? '')) ? then() : error(req, res, 404, 'Not Found')
+  const variableJson = (name: string, value: string) => ({
+    name,
+    value,
+    created_at: '2026-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z'
+  })
+  const listVariables = (req: RecordedRequest, res: ServerResponse, scope: string) => {
+    const query = new URLSearchParams(req.query ?? '')
+    const perPage = Number(query.get('per_page') ?? 10)
+    const page = Number(query.get('page') ?? 1)
+    if (!Number.isInteger(perPage) || perPage < 1 || perPage > 30)
+      violations.push(`${req.method} ${req.path}: per_page ${query.get('per_page')} is not 1 to 30`)
+    const size = Math.min(Math.max(perPage, 1), 30)
+    const names = [...variables.keys()]
+      .filter((key) => key.startsWith(scope) && !key.slice(scope.length).includes('/'))
+      .map((key) => key.slice(scope.length))
+      .sort()
+    const last = Math.max(1, Math.ceil(names.length / size))
+    const link = (to: number, rel: string) => `<${url}${req.path}?per_page=${size}&page=${to}>; rel="${rel}"`
+    const links = [
+      ...(page < last ? [link(page + 1, 'next'), link(last, 'last')] : []),
+      ...(page > 1 ? [link(1, 'first'), link(page - 1, 'prev')] : [])
+    ]
+    const shown = names.slice((page - 1) * size, page * size)
+    reply(
+      req,
+      res,
+      200,
+      {
+        total_count: names.length,
+        variables: shown.map((name) => variableJson(name, variables.get(`${scope}${name}`) as string))
+      },
+      links.length > 0 ? { link: links.join(', ') } : {}
+    )
+  }
+  const readVariable = (req: RecordedRequest, res: ServerResponse, scope: string, name: string) => {
+    const value = variables.get(`${scope}${name}`)
+    if (value === undefined) return error(req, res, 404, 'Not Found')
+    reply(req, res, 200, variableJson(name, value))
+  }
+  const createVariable = (req: RecordedRequest, res: ServerResponse, scope: string) => {
+    const body = req.body as { name: string; value: string }
+    if (variables.has(`${scope}${body.name}`)) return error(req, res, 409, 'Already exists')
+    variables.set(`${scope}${body.name}`, body.value)
+    reply(req, res, 201, {})
+  }
+  const updateVariable = (req: RecordedRequest, res: ServerResponse, scope: string, name: string) => {
+    if (!variables.has(`${scope}${name}`)) return error(req, res, 404, 'Not Found')
+    variables.set(`${scope}${name}`, (req.body as { value: string }).value)
+    reply(req, res, 204)
+  }
+  const deleteVariable = (req: RecordedRequest, res: ServerResponse, scope: string, name: string) => {
+    if (!variables.delete(`${scope}${name}`)) return error(req, res, 404, 'Not Found')
+    reply(req, res, 204)
+  }
+
   const routes: Array<[string, RegExp, (req: RecordedRequest, res: ServerResponse, m: RegExpExecArray) => void]> = [
     [
       'GET',
@@ -260,39 +324,56 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
     ],
     // The workflow API: re-enable a workflow by its file name.
     ['PUT', /^\/repos\/([^/]+)\/([^/]+)\/actions\/workflows\/([^/]+)\/enable$/, (req, res) => reply(req, res, 204)],
-    // Repository variables.
+    // Repository variables, and an environment's: listed page by page, read, created, updated, deleted.
+    [
+      'GET',
+      /^\/repos\/([^/]+)\/([^/]+)\/actions\/variables$/,
+      (req, res, m) => listVariables(req, res, `${m[1]}/${m[2]}/`)
+    ],
+    [
+      'GET',
+      /^\/repos\/([^/]+)\/([^/]+)\/environments\/([^/]+)\/variables$/,
+      (req, res, m) => inEnvironment(req, res, m[3], () => listVariables(req, res, environmentKey(m)))
+    ],
     [
       'GET',
       /^\/repos\/([^/]+)\/([^/]+)\/actions\/variables\/([^/]+)$/,
-      (req, res, m) => {
-        const value = variables.get(`${m[1]}/${m[2]}/${m[3]}`)
-        if (value === undefined) return error(req, res, 404, 'Not Found')
-        reply(req, res, 200, {
-          name: m[3],
-          value,
-          created_at: '2026-01-01T00:00:00Z',
-          updated_at: '2026-01-01T00:00:00Z'
-        })
-      }
+      (req, res, m) => readVariable(req, res, `${m[1]}/${m[2]}/`, m[3] as string)
+    ],
+    [
+      'GET',
+      /^\/repos\/([^/]+)\/([^/]+)\/environments\/([^/]+)\/variables\/([^/]+)$/,
+      (req, res, m) => inEnvironment(req, res, m[3], () => readVariable(req, res, environmentKey(m), m[4] as string))
     ],
     [
       'POST',
       /^\/repos\/([^/]+)\/([^/]+)\/actions\/variables$/,
-      (req, res, m) => {
-        const body = req.body as { name: string; value: string }
-        if (variables.has(`${m[1]}/${m[2]}/${body.name}`)) return error(req, res, 409, 'Already exists')
-        variables.set(`${m[1]}/${m[2]}/${body.name}`, body.value)
-        reply(req, res, 201, {})
-      }
+      (req, res, m) => createVariable(req, res, `${m[1]}/${m[2]}/`)
+    ],
+    [
+      'POST',
+      /^\/repos\/([^/]+)\/([^/]+)\/environments\/([^/]+)\/variables$/,
+      (req, res, m) => inEnvironment(req, res, m[3], () => createVariable(req, res, environmentKey(m)))
     ],
     [
       'PATCH',
       /^\/repos\/([^/]+)\/([^/]+)\/actions\/variables\/([^/]+)$/,
-      (req, res, m) => {
-        if (!variables.has(`${m[1]}/${m[2]}/${m[3]}`)) return error(req, res, 404, 'Not Found')
-        variables.set(`${m[1]}/${m[2]}/${m[3]}`, (req.body as { value: string }).value)
-        reply(req, res, 204)
-      }
+      (req, res, m) => updateVariable(req, res, `${m[1]}/${m[2]}/`, m[3] as string)
+    ],
+    [
+      'PATCH',
+      /^\/repos\/([^/]+)\/([^/]+)\/environments\/([^/]+)\/variables\/([^/]+)$/,
+      (req, res, m) => inEnvironment(req, res, m[3], () => updateVariable(req, res, environmentKey(m), m[4] as string))
+    ],
+    [
+      'DELETE',
+      /^\/repos\/([^/]+)\/([^/]+)\/actions\/variables\/([^/]+)$/,
+      (req, res, m) => deleteVariable(req, res, `${m[1]}/${m[2]}/`, m[3] as string)
+    ],
+    [
+      'DELETE',
+      /^\/repos\/([^/]+)\/([^/]+)\/environments\/([^/]+)\/variables\/([^/]+)$/,
+      (req, res, m) => inEnvironment(req, res, m[3], () => deleteVariable(req, res, environmentKey(m), m[4] as string))
     ],
     // Issues and their comments, answered from GitHub's own examples.
     [
@@ -449,8 +530,9 @@ export async function startGitHubStandIn(options: StandInOptions = {}): Promise<
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
+  url = `http://127.0.0.1:${port}${prefix}`
   return {
-    url: `http://127.0.0.1:${port}${prefix}`,
+    url,
     token,
     requests,
     secrets,

@@ -15,8 +15,12 @@ const blocks = [...readFileSync('README.md', 'utf8').matchAll(/```yaml\n([\s\S]*
 const workflows = blocks.filter((text) => /^on:/m.test(text) && /^jobs:/m.test(text))
 
 describe("the README's workflows", () => {
-  it('are all there: three uses, the matrix, and the reusable workflow with its caller', () => {
-    assert.equal(workflows.length, 6)
+  it('are all there: three uses, the matrix, the reusable workflow with its caller, and a person asking for theirs', () => {
+    assert.equal(workflows.length, 7)
+    assert.ok(
+      workflows.some((text) => /^\s+people-only: true/m.test(text)),
+      'my-talosconfig.yml is among them'
+    )
   })
 
   for (const [index, text] of workflows.entries()) {
@@ -50,10 +54,12 @@ describe("the README's workflows", () => {
         const steps = job.steps ?? []
         const action = steps.find(isAction)?.with ?? {}
         const renews = action.mode !== 'check'
+        // people-only writes no secret: only the person's variable and the record of people.
+        const writesSecrets = renews && !truthy(action['people-only'])
         const needed = new Set<string>()
-        if (renews) needed.add(action.organization ? 'permission-organization-secrets' : 'permission-secrets')
+        if (writesSecrets) needed.add(action.organization ? 'permission-organization-secrets' : 'permission-secrets')
         if (renews && action.environment) needed.add('permission-environments')
-        if (renews && action['public-variable']) needed.add('permission-actions-variables')
+        if (renews && (action['public-variable'] || action.people)) needed.add('permission-actions-variables')
         const minted = new Set(
           steps
             .filter((step) => step.uses?.startsWith('actions/create-github-app-token@'))
@@ -67,6 +73,8 @@ describe("the README's workflows", () => {
           assert.equal(value, 'write', `job '${name}': ${permission}`)
         }
         const jobNeeds: Record<string, string> = {}
+        // A step that checks the repository out (to read the list of people) reads its contents.
+        if (steps.some((step) => step.uses?.startsWith('actions/checkout@'))) jobNeeds.contents = 'read'
         if (truthy(action['keep-schedule-alive'])) jobNeeds.actions = 'write'
         if (truthy(action['open-issue'])) jobNeeds.issues = 'write'
         assert.deepEqual(job.permissions ?? {}, jobNeeds, `job '${name}': GITHUB_TOKEN's permissions`)

@@ -114,6 +114,18 @@ export function talosconfigPass(options: TalosconfigOptions, run: PassContext): 
       const file = renewedText ? readTalosconfig(renewedText) : talosconfig
       return file && publicTalosconfig(file)
     },
+    shared(renewedText) {
+      const file = renewedText ? readTalosconfig(renewedText) : talosconfig
+      const context = file && readContext(file, contextName)
+      if (!context?.caPem) return undefined
+      const { name, caPem, crtPem } = context
+      return {
+        name,
+        endpoints: options.endpoints.length > 0 ? options.endpoints : context.endpoints,
+        nodes: options.nodes.length > 0 ? options.nodes : context.nodes,
+        trusted: { name: said`talosconfig context '${name}'`, caPem, crtPem, caField: said`contexts.${name}.ca` }
+      }
+    },
     standing(renewedText) {
       const file = renewedText ? readTalosconfig(renewedText) : talosconfig
       const context = file && readContext(file, contextName)
