@@ -146,10 +146,20 @@ try {
     console.log('\n== Outputs ==')
     for (const line of outputsTable(log.outputs)) console.log(line)
     console.log('\n== Job summary (GITHUB_STEP_SUMMARY) ==')
-    console.log(readFileSync(summaryFile, 'utf8').trim() || '(the action wrote no job summary)')
+    console.log(terminalSummary(readFileSync(summaryFile, 'utf8')) || '(the action wrote no job summary)')
     console.log(`\n== Exit status ${status}${status === 0 ? '' : ': the step fails'} ==`)
   }
 } finally {
   rmSync(work, { recursive: true, force: true })
 }
 process.exit(status)
+
+/** The summary for a terminal: its chart is for a browser, so it is one line here; the rest as written. */
+function terminalSummary(markdown) {
+  return markdown
+    .trim()
+    .replace(
+      /```mermaid\n[\s\S]*?\n```/g,
+      (block) => `(a Mermaid chart of ${block.split('\n').length - 2} lines: GitHub draws it)`
+    )
+}

@@ -158,7 +158,7 @@ export function readConfig(
       'a token that can write Actions secrets (fine-grained PAT or GitHub App token with Secrets: write)'
     ),
     githubApiUrl: apiUrl(input('github-api-url', env.GITHUB_API_URL || 'https://api.github.com')),
-    unattended: unattended(input, env),
+    unattended: unattended(input, env, eventPayload),
     publicVariable,
     people,
     skip,
@@ -534,7 +534,23 @@ function secretName(value: string, name = 'secret-name', kind = 'secret'): strin
   return value
 }
 
-function unattended(input: (name: string, fallback?: string) => string, env: NodeJS.ProcessEnv): UnattendedOptions {
+/** auto, or a YAML boolean. */
+const SWITCH = ['auto', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE'] as const
+const FALSE: readonly string[] = ['false', 'False', 'FALSE']
+/** Issues are kept for the runs meant to act: schedules and runs by hand. */
+const ISSUE_EVENTS = ['schedule', 'workflow_dispatch']
+
+/** Whether the event's repository is public, from its payload; not when the payload does not say. */
+function isPublic(payload: unknown): boolean {
+  const repository = (payload as { repository?: { private?: unknown; visibility?: unknown } } | undefined)?.repository
+  return repository?.private === false || repository?.visibility === 'public'
+}
+
+function unattended(
+  input: (name: string, fallback?: string) => string,
+  env: NodeJS.ProcessEnv,
+  eventPayload: () => unknown
+): UnattendedOptions {
   const issueLabel = input('issue-label', 'talos-certificates')
   if (issueLabel.length > 50 || /[,\n]/.test(issueLabel)) {
     throw new UserError(
@@ -546,12 +562,22 @@ function unattended(input: (name: string, fallback?: string) => string, env: Nod
   // owner/repo/.github/workflows/renew.yml@refs/heads/main names the workflow file renew.yml.
   const workflowFile = /\/\.github\/workflows\/([^/@]+)@/.exec(env.GITHUB_WORKFLOW_REF ?? '')?.[1]
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = env
+  const event = env.GITHUB_EVENT_NAME ?? ''
+  const keepAlive = oneOf(input('keep-schedule-alive', 'auto'), 'keep-schedule-alive', SWITCH)
+  const openIssue = oneOf(input('open-issue', 'auto'), 'open-issue', SWITCH)
+  const token = input('workflow-token')
   return {
-    event: env.GITHUB_EVENT_NAME ?? '',
-    keepScheduleAlive: boolean(input('keep-schedule-alive', 'false'), 'keep-schedule-alive'),
-    openIssue: boolean(input('open-issue', 'false'), 'open-issue'),
+    event,
+    // Decided here, by event, so that a run with neither loads nothing for them. GitHub
+    // disables the schedules of public repositories only: auto asks a private one for no
+    // actions: write.
+    // auto also stands down, quietly, when workflow-token was set empty on purpose.
+    keepScheduleAlive:
+      event === 'schedule' &&
+      (keepAlive === 'auto' ? Boolean(token) && isPublic(eventPayload()) : !FALSE.includes(keepAlive)),
+    openIssue: ISSUE_EVENTS.includes(event) && (openIssue === 'auto' ? Boolean(token) : !FALSE.includes(openIssue)),
     issueLabel,
-    workflowToken: input('workflow-token'),
+    workflowToken: token,
     repository: repository ? { owner: repository[1] as string, repo: repository[2] as string } : undefined,
     workflowFile,
     runUrl: server && repo && run ? `${server.replace(/\/+$/, '')}/${repo}/actions/runs/${run}` : undefined

@@ -1,3 +1,3 @@
 /** The action's name and version, sent as the User-Agent; kept equal to package.json by a test. */
 export const ACTION_NAME = 'talos-client-cert-renewal'
-export const VERSION = '1.0.0'
+export const VERSION = '2.0.0'

@@ -6,8 +6,7 @@ import type { PersonResult } from '../credentials/people/result.js'
 import type { RunResult } from '../result.js'
 import type { Gate } from './gate.js'
 import type { Quote } from './markdown.js'
-
-const day = (date: Date | undefined): string => date?.toISOString().slice(0, 10) ?? '—'
+import { dateOf } from './standing.js'
 
 const MARKS: Record<PersonResult['status'], string> = {
   issued: '✅',
@@ -53,7 +52,7 @@ function row(person: PersonResult, dryRun: boolean, quote: Quote): string {
     MARKS[person.status],
     quote.code(person.login),
     roles,
-    day(person.notAfter),
+    dateOf(person.notAfter),
     status(person, dryRun, quote)
   ]
   return `| ${cells.join(' | ')} |`

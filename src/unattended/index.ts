@@ -12,7 +12,9 @@ import { ACTION_NAME, VERSION } from '../version.js'
 /** The inputs and runner facts about unattended runs. */
 export interface UnattendedOptions {
   event: string
+  /** This run keeps its schedule alive: a scheduled run, in a public repository under auto. */
   keepScheduleAlive: boolean
+  /** This run keeps the issue: a scheduled or manual run, unless open-issue is false. */
   openIssue: boolean
   issueLabel: string
   /** The token for the workflow and issues APIs (GITHUB_TOKEN by default), never the secrets token. */
@@ -38,16 +40,10 @@ export interface Outcome {
   result: RunResult
 }
 
-/** Issues are kept for runs that are meant to act: schedules and manual runs. */
-const ISSUE_EVENTS = ['schedule', 'workflow_dispatch']
-
-/** Whether this run keeps its schedule alive, and whether it keeps the issue: decided before loading any client. */
+/** Whether this run keeps its schedule alive, and whether it keeps the issue: only with a repository to do it in. */
 export function unattendedWork(options: UnattendedOptions): { keepAlive: boolean; notify: boolean } {
   if (!options.repository) return { keepAlive: false, notify: false }
-  return {
-    keepAlive: options.keepScheduleAlive && options.event === 'schedule',
-    notify: options.openIssue && ISSUE_EVENTS.includes(options.event)
-  }
+  return { keepAlive: options.keepScheduleAlive, notify: options.openIssue }
 }
 
 export interface AttendDeps {

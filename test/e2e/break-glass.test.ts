@@ -122,7 +122,7 @@ for (const runtime of RUNTIMES) {
       assert.equal(drillEntry(run).status, 'proven')
       assert.match(
         run.summary,
-        /\n\| ✅ \| break-glass drill \| `secrets-bundle` \| — \| — \| — \| — \| proven \| — \|\n/
+        /\nBreak-glass of `secrets-bundle`: \*\*proven\*\*, the cluster accepted a throwaway certificate signed with it/
       )
       assert.match(visibleLog(run), /Break-glass drill of 'secrets-bundle': proven\./)
       assertNoSecrets(run)
@@ -186,7 +186,7 @@ for (const runtime of RUNTIMES) {
         /Fix the age key .+ Do it now, while the Talos API still works\.$/
       )
       assert.doesNotMatch(errorLines(nothingDue)[0] ?? '', /while the Talos API still works/)
-      assert.match(dueFallback.summary, /\| ❌ \| break-glass drill \| `secrets-bundle` \|/)
+      assert.match(dueFallback.summary, /\nBreak-glass of `secrets-bundle`: \*\*broken\*\*, see the callout above/)
     })
 
     it('an authorization refusal after the handshake proves the CA: apid denying Version, an API server answering 403', async () => {
@@ -364,7 +364,10 @@ for (const runtime of RUNTIMES) {
       assert.equal(passing.code, 0, visibleLog(passing))
       assert.deepEqual(issues.length, 1)
       assert.equal(github.issues[0]?.state, 'closed')
-      assert.match(github.issues[0]?.comments.at(-1) ?? '', /^### All is well again/)
+      assert.match(
+        github.issues[0]?.comments.at(-1) ?? '',
+        /^### ✅ Talos client certificates: .+ valid until \d{4}-\d\d-\d\d.*\n\nAll is well again\.\n/
+      )
     })
   })
 }

@@ -60,7 +60,11 @@ for (const runtime of RUNTIMES) {
       )
       assert.match(
         run.summary,
-        /\nNothing renewed for talosconfig `prod`: it is not due \(199 days left, outside renew-before\)\.\n/
+        /^## ✅ Talos client certificates: all valid until \d{4}-\d\d-\d\d; the next renewal window opens \d{4}-\d\d-\d\d\n/
+      )
+      assert.match(
+        run.summary,
+        /\n\| ✅ \| talosconfig \| `prod` \| `os:admin` \| \d{4}-\d\d-\d\d \| 199 \| \d{4}-\d\d-\d\d \| valid \|\n/
       )
       for (const line of keyLines(s.current.keyPem)) assert.ok(!visibleLog(run).includes(line))
     })

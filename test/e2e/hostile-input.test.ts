@@ -229,7 +229,7 @@ const cases: Case[] = [
   {
     name: 'a talosconfig that is neither a talosconfig nor base64 of one',
     inputs: { talosconfig: 'kind: Secret\n' },
-    error: `${P}Input 'talosconfig' is neither a talosconfig nor base64 of one (it has no 'contexts' mapping). A secret may hold the file as talosctl wrote it, or its base64 (base64 -w0 talosconfig).`
+    error: `${P}Input 'talosconfig' is neither a talosconfig nor base64 of one (it has no 'contexts' mapping). A secret may hold the file as talosctl wrote it, or its base64 (base64 < talosconfig | tr -d '\\n').`
   },
   // The talosconfig.
   {

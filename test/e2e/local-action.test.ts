@@ -87,7 +87,10 @@ describe('npm run local-action with .env.example as shipped', () => {
     const report = run.lines.find((line) => line.startsWith('report '))
     assert.ok(report && report.length <= 80 && report.endsWith('…'), report)
     // The job summary the action wrote, under its heading.
-    assert.match(run.stdout, /^== Job summary \(GITHUB_STEP_SUMMARY\) ==\n## Talos client certificates$/m)
+    assert.match(
+      run.stdout,
+      /^== Job summary \(GITHUB_STEP_SUMMARY\) ==\n## ❌ Talos client certificates: talosconfig `home` expired on /m
+    )
     assert.match(run.stdout, /\| ❌ \| talosconfig \| `home` \|/)
   })
 
@@ -99,6 +102,9 @@ describe('npm run local-action with .env.example as shipped', () => {
     assert.doesNotMatch(output, /github\.token|401/)
     // setFailed: the runner fails the step; local-action's stand-in alone would exit 0.
     assert.equal(run.status, 1, output)
-    assert.match(run.stdout, /\*\*The run failed\.\*\* Input 'github-token' is required/)
+    assert.match(
+      run.stdout,
+      /^## ❌ Talos client certificates: the run failed\n\n> \[!CAUTION\]\n> Input 'github-token' is required/m
+    )
   })
 })

@@ -41,7 +41,11 @@ for (const runtime of RUNTIMES) {
           assert.deepEqual(s.github.requests, [], 'a check sends no request at all')
           assert.equal(run.outputs.renewed, 'false')
           assert.equal(run.outputs.status, 'expiring')
-          assert.match(run.summary, new RegExp(`^## Talos client certificates\\n\\nCheck only \\(${reason}\\)\\.\\n`))
+          assert.match(
+            run.summary,
+            /^## ⚠️ Talos client certificates: talosconfig `prod` expires on .+, not renewed yet\n/
+          )
+          assert.match(run.summary, new RegExp(`\\n<sub>A check \\(${reason}\\) at `))
           assert.match(
             visibleLog(run),
             new RegExp(`Checked talosconfig context 'prod' \\(${reason}\\): 4 days left, inside renew-before\\.`)
@@ -50,7 +54,8 @@ for (const runtime of RUNTIMES) {
           assert.equal(run.outputs.renewed, 'true')
           assert.equal(run.outputs['secret-updated'], 'true')
           assert.ok(s.github.secrets.has('acme/cluster-ops/TALOSCONFIG'))
-          assert.match(run.summary, new RegExp(`^## Talos client certificates\\n\\nRenewal \\(${reason}\\)\\.\\n`))
+          assert.match(run.summary, /^## ✅ Talos client certificates: renewed talosconfig `prod`; all valid until /)
+          assert.match(run.summary, new RegExp(`\\n<sub>A renewal run \\(${reason}\\) at `))
         }
       })
     }

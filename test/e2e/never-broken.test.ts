@@ -192,7 +192,7 @@ for (const runtime of RUNTIMES) {
         visibleLog(result),
         /Proved the new kubeconfig of context 'admin@prod' against the cluster: <address> knows it as admin in system:masters \(SelfSubjectReview v1\)\./
       )
-      assert.match(result.summary, /; proven against the cluster; written to secret `TALOSCONFIG`/)
+      assert.match(result.summary, /, proven against the cluster\); written to secret `TALOSCONFIG`/)
     })
 
     it('falls back to SelfSubjectReview v1beta1 on a server that has no v1', async () => {
@@ -308,7 +308,7 @@ for (const runtime of RUNTIMES) {
         assert.match(result.summary, /written to secret `TALOSCONFIG` in repository acme\/cluster-ops\./)
         assert.match(
           result.summary,
-          /\*\*not written\*\*: writing secret `KUBECONFIG` in repository acme\/cluster-ops failed \(Could not write secret KUBECONFIG/
+          /\*\*not written\*\*: writing secret `KUBECONFIG` in repository acme\/cluster-ops failed: Could not write secret KUBECONFIG/
         )
       } finally {
         await faulty.close()

@@ -332,7 +332,7 @@ for (const runtime of RUNTIMES) {
       assert.match(visibleLog(run), /Issued the personal talosconfig of bob \(asked for by bob \(workflow_dispatch\)\)/)
       assert.match(
         run.summary,
-        /^Check only \(people-only, mode auto on workflow_dispatch: the pipeline's credentials are only read\)\.$/m
+        /^<sub>A check \(people-only, mode auto on workflow_dispatch: the pipeline's credentials are only read\) at /m
       )
       opened('TALOSCONFIG_BOB', bob, ['os:etcd:backup', 'os:operator'])
       assertNothingLeaks(run)

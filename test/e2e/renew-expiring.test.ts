@@ -104,7 +104,7 @@ for (const runtime of RUNTIMES) {
       // The summary tells what happened; nothing secret is shown anywhere.
       assert.match(
         run.summary,
-        /\n\| ✅ \| talosconfig \| `prod` \(selected\) \| `os:admin` \| \d{4}-\d\d-\d\d \| 9 \| \d{4}-\d\d-\d\d \| expiring, renewed \| \d{4}-\d\d-\d\d \|\n/
+        /\n\| ✅ \| talosconfig \| `prod` \(the one renewed\) \| `os:admin` \| \d{4}-\d\d-\d\d \(new\) \| 36\d \| \d{4}-\d\d-\d\d \| renewed \|\n/
       )
       assert.match(run.summary, /; written to secret `TALOSCONFIG` in repository acme\/cluster-ops\.\n/)
       // The other context shares the expiring certificate but is not renewed: it is annotated.

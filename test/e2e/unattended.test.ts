@@ -3,6 +3,9 @@
 // on change and closing when all is well), and keeps a public copy without private keys for
 // checks that need no secret. The GitHub stand-in holds every request to the published API.
 import assert from 'node:assert/strict'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { parse } from 'yaml'
 import { daysFromNow, makeCluster, talosconfigYaml } from '../support/cluster.js'
@@ -55,6 +58,100 @@ for (const runtime of RUNTIMES) {
       github.issues.length = 0
       github.variables.clear()
     }
+
+    describe('the defaults (auto)', () => {
+      /** The event's payload, as the runner writes it: the repository's visibility is in it. */
+      const payload = (visibility: 'public' | 'private') => {
+        const file = join(mkdtempSync(join(tmpdir(), 'event-')), 'event.json')
+        writeFileSync(file, JSON.stringify({ repository: { private: visibility === 'private', visibility } }))
+        return file
+      }
+      const runDefault = (inputs: Record<string, string>, event: string, visibility: 'public' | 'private') =>
+        runAction(
+          {
+            'github-token': github.token,
+            'github-api-url': github.url,
+            'workflow-token': WORKFLOW_TOKEN,
+            'secrets-bundle': cluster.bundleYaml,
+            'renew-through': 'ca-key',
+            'verify-connection': 'never',
+            ...inputs
+          },
+          { node: runtime.node, env: { ...env(event), GITHUB_EVENT_PATH: payload(visibility) } }
+        )
+
+      it('keep the schedule of a public repository alive, and ask a private one for no actions: write', async () => {
+        reset()
+        const open = await runDefault({ talosconfig: fresh.text }, 'schedule', 'public')
+        assert.equal(open.code, 0, visibleLog(open))
+        assert.ok(routes().includes('PUT /repos/acme/cluster-ops/actions/workflows/renew.yml/enable'))
+        reset()
+        const closed = await runDefault({ talosconfig: fresh.text }, 'schedule', 'private')
+        assert.equal(closed.code, 0, visibleLog(closed))
+        assert.ok(!routes().some((route) => route.endsWith('/enable')), 'no call in a private repository')
+        assert.deepEqual(warnings(closed), [])
+      })
+
+      it('open an issue on scheduled and manual runs that need a person, and never on a check of a pull request', async () => {
+        for (const event of ['schedule', 'workflow_dispatch']) {
+          reset()
+          const result = await runDefault(
+            { talosconfig: expired.text, mode: 'check', 'fail-on': 'never' },
+            event,
+            'private'
+          )
+          assert.equal(github.issues.length, 1, event)
+          assert.equal(result.outputs['issue-number'], String(github.issues[0]?.number))
+        }
+        reset()
+        await runDefault({ talosconfig: expired.text, 'fail-on': 'never' }, 'pull_request', 'public')
+        assert.deepEqual(routes(), [])
+      })
+
+      it('a token without the permissions is one warning each, and the result is the same', async () => {
+        const refusing = await startGitHubStandIn({
+          workflowToken: WORKFLOW_TOKEN,
+          faults: [
+            {
+              method: 'PUT',
+              path: /\/enable$/,
+              status: 403,
+              message: 'Resource not accessible by integration',
+              times: Infinity
+            },
+            {
+              method: 'GET',
+              path: /\/issues$/,
+              status: 403,
+              message: 'Resource not accessible by integration',
+              times: Infinity
+            }
+          ]
+        })
+        try {
+          const result = await runAction(
+            {
+              'github-token': refusing.token,
+              'github-api-url': refusing.url,
+              'workflow-token': WORKFLOW_TOKEN,
+              'secrets-bundle': cluster.bundleYaml,
+              'renew-through': 'ca-key',
+              'verify-connection': 'never',
+              talosconfig: fresh.text
+            },
+            { node: runtime.node, env: { ...env('schedule'), GITHUB_EVENT_PATH: payload('public') } }
+          )
+          assert.equal(result.code, 0, visibleLog(result))
+          const said = warnings(result)
+          assert.equal(said.filter((line) => line.includes('keep-schedule-alive')).length, 1)
+          assert.match(said.find((line) => line.includes('keep-schedule-alive')) ?? '', /actions: write/)
+          assert.equal(said.filter((line) => line.includes('open-issue')).length, 1)
+          assert.match(said.find((line) => line.includes('open-issue')) ?? '', /issues: write/)
+        } finally {
+          await refusing.close()
+        }
+      })
+    })
 
     describe('keep-schedule-alive', () => {
       it('re-enables the running workflow once per scheduled run, with the workflow token, due or not', async () => {
@@ -153,7 +250,10 @@ for (const runtime of RUNTIMES) {
         const renewed = await run({ ...issueInputs, talosconfig: expired.text })
         assert.equal(renewed.code, 0, visibleLog(renewed))
         assert.equal(github.issues[0]?.state, 'closed')
-        assert.match(github.issues[0]?.comments.at(-1) ?? '', /^### All is well again/)
+        assert.match(
+          github.issues[0]?.comments.at(-1) ?? '',
+          /^### ✅ Talos client certificates: .+ valid until \d{4}-\d\d-\d\d.*\n\nAll is well again\.\n/
+        )
         assert.equal(renewed.outputs['issue-number'], String(issue?.number))
         assert.deepEqual(github.violations, [])
       })

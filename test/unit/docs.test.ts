@@ -17,17 +17,28 @@ interface ActionYml {
 const action = parse(readFileSync('action.yml', 'utf8')) as ActionYml
 const readme = readFileSync('README.md', 'utf8')
 
-/** The rows of the first Markdown table under a `## heading`: its cells, trimmed. */
+/** The body rows of every Markdown table under a `## heading` (its `###` groups too): their cells, trimmed. */
 function tableUnder(heading: string): string[][] {
   const start = readme.indexOf(`\n## ${heading}\n`)
   assert.notEqual(start, -1, `README has no '## ${heading}' section`)
   const section = readme.slice(start + 1).split(/\n## /)[0] as string
-  const rows = section.split('\n').filter((line) => line.startsWith('|'))
-  return rows.slice(2).map((row) =>
-    row
-      .slice(1, -1)
-      .split(' | ')
-      .map((cell) => cell.trim())
+  const tables: string[][] = []
+  let lines: string[] = []
+  for (const line of section.split('\n')) {
+    if (line.startsWith('|')) lines.push(line)
+    else if (lines.length > 0) {
+      tables.push(lines)
+      lines = []
+    }
+  }
+  if (lines.length > 0) tables.push(lines)
+  return tables.flatMap((table) =>
+    table.slice(2).map((row) =>
+      row
+        .slice(1, -1)
+        .split(' | ')
+        .map((cell) => cell.trim())
+    )
   )
 }
 

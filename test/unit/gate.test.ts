@@ -119,6 +119,13 @@ describe('isAddress', () => {
     assert.equal(name.length, 253)
     assert.equal(isAddress(`${name}:50000`, none), true)
     assert.equal(isAddress(`x${name}:50000`, none), false)
+    assert.equal(isAddress(`${name.slice(0, -3)}com`, none), true, 'a bare name of 253')
+    assert.equal(isAddress(`x${name.slice(0, -3)}com`, none), false, 'a bare name of 254')
+    // An IPv6 address with a zone, up to 64 characters; a name with a bad character before a port; an empty octet.
+    assert.equal(isAddress(`fe80::1%${'e'.repeat(56)}`, none), true)
+    assert.equal(isAddress(`fe80::1%${'e'.repeat(100)}`, none), false)
+    assert.equal(isAddress('a%b:80', none), false)
+    assert.equal(isAddress('1..2.3', none), false)
   })
 
   it('keeps file names with the endings a message quotes', () => {

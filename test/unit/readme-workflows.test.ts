@@ -46,6 +46,24 @@ describe("the README's workflows", () => {
   const jobsOf = (text: string) => Object.entries((parse(text).jobs ?? {}) as Record<string, Job>)
   const isAction = (step: Step) => step.uses?.startsWith('OWNER/talos-client-cert-renewal@') ?? false
   const truthy = (value: unknown) => value === true || value === 'true'
+  const falsy = (value: unknown) => value === false || value === 'false'
+  /** The events a workflow runs on; a reusable one runs on its caller's, which in the README is scheduled. */
+  const eventsOf = (text: string): string[] => {
+    const on = Object.keys((parse(text).on ?? {}) as Record<string, unknown>)
+    return on.includes('workflow_call') ? [...on, 'schedule', 'workflow_dispatch'] : on
+  }
+  /**
+   * What the action asks of GITHUB_TOKEN (workflow-token) with its inputs, defaults included:
+   * keep-schedule-alive (auto) on a schedule, which a public repository needs; open-issue
+   * (auto) on scheduled and manual runs.
+   */
+  const tokenNeeds = (action: Record<string, unknown>, events: string[]): Record<string, string> => {
+    const needs: Record<string, string> = {}
+    if (events.includes('schedule') && !falsy(action['keep-schedule-alive'])) needs.actions = 'write'
+    if (events.some((event) => ['schedule', 'workflow_dispatch'].includes(event)) && !falsy(action['open-issue']))
+      needs.issues = 'write'
+    return needs
+  }
 
   it("mint exactly the permissions their steps use: the app token's for the action's inputs, the job's for GITHUB_TOKEN", () => {
     let checked = 0
@@ -72,15 +90,27 @@ describe("the README's workflows", () => {
           const value = steps.find((step) => step.with?.[permission] !== undefined)?.with?.[permission]
           assert.equal(value, 'write', `job '${name}': ${permission}`)
         }
-        const jobNeeds: Record<string, string> = {}
+        const jobNeeds: Record<string, string> = { ...tokenNeeds(action, eventsOf(text)) }
         // A step that checks the repository out (to read the list of people) reads its contents.
         if (steps.some((step) => step.uses?.startsWith('actions/checkout@'))) jobNeeds.contents = 'read'
-        if (truthy(action['keep-schedule-alive'])) jobNeeds.actions = 'write'
-        if (truthy(action['open-issue'])) jobNeeds.issues = 'write'
         assert.deepEqual(job.permissions ?? {}, jobNeeds, `job '${name}': GITHUB_TOKEN's permissions`)
       }
     }
     assert.ok(checked >= 4, `${checked} jobs checked`)
+  })
+
+  it('grant a reusable workflow, where they call it, exactly what its job asks of GITHUB_TOKEN', () => {
+    const called = workflows.find((text) => 'workflow_call' in (parse(text).on ?? {}))
+    assert.ok(called, 'the README shows a reusable workflow')
+    const [, calledJob] = jobsOf(called)[0] as [string, Job]
+    let callers = 0
+    for (const text of workflows)
+      for (const [name, job] of jobsOf(text) as Array<[string, Job & { uses?: string }]>) {
+        if (!job.uses?.includes('/.github/workflows/')) continue
+        callers++
+        assert.deepEqual(job.permissions ?? {}, calledJob.permissions ?? {}, `the caller's job '${name}'`)
+      }
+    assert.equal(callers, 1)
   })
 
   it('never force a real write with their defaults: a manual run is a dry run unless asked', () => {

@@ -34,7 +34,7 @@ export function readTalosconfig(value: string): Talosconfig {
   if (!isMap(doc.contents) || !isMap(contexts)) {
     throw new UserError(
       said`Input '${INPUT}' is neither a talosconfig nor base64 of one (it has no 'contexts' mapping). A secret may `.concat(
-        said`hold the file as talosctl wrote it, or its base64 (base64 -w0 talosconfig).`
+        said`hold the file as talosctl wrote it, or its base64 (base64 < talosconfig | tr -d '\\n').`
       ),
       INPUT
     )
