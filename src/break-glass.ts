@@ -130,7 +130,7 @@ async function drillOne(
     const message = said`the offline checks passed; 'verify-connection: never' keeps the drill off the network`
     return { kind, status: 'checked', message }
   }
-  const verdict = await attempt(standing.proofTarget, issued.credential, PROOF_BOUNDS)
+  const verdict = await attempt(standing.proofTarget, issued.credential, PROOF_BOUNDS, 'drill')
   const signed = said`a throwaway ${kind} certificate signed with ${ca.signer}`
   if (verdict.outcome === 'accepted') return { kind, status: 'proven', message: said`${signed}: ${verdict.message}` }
   if (verdict.outcome === 'unreachable') {

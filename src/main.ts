@@ -47,6 +47,8 @@ interface Run {
   result: RunResult
   /** The issuers, made on first use: a run that renews nothing and does not drill never loads them. */
   issuers: () => Promise<Issuers>
+  /** Texts this run renewed, filled before any write: a run that fails part-way drills what it wrote. */
+  renewed: Renewed
 }
 
 /**
@@ -69,15 +71,15 @@ export async function main(config: Config, deps: Deps): Promise<RunResult> {
   let issuers: Promise<Issuers> | undefined
   let apiContext: ApiContext | undefined
   const chosen = () => (issuers ??= chooseIssuers(config, deps, now, apiContext))
-  const run: Run = { config, deps, now, result, issuers: chosen }
+  const run: Run = { config, deps, now, result, issuers: chosen, renewed: new Map() }
   let credentials: RunCredential[] | undefined
   try {
     credentials = everyCredential(run)
     apiContext = credentials.map(({ pass }) => pass.apiContext).find((context) => context !== undefined)
-    const renewed = await renewDue(credentials, run)
-    await attendPeople(credentials, renewed, run)
+    await renewDue(credentials, run)
+    await attendPeople(credentials, run)
     // Last, after every write: the fallback proven, or why not.
-    await drillBreakGlass(credentials, renewed, run)
+    await drillBreakGlass(credentials, run)
     result.issueNumber = await deps.attend(config, { result })
     return await publish(run)
   } catch (error) {
@@ -85,7 +87,7 @@ export async function main(config: Config, deps: Deps): Promise<RunResult> {
     result.failure = failureLine(error)
     // The fallback is drilled on a failed run too: a CA source that cannot be opened is as
     // broken when a renewal needed it as when nothing was due. Its own failure adds nothing.
-    if (credentials && !result.breakGlass) await drillBreakGlass(credentials, new Map(), run).catch(() => undefined)
+    if (credentials && !result.breakGlass) await drillBreakGlass(credentials, run).catch(() => undefined)
     result.issueNumber = await deps.attend(config, { result })
     await publish(run)
     throw error
@@ -109,14 +111,13 @@ function everyCredential({ config, deps, now, result }: Run): RunCredential[] {
 }
 
 /** In renew mode, renew what is due and keep the public copies. */
-async function renewDue(credentials: RunCredential[], run: Run): Promise<Renewed> {
+async function renewDue(credentials: RunCredential[], run: Run): Promise<void> {
   const { config } = run
   const due = config.mode === 'renew' ? credentials.filter(({ pass }) => pass.decision.renew && pass.secretName) : []
-  const renewed = due.length > 0 ? await renew(due, run) : new Map()
+  if (due.length > 0) await renew(due, run)
   if (config.mode === 'renew' && config.publicVariable && !config.dryRun) {
-    await storePublicCopies(credentials, renewed, run)
+    await storePublicCopies(credentials, run)
   }
-  return renewed
 }
 
 const resultEntry = ({ kind, context, contexts, decision, secretName }: CredentialPass): CredentialResult => ({
@@ -148,7 +149,7 @@ async function chooseIssuers(config: Config, deps: Deps, now: Date, apiContext: 
 }
 
 /** Issue, verify, render and prove every due credential, then write them all. */
-async function renew(credentials: RunCredential[], run: Run): Promise<Renewed> {
+async function renew(credentials: RunCredential[], run: Run): Promise<void> {
   const { config, deps, now } = run
   // Every refusal a kind knows of (an Omni context) comes before anything is asked of an issuer.
   const due: Due[] = credentials.map((credential) => ({ ...credential, request: credential.pass.request() }))
@@ -165,17 +166,17 @@ async function renew(credentials: RunCredential[], run: Run): Promise<Renewed> {
   const items = prepared.flatMap(({ entry, text }) =>
     entry.renewal && entry.secretName ? [{ secretName: entry.secretName, text, renewal: entry.renewal }] : []
   )
+  for (const { pass, text } of prepared) run.renewed.set(pass, text)
   await writeSecrets(items, await deps.openSecretStore(config), config.dryRun)
-  return new Map(prepared.map(({ pass, text }) => [pass, text]))
 }
 
 /** Each listed person's own talosconfig, after the pipeline's (src/credentials/people/, loaded only then). */
-async function attendPeople(credentials: RunCredential[], renewed: Renewed, run: Run): Promise<void> {
+async function attendPeople(credentials: RunCredential[], run: Run): Promise<void> {
   const { config, deps, result } = run
   if (!config.people) return
   const { attend } = await import('./credentials/people/index.js')
   const openStore = () => deps.openVariableStore(config)
-  result.people = await attend(config.people, { ...run, credentials, renewed, openStore })
+  result.people = await attend(config.people, { ...run, credentials, openStore })
   if (result.people.failed) result.failed = true
 }
 
@@ -184,13 +185,13 @@ async function attendPeople(credentials: RunCredential[], renewed: Renewed, run:
  * source proven against each credential as it stands after this run. Writes nothing; a broken
  * fallback fails the step.
  */
-async function drillBreakGlass(credentials: RunCredential[], renewed: Renewed, run: Run): Promise<void> {
-  run.result.breakGlass = await drilled(credentials, renewed, run)
+async function drillBreakGlass(credentials: RunCredential[], run: Run): Promise<void> {
+  run.result.breakGlass = await drilled(credentials, run)
   if (run.result.breakGlass.status === 'broken') run.result.failed = true
 }
 
-async function drilled(credentials: RunCredential[], renewed: Renewed, run: Run): Promise<BreakGlass> {
-  const { config, deps, now, result } = run
+async function drilled(credentials: RunCredential[], run: Run): Promise<BreakGlass> {
+  const { config, deps, now, result, renewed } = run
   if (config.drillSkipped) return { status: 'skipped', message: config.drillSkipped, credentials: [] }
   // As the credentials stand now: what this run wrote, else what it found (a dry run wrote nothing).
   const standing = credentials.flatMap(({ pass, entry }) => {
@@ -229,7 +230,7 @@ async function proveOne(item: Prepared, { config, deps }: Run): Promise<void> {
  * and its kind's suffix, as the file is after this run. A refusal is a warning: the secrets are
  * what matters.
  */
-async function storePublicCopies(credentials: RunCredential[], renewed: Renewed, { config, deps }: Run) {
+async function storePublicCopies(credentials: RunCredential[], { config, deps, renewed }: Run) {
   const copies = credentials.flatMap(({ pass }) => {
     const value = pass.publicCopy(renewed.get(pass))
     return value ? [{ name: `${config.publicVariable ?? ''}${pass.publicSuffix}`, value }] : []

@@ -34,15 +34,27 @@ export interface ProofDemand {
 export type Verdict = { outcome: 'accepted'; message: Text } | { outcome: 'rejected' | 'unreachable'; message: Text }
 
 /**
+ * What a try is for. A renewal must be the identity it claims: an admin kubeconfig the API
+ * server refuses (403) is not one. The drill's throwaway proves the CA only, so a server that
+ * authenticated it and refused its least-privileged user has proven what was asked.
+ */
+export type Purpose = 'renewal' | 'drill'
+
+/**
  * One try of a credential against the live cluster, within the bounds, whatever it is for: a
  * renewal's proof, or the break-glass drill's throwaway certificate.
  */
-export async function attempt(target: ProofTarget, credential: Credential, bounds = PROOF_BOUNDS): Promise<Verdict> {
+export async function attempt(
+  target: ProofTarget,
+  credential: Credential,
+  bounds = PROOF_BOUNDS,
+  purpose: Purpose = 'renewal'
+): Promise<Verdict> {
   try {
     const message =
       target.kind === 'talosconfig'
         ? await proveTalos(target, credential, bounds)
-        : await proveKubernetes(target, credential, bounds)
+        : await proveKubernetes(target, credential, bounds, purpose)
     return { outcome: 'accepted', message }
   } catch (error) {
     if (error instanceof Rejected) return { outcome: 'rejected', message: error.text }
@@ -113,10 +125,15 @@ async function proveTalos(
 async function proveKubernetes(
   target: Extract<ProofTarget, { kind: 'kubeconfig' }>,
   credential: Credential,
-  bounds: typeof PROOF_BOUNDS
+  bounds: typeof PROOF_BOUNDS,
+  purpose: Purpose
 ): Promise<Text> {
   const { whoAmI } = await import('./kubernetes.js')
   const certificate = inspectCertificate(credential.crtPem)
-  const expected = { username: certificate?.commonName ?? '', groups: certificate?.organizations ?? [] }
+  const expected = {
+    username: certificate?.commonName ?? '',
+    groups: certificate?.organizations ?? [],
+    refusalProves: purpose === 'drill'
+  }
   return whoAmI(target.server, credential, expected, bounds)
 }

@@ -22,12 +22,17 @@ interface Answer {
 export interface Identity {
   username: string
   groups: string[]
+  /**
+   * Whether a 403 proves enough: the server authenticated the certificate (it trusts its CA) and
+   * refused the review to that identity. Enough for the drill's throwaway, never for an admin.
+   */
+  refusalProves: boolean
 }
 
 /**
  * Whether the API server takes the certificate for `expected`. It authenticates after the
- * handshake: 401 means it did not trust the certificate's CA; 403 means it did, and only
- * refused the review to that identity, which proves the CA all the same.
+ * handshake: 401 means it did not trust the certificate's CA; 403 means it did, and refused
+ * the review to that identity, which an admin it knew as one would never be refused.
  */
 export async function whoAmI(
   server: string,
@@ -37,7 +42,8 @@ export async function whoAmI(
 ): Promise<Text> {
   const base = httpsUrl(server)
   const started = Date.now()
-  const who = said`${expected.username}${expected.groups.length > 0 ? ` in ${expected.groups.join(', ')}` : ''}`
+  const groups = expected.groups.join(', ')
+  const who = groups ? said`${expected.username} in ${groups}` : said`${expected.username}`
   for (const version of VERSIONS) {
     const left = bounds.totalMs - (Date.now() - started)
     if (left <= 0) break
@@ -46,8 +52,12 @@ export async function whoAmI(
     if (answer.status === 404) continue
     if (answer.status === 401)
       throw new Rejected(said`${server} answered 401 to a SelfSubjectReview: it did not accept the certificate`)
-    if (answer.status === 403)
+    if (answer.status === 403 && expected.refusalProves)
       return said`${server} accepted the certificate and refused its review (403), as it may for ${who}`
+    if (answer.status === 403)
+      throw new Rejected(
+        said`${server} answered 403 to a SelfSubjectReview: it does not take the certificate for ${who}`
+      )
     if (answer.status !== 201 && answer.status !== 200)
       throw new NoAnswer(said`${server} answered ${answer.status} to a SelfSubjectReview`)
     const user = userInfo(answer.body)

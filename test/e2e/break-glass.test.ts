@@ -271,6 +271,44 @@ for (const runtime of RUNTIMES) {
       assertNoSecrets(run)
     })
 
+    it('after a write that failed part-way, drills each credential as it stands: the one just written too', async () => {
+      // A first talosconfig is written; the kubeconfig's write is refused. The drill of the
+      // failed run must see the talosconfig that is now in the secret, not the nothing before it.
+      const refusing = await startGitHubStandIn({
+        fault: { method: 'PUT', path: /KUBECONFIG$/, status: 422, message: 'Validation Failed' }
+      })
+      try {
+        apid.versionCalls.length = 0
+        const run = await runAction(
+          {
+            'secrets-bundle': cluster.bundleYaml,
+            context: 'prod',
+            endpoints: apid.endpoint,
+            kubeconfig: kubeconfigAt(kubeApi.server, 5),
+            'kubeconfig-secret-name': 'KUBECONFIG',
+            'renew-through': 'ca-key',
+            'github-token': refusing.token,
+            'github-api-url': refusing.url,
+            repository: 'acme/cluster-ops'
+          },
+          { node: runtime.node, env: { GITHUB_EVENT_NAME: 'schedule' } }
+        )
+        assert.equal(run.code, 1, visibleLog(run))
+        assert.equal(run.outputs['secret-updated'], 'true')
+        assert.deepEqual(
+          drillEntry(run).credentials.map(({ kind, status }: { kind: string; status: string }) => [kind, status]),
+          [
+            ['talosconfig', 'proven'],
+            ['kubeconfig', 'proven']
+          ]
+        )
+        assert.deepEqual(apid.versionRoles.at(-1), ['os:reader'], 'the throwaway was shown to the node')
+        assertNoSecrets(run)
+      } finally {
+        await refusing.close()
+      }
+    })
+
     it('a CA key that does not belong to its certificate is broken', async () => {
       const run = await drill({ 'secrets-bundle': wrongKey })
       assert.equal(run.code, 1)

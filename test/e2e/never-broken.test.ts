@@ -195,6 +195,30 @@ for (const runtime of RUNTIMES) {
       assert.match(result.summary, /, proven against the cluster\); written to secret `TALOSCONFIG`/)
     })
 
+    it('an API server that authenticates the new admin kubeconfig and refuses its review (403) is a refusal: nothing is written', async () => {
+      const forbidding = await startKubeApi(clusterA, { forbid: true })
+      try {
+        const result = await run({
+          'secrets-bundle': clusterA.bundleYaml,
+          talosconfig: talosconfigOf(apid.endpoint, clusterA.caCrtPem, clusterA, 200),
+          kubeconfig: kubeconfigOf(forbidding.server, clusterA.k8sCaPem, clusterA),
+          'kubeconfig-secret-name': 'KUBECONFIG'
+        })
+        assert.equal(result.code, 1, visibleLog(result))
+        assert.match(
+          errorLines(result)[0] ?? '',
+          /^::error::The cluster refused the new kubeconfig of context 'admin@prod', so nothing was written: <address> answered 403 to a SelfSubjectReview: it does not take the certificate for admin in system:masters/
+        )
+        assert.deepEqual(
+          forbidding.requests.map(({ user }) => user),
+          ['admin']
+        )
+        assert.deepEqual(github.requests, [])
+      } finally {
+        await forbidding.close()
+      }
+    })
+
     it('falls back to SelfSubjectReview v1beta1 on a server that has no v1', async () => {
       const beta = await startKubeApi(clusterA, { betaOnly: true })
       try {
