@@ -11,36 +11,44 @@ import { describe, it } from 'node:test'
 import { daysFromNow, makeCluster, talosconfigYaml } from '../support/cluster.js'
 import { GUARDED_ENTRY, RUNTIMES, runAction, visibleLog } from '../support/run-action.js'
 
+// Outside targets are documentation addresses (TEST-NET, 2001:db8::/32) and .invalid names:
+// even where the guard failed, nothing could answer them, and the stub below sees them first.
 const PROBE = `
 import net from 'node:net'
 import tls from 'node:tls'
 import dns from 'node:dns/promises'
 const started = Date.now()
 const outcome = (socket) => new Promise((done) => socket.on('error', (e) => done(e.code)).on('connect', () => done('connected')).on('secureConnect', () => done('connected')))
-const server = net.createServer((c) => c.end()).listen(0, '127.0.0.1')
-await new Promise((done) => server.on('listening', done))
-const results = {
-  private: await outcome(net.connect(50000, '10.5.0.2')),
-  tls: await outcome(tls.connect({ host: '192.0.2.10', port: 443 })),
-  name: await outcome(net.connect({ host: 'api.github.com', port: 443 })),
-  lookup: await dns.lookup('cluster.example').then(() => 'resolved', (e) => e.code),
-  fetch: await fetch('https://api.github.com/').then(() => 'answered', (e) => e.cause?.code),
-  loopback: await outcome(net.connect(server.address().port, '127.0.0.1')),
-  ms: Date.now() - started
+const results = {}
+const attempt = async (label, start) => {
+  globalThis.currentCase = label
+  results[label] = await start()
 }
-server.close()
-console.log(JSON.stringify(results))
+await attempt('address', () => outcome(net.connect(50000, '198.51.100.7')))
+await attempt('tls', () => outcome(tls.connect({ host: '192.0.2.10', port: 443 })))
+await attempt('name', () => outcome(net.connect({ host: 'api.github.invalid', port: 443 })))
+await attempt('lookup', () => dns.lookup('cluster.invalid').then(() => 'resolved', (e) => e.code))
+await attempt('fetch', () => fetch('https://api.github.invalid/').then(() => 'answered', (e) => e.cause?.code))
+await attempt('loopback', () => outcome(net.connect(50000, '127.0.0.1')))
+results.ms = Date.now() - started
+console.log(JSON.stringify({ results, reachedStub: globalThis.reachedStub }))
 `
 
 // Stands in for the real connect, underneath the guard (it is imported first, so the guard
 // wraps it): nothing can leave even where the guard fails. It records which case reached it.
 const STUB = `
+import dns from 'node:dns'
 import net from 'node:net'
 globalThis.reachedStub = []
+const stubbed = () => Object.assign(new Error('stubbed'), { code: 'ESTUB' })
 net.Socket.prototype.connect = function stubbedConnect() {
   globalThis.reachedStub.push(globalThis.currentCase)
-  process.nextTick(() => this.destroy(Object.assign(new Error('stubbed connect'), { code: 'ESTUB' })))
+  process.nextTick(() => this.destroy(stubbed()))
   return this
+}
+dns.promises.lookup = async () => {
+  globalThis.reachedStub.push(globalThis.currentCase)
+  throw stubbed()
 }
 `
 
@@ -54,19 +62,19 @@ import tls from 'node:tls'
 const request = (client, url, options) => client.request(url, options).end()
 const cases = [
   ['http 192.0.2.10, agent: false', () => request(http, 'http://192.0.2.10:8080/api/v1/namespaces', { agent: false })],
-  ['http 10.5.0.2, default agent', () => request(http, 'http://10.5.0.2:8080/healthz', {})],
-  ['http name, agent: false', () => request(http, 'http://cluster.example/version', { agent: false })],
+  ['http 198.51.100.7, default agent', () => request(http, 'http://198.51.100.7:8080/healthz', {})],
+  ['http name, agent: false', () => request(http, 'http://cluster.invalid/version', { agent: false })],
   ['https [2001:db8::1], agent: false', () => request(https, 'https://[2001:db8::1]:6443/version', { agent: false })],
   ['https 192.0.2.10, default agent', () => request(https, 'https://192.0.2.10:6443/version', {})],
-  ['https name, agent: false', () => request(https, 'https://cluster.example:6443/version', { agent: false })],
-  ['https name, default agent', () => request(https, 'https://cluster.example:6443/version', {})],
-  ['net.connect(port, 10.5.0.2)', () => net.connect(50000, '10.5.0.2')],
+  ['https name, agent: false', () => request(https, 'https://cluster.invalid:6443/version', { agent: false })],
+  ['https name, default agent', () => request(https, 'https://cluster.invalid:6443/version', {})],
+  ['net.connect(port, 198.51.100.7)', () => net.connect(50000, '198.51.100.7')],
   ['net.connect 2001:db8::1', () => net.connect({ host: '2001:db8::1', port: 50000 })],
-  ['net.connect name', () => net.connect({ host: 'cluster.example', port: 50000 })],
+  ['net.connect name', () => net.connect({ host: 'cluster.invalid', port: 50000 })],
   ['net.connect 192.0.2.10 with a URL path', () => net.connect({ host: '192.0.2.10', port: 6443, path: '/version' })],
   ['tls.connect 192.0.2.10', () => tls.connect({ host: '192.0.2.10', port: 443 })],
-  ['tls.connect(port, name)', () => tls.connect(443, 'cluster.example')],
-  ['socket.connect(port, 10.5.0.2)', () => new net.Socket().connect(443, '10.5.0.2')],
+  ['tls.connect(port, name)', () => tls.connect(443, 'cluster.invalid')],
+  ['socket.connect(port, 198.51.100.7)', () => new net.Socket().connect(443, '198.51.100.7')],
   ['http 127.0.0.1, agent: false', () => request(http, 'http://127.0.0.1:8080/version', { agent: false })],
   ['http localhost, default agent', () => request(http, 'http://localhost:8080/version', {})],
   ['https [::1], agent: false', () => request(https, 'https://[::1]:6443/version', { agent: false })],
@@ -94,19 +102,19 @@ console.log(JSON.stringify({ results, reachedStub: globalThis.reachedStub }))
 // Each outside case, and the target its refusal must name (as the guard's log records it).
 const OUTSIDE: Record<string, string> = {
   'http 192.0.2.10, agent: false': '192.0.2.10:8080',
-  'http 10.5.0.2, default agent': '10.5.0.2:8080',
-  'http name, agent: false': 'cluster.example:80',
+  'http 198.51.100.7, default agent': '198.51.100.7:8080',
+  'http name, agent: false': 'cluster.invalid:80',
   'https [2001:db8::1], agent: false': '2001:db8::1:6443',
   'https 192.0.2.10, default agent': '192.0.2.10:6443',
-  'https name, agent: false': 'cluster.example:6443',
-  'https name, default agent': 'cluster.example:6443',
-  'net.connect(port, 10.5.0.2)': '10.5.0.2:50000',
+  'https name, agent: false': 'cluster.invalid:6443',
+  'https name, default agent': 'cluster.invalid:6443',
+  'net.connect(port, 198.51.100.7)': '198.51.100.7:50000',
   'net.connect 2001:db8::1': '2001:db8::1:50000',
-  'net.connect name': 'cluster.example:50000',
+  'net.connect name': 'cluster.invalid:50000',
   'net.connect 192.0.2.10 with a URL path': '192.0.2.10:6443',
   'tls.connect 192.0.2.10': '192.0.2.10:443',
-  'tls.connect(port, name)': 'cluster.example:443',
-  'socket.connect(port, 10.5.0.2)': '10.5.0.2:443'
+  'tls.connect(port, name)': 'cluster.invalid:443',
+  'socket.connect(port, 198.51.100.7)': '198.51.100.7:443'
 }
 // The cases that must reach the connect underneath, in the order the probe makes them.
 const LOOPBACK = [
@@ -126,35 +134,39 @@ for (const runtime of RUNTIMES) {
   describe(`the loopback guard (${runtime.name})`, () => {
     it('refuses every outside address and name at once, records each, and lets loopback through', () => {
       const dir = mkdtempSync(join(tmpdir(), 'guard-'))
+      writeFileSync(join(dir, 'stub.mjs'), STUB)
       writeFileSync(join(dir, 'probe.mjs'), PROBE)
       const log = join(dir, 'refused')
       writeFileSync(log, '')
-      const run = spawnSync(runtime.node, [...GUARDED_ENTRY.slice(0, 2), join(dir, 'probe.mjs')], {
+      const stub = pathToFileURL(join(dir, 'stub.mjs')).href
+      const run = spawnSync(runtime.node, ['--import', stub, ...GUARDED_ENTRY.slice(0, 2), join(dir, 'probe.mjs')], {
         encoding: 'utf8',
         env: { PATH: process.env.PATH, LOOPBACK_GUARD_LOG: log },
         timeout: 10_000
       })
       assert.equal(run.status, 0, run.stderr)
-      const results = JSON.parse(run.stdout)
+      const { results, reachedStub } = JSON.parse(run.stdout)
       assert.deepEqual(
         { ...results, ms: undefined },
         {
-          private: 'ECONNREFUSED',
+          address: 'ECONNREFUSED',
           tls: 'ECONNREFUSED',
           name: 'ECONNREFUSED',
           lookup: 'ENOTFOUND',
           fetch: 'ECONNREFUSED',
-          loopback: 'connected',
+          // Let through to the connect underneath: the stub's own error.
+          loopback: 'ESTUB',
           ms: undefined
         }
       )
+      assert.deepEqual(reachedStub, ['loopback'], 'only loopback reached the connect underneath')
       assert.ok(results.ms < 1000, `took ${results.ms} ms`)
       assert.deepEqual(readFileSync(log, 'utf8').split('\n').filter(Boolean), [
-        'connect 10.5.0.2:50000',
+        'connect 198.51.100.7:50000',
         'connect 192.0.2.10:443',
-        'connect api.github.com:443',
-        'lookup cluster.example',
-        'connect api.github.com:443'
+        'connect api.github.invalid:443',
+        'lookup cluster.invalid',
+        'connect api.github.invalid:443'
       ])
     })
 
@@ -191,7 +203,7 @@ for (const runtime of RUNTIMES) {
       const cluster = makeCluster()
       const client = cluster.clientCertificate({ notBefore: daysFromNow(-360), notAfter: daysFromNow(5) })
       const talosconfig = talosconfigYaml('prod', {
-        prod: { endpoints: ['10.5.0.2'], caPem: cluster.caCrtPem, client }
+        prod: { endpoints: ['198.51.100.7'], caPem: cluster.caCrtPem, client }
       })
       const started = Date.now()
       const run = await runAction(
@@ -204,7 +216,7 @@ for (const runtime of RUNTIMES) {
         { node: runtime.node }
       )
       assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`)
-      assert.deepEqual(run.refused, ['connect 10.5.0.2:50000'])
+      assert.deepEqual(run.refused, ['connect 198.51.100.7:50000'])
       assert.equal(run.code, 1, visibleLog(run))
       assert.match(visibleLog(run), /No endpoint of talosconfig context 'prod' answered/)
     })
