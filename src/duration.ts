@@ -14,6 +14,9 @@ const UNIT_MS: Record<string, number> = {
   d: 86_400_000
 }
 
+/** The day of an instant, as the log, the summary and the issue give dates: 2026-12-05 (UTC). */
+export const isoDay = (date: Date): string => date.toISOString().slice(0, 10)
+
 /** Go's time.Duration is int64 nanoseconds (2^63 - 1): about 292 years at most, as talosctl accepts. */
 export const MAX_DURATION_MS = Number(2n ** 63n - 1n) / 1e6
 

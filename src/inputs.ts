@@ -64,8 +64,6 @@ export interface Config {
   drillSkipped: Text | undefined
   /** The runner's temporary folder, where the new talosconfig is left for later steps. */
   runnerTemp: string
-  /** The job summary file (GITHUB_STEP_SUMMARY), when the runner provides one. */
-  stepSummaryPath: string | undefined
   /** This action's README at the version that runs, for the links in what it tells people. */
   readmeUrl: string | undefined
 }
@@ -172,7 +170,6 @@ export function readConfig(
       said`'people-only' runs renew, drill and write none of the pipeline's credentials`
     ),
     runnerTemp: env.RUNNER_TEMP || (env.TMPDIR ?? '/tmp'),
-    stepSummaryPath: env.GITHUB_STEP_SUMMARY || undefined,
     readmeUrl: readmeUrl(env)
   }
 }
@@ -190,8 +187,11 @@ interface PeopleContext {
   verifyConnection: VerifyConnection
 }
 
-/** Runs that issue personal credentials: the ones a schedule or a person starts on purpose. */
-const PEOPLE_EVENTS = ['schedule', 'workflow_dispatch']
+/**
+ * The runs meant to act, scheduled or started by hand: the ones that issue personal
+ * credentials, drill under break-glass-drill auto, and keep the issue.
+ */
+const ACTING_EVENTS = ['schedule', 'workflow_dispatch']
 
 /**
  * The people input and its companions, every line checked; undefined when it lists nobody:
@@ -246,7 +246,7 @@ function peopleOptions(
   const checkOnly =
     run.mode === 'check'
       ? said`this run only checks (${run.modeReason}): the list was checked, nothing was issued`
-      : !PEOPLE_EVENTS.includes(event)
+      : !ACTING_EVENTS.includes(event)
         ? said`personal talosconfigs are issued on scheduled and workflow_dispatch runs only, not on ${event || 'an unknown event'}`
         : undefined
   if (!checkOnly)
@@ -418,16 +418,13 @@ function oneOf<T extends string>(value: string, name: string, allowed: readonly 
   throw new UserError(said`Input '${name}' must be one of ${allowed.join(', ')}; got '${value}'.`, name)
 }
 
-/** Runs that drill under break-glass-drill auto: the ones meant to act, scheduled or by hand. */
-const DRILL_EVENTS = ['schedule', 'workflow_dispatch']
-
 /** Why a run does not drill the break-glass CA source, or undefined when it does. */
 function drillSkipped(setting: DrillSetting, mode: Mode, event: string, hasCaSource: boolean): Text | undefined {
   if (setting === 'never') return said`turned off ('break-glass-drill: never')`
   if (event.startsWith('pull_request')) return said`pull requests never drill`
   if (mode === 'check') return said`this run only checks`
   if (!hasCaSource) return said`no CA source to drill ('secrets-bundle' or 'machine-config')`
-  if (setting === 'auto' && !DRILL_EVENTS.includes(event)) {
+  if (setting === 'auto' && !ACTING_EVENTS.includes(event)) {
     return said`'break-glass-drill: auto' drills scheduled and workflow_dispatch runs, not ${event || 'this event'}`
   }
   return undefined
@@ -537,8 +534,6 @@ function secretName(value: string, name = 'secret-name', kind = 'secret'): strin
 /** auto, or a YAML boolean. */
 const SWITCH = ['auto', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE'] as const
 const FALSE: readonly string[] = ['false', 'False', 'FALSE']
-/** Issues are kept for the runs meant to act: schedules and runs by hand. */
-const ISSUE_EVENTS = ['schedule', 'workflow_dispatch']
 
 /** Whether the event's repository is public, from its payload; not when the payload does not say. */
 function isPublic(payload: unknown): boolean {
@@ -567,7 +562,6 @@ function unattended(
   const openIssue = oneOf(input('open-issue', 'auto'), 'open-issue', SWITCH)
   const token = input('workflow-token')
   return {
-    event,
     // Decided here, by event, so that a run with neither loads nothing for them. GitHub
     // disables the schedules of public repositories only: auto asks a private one for no
     // actions: write.
@@ -575,7 +569,7 @@ function unattended(
     keepScheduleAlive:
       event === 'schedule' &&
       (keepAlive === 'auto' ? Boolean(token) && isPublic(eventPayload()) : !FALSE.includes(keepAlive)),
-    openIssue: ISSUE_EVENTS.includes(event) && (openIssue === 'auto' ? Boolean(token) : !FALSE.includes(openIssue)),
+    openIssue: ACTING_EVENTS.includes(event) && (openIssue === 'auto' ? Boolean(token) : !FALSE.includes(openIssue)),
     issueLabel,
     workflowToken: token,
     repository: repository ? { owner: repository[1] as string, repo: repository[2] as string } : undefined,

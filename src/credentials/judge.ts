@@ -1,6 +1,7 @@
 // Judging one context of a credential file: its certificate's validity against the due rule,
 // and the problems worth knowing before the cluster refuses it. Every kind of credential is
 // judged here, by the rules its CheckedContext says apply to it.
+import { isoDay } from '../duration.js'
 import { said, type Text } from '../text.js'
 import { X509Certificate } from 'node:crypto'
 import { UserError } from '../errors.js'
@@ -90,8 +91,6 @@ function caExpiry(caPem: string, context: CheckedContext): Date {
   }
 }
 
-const day = (date: Date): string => date.toISOString().slice(0, 10)
-
 function findProblems(
   context: CheckedContext,
   certificate: CertificateInfo,
@@ -143,16 +142,18 @@ function caLifetimeProblems(
   // The next renewal happens when the window opens, or now when it is open already.
   const windowOpens = certificate.notAfter.getTime() - renewalWindowMs(certificate, rule.renewBefore)
   const renewalAt = new Date(Math.max(now.getTime(), windowOpens))
-  const expires = said`The ${context.caName} of ${context.label} expires on ${day(caNotAfter)}`
+  const expires = said`The ${context.caName} of ${context.label} expires on ${isoDay(caNotAfter)}`
   if (caNotAfter <= renewalAt) {
-    return [{ about: 'ca', message: said`${expires}, before the next renewal (due ${day(renewalAt)}); rotate the CA.` }]
+    return [
+      { about: 'ca', message: said`${expires}, before the next renewal (due ${isoDay(renewalAt)}); rotate the CA.` }
+    ]
   }
   if (caNotAfter.getTime() < renewalAt.getTime() + rule.ttlMs) {
     return [
       {
         about: 'ca',
         message:
-          said`${expires}, before a certificate renewed on ${day(renewalAt)} for the configured ttl would; `.concat(
+          said`${expires}, before a certificate renewed on ${isoDay(renewalAt)} for the configured ttl would; `.concat(
             said`rotate the CA or shorten ttl.`
           )
       }

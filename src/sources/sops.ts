@@ -1,6 +1,6 @@
 // SOPS-encrypted YAML, decrypted and verified as sops itself does it (getsops/sops: the tree
 // walk, shouldBeEncrypted, the AES-GCM value cipher and the MAC), for age key groups only.
-import { own, said, type Text } from '../text.js'
+import { joined, outside, own, said, type Text } from '../text.js'
 import { createDecipheriv, createHash } from 'node:crypto'
 import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Scalar, type YAMLMap } from 'yaml'
 import { decodeBase64 } from '../encoding.js'
@@ -64,8 +64,9 @@ export async function decryptSops(parsed: Document.Parsed, keys: AgeKeys, input:
     [],
     (scalar, path) => {
       const encrypted = shouldBeEncrypted(path, rules)
-      // The path of the user's own bundle, by its keys: what they need to find the value.
-      const where = own(path.join('.') || '(top)')
+      // The path in the bundle, by its keys: what they need to find the value. The keys are the
+      // file's, not the action's, so each is read as an outside value.
+      const where = keyPath(path)
       let value: unknown = scalar.value
       let macBytes: Buffer | undefined
       if (encrypted) {
@@ -154,6 +155,9 @@ async function unwrapDataKey(meta: YAMLMap, keys: AgeKeys, input: string, fail: 
   throw lastError
 }
 
+/** Where a value is in the file, by its keys; the keys are the file's words, so each is an outside value. */
+const keyPath = (path: string[]): Text => (path.length > 0 ? joined(path.map(outside), '.') : own('(top)'))
+
 /** sops's walk: map values in order with the key path, list items with their parent's path. */
 function walk(
   node: Node | null,
@@ -162,7 +166,7 @@ function walk(
   fail: (why: Text) => never
 ): void {
   if (node === null || node === undefined) return
-  if (isAlias(node)) fail(said`uses a YAML alias at ${own(path.join('.') || '(top)')}, which sops never writes`)
+  if (isAlias(node)) fail(said`uses a YAML alias at ${keyPath(path)}, which sops never writes`)
   if (isMap(node)) {
     for (const pair of node.items) {
       const key = isScalar(pair.key)

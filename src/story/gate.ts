@@ -50,6 +50,14 @@ export class Gate {
     return cut(withoutAddresses(this.unmasked(window), this.known), VALUE_LIMIT) as Gated
   }
 
+  /**
+   * One of the action's own facts on its own (an output's path or date, the issue's credential
+   * set): masked values out and nothing else, as a path through a dotted folder is still a path.
+   */
+  fact(value: string): Gated {
+    return this.unmasked(value) as Gated
+  }
+
   /** Words for people: the action's own parts as written (masked values aside), outside parts as values. */
   text(text: Text): Gated {
     const parts = text.parts.map((part) => ('own' in part ? part.own : this.value(part.outside)))

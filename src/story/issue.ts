@@ -8,7 +8,8 @@ import { allReports, drilled, renewalOf, type RunResult } from '../result.js'
 import type { Gate, Gated } from './gate.js'
 import { quoting } from './markdown.js'
 import { peopleReasons } from './people.js'
-import { brokenWords, day } from './report.js'
+import { brokenWords } from './report.js'
+import { isoDay } from '../duration.js'
 import type { Links } from './links.js'
 import { afterRun } from './standing.js'
 import { verdictOf } from './verdict.js'
@@ -52,7 +53,7 @@ export function issueText(
       const expires = decision.status === 'expired' ? 'expired' : 'expires'
       const run = `${result.modeReason}${result.dryRun ? ', dry run' : renewal ? ', its secret not written' : ''}`
       reasons.push(
-        `The ${report.kind} certificate of ${quote.code(report.name)} ${expires} on ${day(certificate.notAfter)} ` +
+        `The ${report.kind} certificate of ${quote.code(report.name)} ${expires} on ${isoDay(certificate.notAfter)} ` +
           `and was not renewed by this run (${run}). Run the renewal workflow; if it fails, its summary says why.`
       )
     }
@@ -82,10 +83,10 @@ export function issueText(
   const told = lines.join('\n')
   const state = createHash('sha256').update(told).digest('hex').slice(0, 16)
   const link = runUrl ? `[The run](${runUrl}) that found this.\n\n` : ''
-  const marker = gate.document(setMarker(gate.value(set)))
+  const marker = gate.document(setMarker(gate.fact(set)))
   return {
     needsPerson: reasons.length > 0,
-    title: gate.document(`Talos client certificates need a person (${gate.value(set)})`),
+    title: gate.document(`Talos client certificates need a person (${gate.fact(set)})`),
     markdown: gate.document(`${told}\n${link}${marker}\n${stateMarker(state)}\n`),
     marker,
     state

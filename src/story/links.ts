@@ -4,6 +4,7 @@
 
 /** README headings, by what a reader needs from them (GitHub's anchors for them). */
 export const README_SECTIONS = {
+  credentials: '2-the-credentials-to-keep-alive',
   renewNow: '3-renewal-on-demand',
   drill: 'the-break-glass-drill',
   kubeconfig: 'the-admin-kubeconfig-too',

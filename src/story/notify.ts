@@ -40,7 +40,8 @@ export async function keepIssue(
     if (open.lastState !== text.state) await api.comment(open.number, text.markdown)
     return open.number
   }
-  if (!open) return undefined
+  // A dry run changed nothing, so it cannot be what made all well again: only a real run closes.
+  if (!open || result.dryRun) return open?.number
   await api.comment(open.number, text.markdown)
   await api.close(open.number)
   return open.number

@@ -1,13 +1,14 @@
 // What a run found and did, from one RunResult: the step's outputs, the annotations and the
 // log's headlines (the job summary is summary.ts). Every credential is told the same way, and
 // every value in them passes the gate.
+import { isoDay } from '../duration.js'
 import type { BreakGlass } from '../break-glass.js'
 import type { ContextReport } from '../credentials/judge.js'
 import type { OutputNames } from '../credentials/pass.js'
 import { reachesFailOn, SEVERITY, type FailOn } from '../plan.js'
 import { allReports, drilled, renewalOf, type CredentialResult, type RunResult } from '../result.js'
 import { said, type Text } from '../text.js'
-import type { Gate, Gated } from './gate.js'
+import { DOCUMENT_LIMIT, type Gate, type Gated } from './gate.js'
 import { peopleEntries } from './people.js'
 
 export interface Annotation {
@@ -15,7 +16,6 @@ export interface Annotation {
   message: Text
 }
 
-export const day = (date: Date | undefined): string => date?.toISOString().slice(0, 10) ?? '—'
 const ago = (days: number): string =>
   days === 0 ? 'less than a day ago' : `${days} ${days === 1 ? 'day' : 'days'} ago`
 
@@ -31,8 +31,8 @@ export function annotationsOf(result: RunResult, failOn: FailOn): Annotation[] {
     if (certificate && SEVERITY[decision.status] > 0 && !renewed) {
       const when =
         decision.status === 'expired'
-          ? said`expired on ${day(certificate.notAfter)} (${ago(decision.daysSinceExpiry ?? 0)})`
-          : said`expires on ${day(certificate.notAfter)} (${decision.daysRemaining ?? 0} days left)`
+          ? said`expired on ${isoDay(certificate.notAfter)} (${ago(decision.daysSinceExpiry ?? 0)})`
+          : said`expires on ${isoDay(certificate.notAfter)} (${decision.daysRemaining ?? 0} days left)`
       const level = result.mode === 'check' && reachesFailOn(decision.status, failOn) ? 'error' : 'warning'
       const message = said`The client certificate of ${report.kind} context '${report.name}' ${when}.`
       annotations.push({ level, message })
@@ -72,18 +72,24 @@ export function outputsOf(result: RunResult, kinds: readonly OutputNames[], gate
     'break-glass': result.breakGlass?.status ?? 'skipped',
     'issue-number': result.issueNumber?.toString() ?? ''
   }
-  const gated = Object.fromEntries(Object.entries(facts).map(([name, value]) => [name, gate.value(value)]))
+  const gated = Object.fromEntries(Object.entries(facts).map(([name, value]) => [name, gate.fact(value)]))
   return { ...gated, report: reportOutput(result, gate) }
 }
 
 /** The report output: a JSON list of every context and the drill, every string in it gated. */
 function reportOutput(result: RunResult, gate: Gate): Gated {
-  const entries = [
-    ...result.credentials.flatMap((entry) => entry.contexts.map((report) => reportEntry(entry, report, gate))),
-    ...peopleEntries(result, gate),
-    ...(drilled(result) ? [drillEntry(result.breakGlass as BreakGlass, gate)] : [])
-  ]
-  return gate.document(JSON.stringify(entries))
+  const contexts = result.credentials.flatMap((entry) =>
+    entry.contexts.map((report) => reportEntry(entry, report, gate))
+  )
+  const drill = drilled(result) ? [drillEntry(result.breakGlass as BreakGlass, gate)] : []
+  // Whole objects or none: a report cut mid-way would not be JSON. People are left out from the
+  // last (the summary lists them all); the contexts and the drill are what workflows read.
+  const people = peopleEntries(result, gate)
+  const bytes = (entry: unknown) => Buffer.byteLength(JSON.stringify(entry)) + 1
+  let room = DOCUMENT_LIMIT - 2 - [...contexts, ...drill].reduce((sum, entry) => sum + bytes(entry), 0)
+  let kept = 0
+  while (kept < people.length && (room -= bytes(people[kept])) >= 0) kept += 1
+  return gate.fact(JSON.stringify([...contexts, ...people.slice(0, kept), ...drill]))
 }
 
 /** One kind's outputs; all empty when the run does not involve it (`false` would claim it was looked at). */
@@ -145,6 +151,8 @@ export function headlines(result: RunResult): Text[] {
     const { renewal, decision } = entry
     if (renewal?.secretUpdated)
       return said`Renewed ${what}: ${decision.reason}; secret ${entry.secretName} written to ${renewal.scope}.`
+    if (renewal && result.dryRun && result.failure)
+      return said`Dry run: issued a new ${what} (${decision.reason}), but the run failed; no secret was written.`
     if (renewal && result.dryRun) return said`Dry run: would renew ${what} (${decision.reason}); no secret was written.`
     if (renewal?.writeFailed)
       return said`Renewed ${what} (${decision.reason}), but secret ${entry.secretName} was not written: ${renewal.writeFailed}`

@@ -1,6 +1,7 @@
 // Each credential as it stands after the run: what a person wants to know first. A renewal
 // that was written replaces the certificate it renewed; a dry run or a write that failed
 // leaves the old one standing, and says what happened to the new one.
+import { isoDay } from '../duration.js'
 import type { ContextReport } from '../credentials/judge.js'
 import type { Status } from '../plan.js'
 import type { CredentialResult, Renewal, RunResult } from '../result.js'
@@ -28,10 +29,9 @@ const DAY_MS = 24 * HOUR_MS
 /** A date a person reads: the day, and the time too when it lives less than two days. */
 export function dateOf(date: Date | undefined, lifetimeMs?: number): string {
   if (!date) return '—'
-  const iso = date.toISOString()
   return lifetimeMs !== undefined && lifetimeMs < 2 * DAY_MS
-    ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`
-    : iso.slice(0, 10)
+    ? `${isoDay(date)} ${date.toISOString().slice(11, 16)} UTC`
+    : isoDay(date)
 }
 
 /** Days from now, rounded towards zero, as days-remaining counts them. */
@@ -40,7 +40,8 @@ export const daysBetween = (from: Date, to: Date): number => Math.trunc((to.getT
 function outcomeOf(renewal: Renewal | undefined, result: RunResult): Outcome {
   if (!renewal) return undefined
   if (renewal.secretUpdated) return 'renewed'
-  return result.dryRun && !renewal.writeFailed ? 'would renew' : 'not written'
+  // A dry run that failed after issuing would not have renewed either: a real run fails the same way.
+  return result.dryRun && !renewal.writeFailed && !result.failure ? 'would renew' : 'not written'
 }
 
 /** The selected context of each credential, as it stands after the run. */

@@ -5,7 +5,7 @@
 // folded, and how the run was started. The issue shows the same table (table.ts).
 import type { BreakGlass } from '../break-glass.js'
 import type { CredentialResult, RunResult } from '../result.js'
-import type { Text } from '../text.js'
+import { outside, type Text } from '../text.js'
 import type { Gate, Gated } from './gate.js'
 import { readmeLink, type Links } from './links.js'
 import { quoting, type Quote } from './markdown.js'
@@ -27,7 +27,7 @@ export function summaryOf(result: RunResult, gate: Gate, links: Links): Gated {
   if (table.length > 0) lines.push(...table, '')
   const cas = caLine(result)
   if (cas) lines.push(cas, '')
-  for (const line of renewalLines(standing, quote)) lines.push(line, '')
+  for (const line of renewalLines(standing, quote, result.dryRun === true)) lines.push(line, '')
   const timeline = timelineOf(result, gate, quote)
   if (timeline.chart) lines.push(timeline.chart, '', `<sub>${LEGEND}</sub>`, '')
   for (const note of timeline.notes) lines.push(note, '')
@@ -71,7 +71,7 @@ function callouts(result: RunResult, verdict: Verdict, quote: Quote): string[][]
     for (const problem of entry.contexts.flatMap(({ problems }) => problems).filter(({ about }) => about === 'ca'))
       found.push(alert('WARNING', quote.words(problem.message)))
   const renewed = result.credentials.filter((entry) => entry.renewal && !entry.renewal.writeFailed)
-  if (result.dryRun && renewed.length > 0) {
+  if (result.dryRun && !result.failure && renewed.length > 0) {
     const where = renewed.map((entry) => `the renewed ${entry.kind} would be written to ${secretWords(entry, quote)}`)
     found.push(alert('NOTE', `**Dry run:** no secret was changed; ${where.join(', and ')}.`))
   }
@@ -90,10 +90,10 @@ function callouts(result: RunResult, verdict: Verdict, quote: Quote): string[][]
 }
 
 const secretWords = (entry: CredentialResult, quote: Quote): string =>
-  `secret ${quote.code(entry.secretName ?? '')} in ${entry.renewal?.scope || 'its scope'}`
+  `secret ${quote.code(entry.secretName ?? '')} in ${entry.renewal?.scope ? quote.words(outside(entry.renewal.scope)) : 'its scope'}`
 
 /** What the run did with each renewal, in one line each: how, proven or not, and where it went. */
-function renewalLines(standing: AfterRun[], quote: Quote): string[] {
+function renewalLines(standing: AfterRun[], quote: Quote, dryRun: boolean): string[] {
   return standing.flatMap(({ entry, outcome }) => {
     const { renewal } = entry
     if (!renewal || !outcome) return []
@@ -108,7 +108,9 @@ function renewalLines(standing: AfterRun[], quote: Quote): string[] {
     if (outcome === 'would renew') return [`Would renew ${what} ${through} (${cert}); nothing written.`]
     const why = renewal.writeFailed
       ? `writing ${secretWords(entry, quote)} failed: ${quote.words(renewal.writeFailed)}`
-      : 'the run failed before the write'
+      : dryRun
+        ? 'a dry run, and it failed'
+        : 'the run failed before the write'
     return [`Issued a new ${what} ${through} (${cert}), **not written**: ${why}`]
   })
 }

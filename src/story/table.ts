@@ -22,7 +22,7 @@ function markOf(report: ContextReport, standing: AfterRun | undefined): string {
 const STATUS_OF_OUTCOME = {
   renewed: 'renewed',
   'would renew': 'would be renewed (dry run)',
-  'not written': 'renewed, not written'
+  'not written': 'issued, not written'
 } as const
 
 function statusOf(report: ContextReport, standing: AfterRun | undefined): string {

@@ -22,6 +22,8 @@ type State = 'valid' | 'window' | 'expired' | 'new'
 
 interface Item {
   section: string
+  /** The credential in Markdown, for the notes: the section is Mermaid's text, not Markdown. */
+  named?: string
   label: string
   state: State
   start: Date
@@ -82,6 +84,7 @@ export function timelineOf(result: RunResult, gate: Gate, quote: Quote): Timelin
         `Not drawn: ${others.join(', ')}, other contexts of the ${entry.kind}; this run renews ${quote.code(entry.context)}.`
       )
     const section = label(`${entry.kind} ${gate.value(entry.context)}`)
+    const named = `${entry.kind} ${quote.code(entry.context)}`
     const certificate = report?.certificate
     if (!certificate && !entry.renewal)
       notes.push(`Not drawn: the ${entry.kind} ${quote.code(entry.context)} has no client certificate.`)
@@ -91,6 +94,7 @@ export function timelineOf(result: RunResult, gate: Gate, quote: Quote): Timelin
       const words = expired ? 'expired' : 'valid until'
       items.push({
         section,
+        named,
         label: `${words} ${inLabel(certificate.notAfter, lifetime)}`,
         state: expired ? 'expired' : 'valid',
         start: certificate.notBefore,
@@ -108,6 +112,7 @@ export function timelineOf(result: RunResult, gate: Gate, quote: Quote): Timelin
             : 'new, not written'
       items.push({
         section,
+        named,
         label: `${what}, until ${inLabel(renewal.notAfter, newLifetime)}`,
         state: 'new',
         start: renewal.notBefore,
@@ -116,7 +121,7 @@ export function timelineOf(result: RunResult, gate: Gate, quote: Quote): Timelin
     }
     const windowEnd = standing.expires
     if (standing.opens && windowEnd && standing.opens < windowEnd)
-      items.push({ section, label: 'renewal window', state: 'window', start: standing.opens, end: windowEnd })
+      items.push({ section, named, label: 'renewal window', state: 'window', start: standing.opens, end: windowEnd })
   }
   if (items.length === 0) return { chart: undefined, notes }
   const certificates = items.filter(({ state }) => state !== 'window')
@@ -129,7 +134,9 @@ export function timelineOf(result: RunResult, gate: Gate, quote: Quote): Timelin
     const share = (item.end.getTime() - item.start.getTime()) / width
     if (share >= MIN_SHARE) return true
     const lasts = item.end.getTime() - item.start.getTime()
-    notes.push(`Not drawn, too short to see on this scale: ${item.section}, ${item.label} (${duration(lasts)}).`)
+    notes.push(
+      `Not drawn, too short to see on this scale: ${item.named ?? item.section}, ${item.label} (${duration(lasts)}).`
+    )
     return false
   })
   const milestones: Item[] = []

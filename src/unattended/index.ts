@@ -11,7 +11,6 @@ import { ACTION_NAME, VERSION } from '../version.js'
 
 /** The inputs and runner facts about unattended runs. */
 export interface UnattendedOptions {
-  event: string
   /** This run keeps its schedule alive: a scheduled run, in a public repository under auto. */
   keepScheduleAlive: boolean
   /** This run keeps the issue: a scheduled or manual run, unless open-issue is false. */
@@ -40,12 +39,6 @@ export interface Outcome {
   result: RunResult
 }
 
-/** Whether this run keeps its schedule alive, and whether it keeps the issue: only with a repository to do it in. */
-export function unattendedWork(options: UnattendedOptions): { keepAlive: boolean; notify: boolean } {
-  if (!options.repository) return { keepAlive: false, notify: false }
-  return { keepAlive: options.keepScheduleAlive, notify: options.openIssue }
-}
-
 export interface AttendDeps {
   info(message: Text): void
   warning(message: Text): void
@@ -60,7 +53,8 @@ export async function attend(
   outcome: Outcome,
   deps: AttendDeps
 ): Promise<number | undefined> {
-  const { keepAlive, notify } = unattendedWork(options)
+  const { keepScheduleAlive: keepAlive, openIssue: notify } = options
+  // Only with a repository to do it in.
   if ((!keepAlive && !notify) || !options.repository) return undefined
   if (!options.workflowToken) {
     const asked = [keepAlive && 'keep-schedule-alive', notify && 'open-issue'].filter(Boolean).join(' and ')

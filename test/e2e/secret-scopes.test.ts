@@ -44,7 +44,8 @@ for (const runtime of RUNTIMES) {
           { ...s.github.secrets.get('orgs/acme/TALOSCONFIG'), value: undefined, keyId: undefined },
           { value: undefined, keyId: undefined, visibility: 'selected', selectedRepositoryIds: [7, 8] }
         )
-        assert.match(kept.summary, /in organization acme \(visibility selected, 2 repositories\)\./)
+        // The scope comes from outside as plain words: Markdown escapes its parentheses, and shows them as written.
+        assert.match(kept.summary, /in organization acme \\\(visibility selected, 2 repositories\\\)\./)
         const fresh = await runAction(s.inputs({ organization: 'acme', 'secret-name': 'TALOSCONFIG_NEW' }), {
           node: runtime.node
         })

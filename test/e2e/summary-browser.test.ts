@@ -204,7 +204,7 @@ describe('summaries and issues as GitHub renders them, at its width', { skip }, 
     assert.match(markdown, /\| would be renewed \(dry run\) \|/)
     assert.match(
       markdown,
-      /\nNot drawn, too short to see on this scale: talosconfig prod, would be new, until .+ \(6\d minutes\)\./
+      /\nNot drawn, too short to see on this scale: talosconfig `prod`, would be new, until .+ \(6\d minutes\)\./
     )
     assert.doesNotMatch(markdown, /Renewed talosconfig/)
   })

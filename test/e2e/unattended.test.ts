@@ -246,6 +246,12 @@ for (const runtime of RUNTIMES) {
         assert.equal(github.issues[0]?.comments.length, 1)
         assert.match(github.issues[0]?.comments[0] ?? '', /`staging` expired/)
 
+        // A dry run changes nothing, so it cannot close the issue, however well it went.
+        const dry = await run({ ...issueInputs, talosconfig: expired.text, 'dry-run': 'true' })
+        assert.equal(dry.code, 0, visibleLog(dry))
+        assert.equal(github.issues[0]?.state, 'open')
+        assert.equal(dry.outputs['issue-number'], String(issue?.number))
+
         // A renewal that succeeds: it says so and closes the issue.
         const renewed = await run({ ...issueInputs, talosconfig: expired.text })
         assert.equal(renewed.code, 0, visibleLog(renewed))

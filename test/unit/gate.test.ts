@@ -169,6 +169,15 @@ describe('Gate', () => {
     assert.equal(gate.text(own('talos')), 'talos')
   })
 
+  it("keeps the action's own facts whole, addresses and length alike, with masked values out", () => {
+    const gate = new Gate()
+    gate.know('10.5.0.2')
+    gate.mask('s3cret')
+    const path = `/home/runner/work/_temp/10.5.0.2/cluster.example.com/${'d'.repeat(400)}/talosconfig`
+    assert.equal(gate.fact(path), path)
+    assert.equal(gate.fact('/tmp/s3cret/talosconfig'), '/tmp/***/talosconfig')
+  })
+
   it('cuts an outside value to a few hundred characters, never the own words around it', () => {
     const gate = new Gate()
     const long = 'x'.repeat(VALUE_LIMIT + 50)

@@ -41,15 +41,12 @@ describe('readConfig', () => {
     const env = {
       GITHUB_REPOSITORY: 'o/r',
       GITHUB_API_URL: 'https://ghe.example/api/v3/',
-      RUNNER_TEMP: '/runner/tmp',
-      GITHUB_STEP_SUMMARY: '/runner/summary'
+      RUNNER_TEMP: '/runner/tmp'
     }
     const config = read({ repository: '' }, env)
     assert.deepEqual(config.secretTarget, { kind: 'repository', repository: { owner: 'o', repo: 'r' } })
     assert.equal(config.githubApiUrl, 'https://ghe.example/api/v3')
     assert.equal(config.runnerTemp, '/runner/tmp')
-    assert.equal(config.stepSummaryPath, '/runner/summary')
-    assert.equal(read({}).stepSummaryPath, undefined)
   })
 
   it('reads lists, roles and booleans', () => {

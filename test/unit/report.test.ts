@@ -136,6 +136,45 @@ describe('report', () => {
     )
   })
 
+  it('gives a path as it is: a dotted folder is not an address, nor a long path an outside value', () => {
+    const knowing = new Gate()
+    knowing.know('10.5.0.2')
+    const path = `/runner/temp/10.5.0.2/cluster.example.com/${'d'.repeat(400)}/talosconfig`
+    const outputs = outputsOf(renewedWith({ ...renewal, path }), CREDENTIAL_OUTPUTS, knowing)
+    assert.equal(outputs['talosconfig-path'], path)
+  })
+
+  it('keeps the report JSON whatever its size: whole people left out from the last, contexts and drill kept', () => {
+    // Roles at the longest a value is shown, so each person takes some 3 KB: 600 of them pass 1 MB.
+    const roles = Array.from({ length: 8 }, (_, index) => `os:${String(index).repeat(400)}`)
+    const people = Array.from({ length: 600 }, (_, index) => ({
+      login: `person-${index}`,
+      variable: `TALOSCONFIG__PERSON_${index}`,
+      roles,
+      status: 'kept' as const,
+      reason: said`valid`,
+      written: false
+    }))
+    const breakGlass = { status: 'proven' as const, source: 'secrets-bundle', message: said`proven`, credentials: [] }
+    const big: RunResult = {
+      ...renewed,
+      breakGlass,
+      people: { people, dryRun: false, stateVariable: 'TALOSCONFIG__PEOPLE', failed: false }
+    }
+    const report = outputsOf(big, CREDENTIAL_OUTPUTS, gate).report ?? ''
+    assert.ok(Buffer.byteLength(report) <= 1000 * 1024, `${Buffer.byteLength(report)} bytes`)
+    const entries = JSON.parse(report) as Array<{ kind: string; login?: string }>
+    const kinds = entries.map(({ kind }) => kind)
+    assert.deepEqual(kinds.slice(0, 3), ['talosconfig', 'talosconfig', 'talosconfig'])
+    assert.equal(kinds.at(-1), 'break-glass')
+    const listed = entries.filter(({ kind }) => kind === 'person').map(({ login }) => login)
+    assert.ok(listed.length > 100 && listed.length < 600, `${listed.length} people`)
+    assert.deepEqual(
+      listed,
+      people.slice(0, listed.length).map(({ login }) => login)
+    )
+  })
+
   it('leaves the renewal outputs empty when nothing was renewed', () => {
     const outputs = outputsOf(checked, CREDENTIAL_OUTPUTS, gate)
     assert.deepEqual(

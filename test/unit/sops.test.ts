@@ -107,6 +107,21 @@ describe('tampered SOPS files are refused', () => {
     assert.equal(await refusal(tampered), `${PREFIX}has a value that should be encrypted but is not, at int${SUFFIX}`)
   })
 
+  it("names the path by the file's own keys, read as outside words the gate can judge", async () => {
+    const tampered = secret.text.replace(line(secret.text, 'int: '), 'int: 8')
+    const error = await openInput(tampered, 'secrets-bundle', keysOf(secret.ageKey)).then(
+      () => assert.fail('the tampered file was accepted'),
+      (refused: unknown) => refused
+    )
+    assert.ok(error instanceof UserError)
+    const { parts } = error.text
+    assert.ok(
+      parts.some((part) => 'outside' in part && part.outside === 'int'),
+      JSON.stringify(parts)
+    )
+    assert.ok(!parts.some((part) => 'own' in part && /\bint\b/.test(part.own)), JSON.stringify(parts))
+  })
+
   it('two values swapped: keys, and list items under the same path', async () => {
     const a = line(secret.text, 'secret: ')
     const b = line(secret.text, 'string: ')

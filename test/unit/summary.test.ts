@@ -10,7 +10,17 @@ import { issueText } from '../../src/story/issue.js'
 import { README_SECTIONS } from '../../src/story/links.js'
 import { summaryOf as gatedSummary } from '../../src/story/summary.js'
 import { said } from '../../src/text.js'
-import { AT, checked, prod, renewal, renewed, renewedWith, talosconfig } from '../support/results.js'
+import {
+  AT,
+  checked,
+  expiredStaging,
+  omni,
+  prod,
+  renewal,
+  renewed,
+  renewedWith,
+  talosconfig
+} from '../support/results.js'
 
 const links = { readmeUrl: 'https://github.com/acme/talos-client-cert-renewal/blob/v2/README.md' }
 const summaryOf = (result: RunResult, gate = new Gate()): string => gatedSummary(result, gate, links)
@@ -52,15 +62,58 @@ const quiet: RunResult = {
   ]
 }
 
+const quietProd = quiet.credentials[0]?.contexts[0] as (typeof quiet.credentials)[0]['contexts'][0]
+
 describe('the summary', () => {
   it('opens with a verdict: valid until a date and when the next window opens', () => {
     assert.equal(
       firstLine(summaryOf(quiet)),
       '## ✅ Talos client certificates: all valid until 2027-06-07; the next renewal window opens 2027-05-08'
     )
+    const onlyProd = { ...renewed, credentials: [{ ...talosconfig, contexts: [prod, omni], renewal }] }
     assert.equal(
-      firstLine(summaryOf(renewed)),
+      firstLine(summaryOf(onlyProd)),
       '## ✅ Talos client certificates: renewed talosconfig `prod`; all valid until 2027-11-28; the next renewal window opens 2027-10-29'
+    )
+  })
+
+  it('never says all is valid while another context of the file is due: it names that one and what to do', () => {
+    const summary = summaryOf(renewed)
+    assert.equal(
+      firstLine(summary),
+      '## ⚠️ Talos client certificates: renewed talosconfig `prod`; talosconfig context `staging` expired on 2026-11-25, and this action does not renew it'
+    )
+    assert.match(
+      summary,
+      /\n> \[!WARNING\]\n> Only the selected context is renewed: select this one with the `context` input, or remove it from the file if nobody uses it \(\[The credentials to keep alive\]\(https:\/\/github\.com\/acme\/talos-client-cert-renewal\/blob\/v2\/README\.md#2-the-credentials-to-keep-alive\)\)\.\n/
+    )
+    // A check that fails on that context alone is red, whatever the selected one says.
+    const failsOnStaging = { ...checked, credentials: [{ ...talosconfig, contexts: [quietProd, expiredStaging] }] }
+    assert.match(
+      firstLine(summaryOf(failsOnStaging)),
+      /^## ❌ Talos client certificates: talosconfig context `staging`/
+    )
+  })
+
+  it('has nothing to call valid when no context has a client certificate', () => {
+    const none = {
+      ...quiet,
+      credentials: [{ ...talosconfig, context: 'omni', contexts: [{ ...omni, selected: true }] }]
+    }
+    assert.equal(firstLine(summaryOf(none)), '## ➖ Talos client certificates: no client certificate to check')
+  })
+
+  it('names failed personal talosconfigs first, even beside a certificate due', () => {
+    const person = { login: 'alice', variable: 'TALOSCONFIG__ALICE', roles: ['os:reader'], written: false }
+    const people = {
+      people: [{ ...person, status: 'failed' as const, reason: said`the cluster refused it` }],
+      dryRun: false,
+      stateVariable: 'TALOSCONFIG__PEOPLE',
+      failed: true
+    }
+    assert.equal(
+      firstLine(summaryOf({ ...checked, people })),
+      '## ❌ Talos client certificates: personal talosconfigs failed for `alice`'
     )
   })
 
@@ -105,6 +158,12 @@ describe('the summary', () => {
       /\nWould renew talosconfig `prod` with the CA key of `secrets-bundle` \(for `os:admin`, until 2027-11-28\); nothing written\.\n/
     )
     assert.doesNotMatch(summary, /^Renewed /m)
+    // A dry run that failed after issuing would not have renewed: a real run fails the same way.
+    const dryFailed = { ...dry, failure: said`The cluster refused the new talosconfig.` }
+    const failedSummary = summaryOf(dryFailed)
+    assert.doesNotMatch(failedSummary, /would renew|would be renewed|Would renew|would be written/i)
+    assert.match(failedSummary, /\*\*not written\*\*: a dry run, and it failed/)
+    assert.match(failedSummary, /\| issued, not written \|/)
   })
 
   it('shows the table as it stands after the run: the new expiry, a date, and the CA once below', () => {
@@ -169,7 +228,7 @@ describe('the summary', () => {
     )
     assert.match(
       summary,
-      /\nNot drawn, too short to see on this scale: talosconfig prod, would be new, until 2026-11-28 11\.00 UTC \(60 minutes\)\.\n/
+      /\nNot drawn, too short to see on this scale: talosconfig `prod`, would be new, until 2026-11-28 11\.00 UTC \(60 minutes\)\.\n/
     )
     assert.doesNotMatch(summary, /would be new, until .+ :done/)
   })

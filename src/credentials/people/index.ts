@@ -3,6 +3,7 @@
 // Actions variable, renewed when a third of its life is left or when their key or roles
 // change; a person no longer listed has theirs deleted. Each person on their own: one failure
 // never stops the others, and fails the step. Loaded only when the people input lists anyone.
+import { isoDay } from '../../duration.js'
 import { describe, UserError } from '../../errors.js'
 import type { Variable, VariableStore } from '../../github/variables.js'
 import type { Issuers } from '../../issuers/index.js'
@@ -40,7 +41,6 @@ export interface PeopleRun {
 }
 
 const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase()
-const day = (date: Date): string => date.toISOString().slice(0, 10)
 
 /** Every listed person attended to (or, on a run that only checks, the list checked), and why. */
 export async function attend(options: PeopleOptions, run: PeopleRun): Promise<PeopleResult> {
@@ -358,6 +358,6 @@ function issuedLine({ person, result, issued }: Planned): Text {
     said`: ${joined(
       person.roles.map((role) => said`${role}`),
       ', '
-    )} until ${day(result.notAfter ?? new Date(0))}; written to variable ${person.variable}.`
+    )} until ${isoDay(result.notAfter ?? new Date(0))}; written to variable ${person.variable}.`
   )
 }

@@ -1,2 +1,0 @@
-const require=(id)=>process.getBuiltinModule(id);
-import{b as n,c as i}from"./chunk-TMZP4EVI.js";var o="talos-client-cert-renewal",p="2.0.0";var t=class extends Error{constructor(r,c,s){super(r.raw,s);this.text=r;this.input=c}text;input;name="UserError"};function d(e){return e instanceof t?e.text:n`Unexpected failure: ${a(e)}. This is a bug in ${o}; please report it.`}function a(e){return e instanceof t?e.text:i(e instanceof Error?e.message:String(e))}export{o as a,p as b,t as c,d,a as e};
