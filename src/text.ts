@@ -59,6 +59,8 @@ export function joined(texts: readonly Text[], separator: string): Text {
 
 /**
  * The action's own words made in code, such as a field's path or a constant's name (`certs.os`,
- * `Talos API CA`): they pass the gate as written. Never for anything read from outside.
+ * `Talos API CA`), or its own record of where it wrote (a secret's scope: `repository
+ * acme/infra.example.com` names a place, not an address): they pass the gate as written, masked
+ * values aside. Never for anything read from outside.
  */
 export const own = (value: string): Text => new Text(value ? [{ own: value }] : [])

@@ -7,7 +7,7 @@ import type { ContextReport } from '../credentials/judge.js'
 import type { OutputNames } from '../credentials/pass.js'
 import { reachesFailOn, SEVERITY, type FailOn } from '../plan.js'
 import { allReports, drilled, renewalOf, type CredentialResult, type RunResult } from '../result.js'
-import { said, type Text } from '../text.js'
+import { own, said, type Text } from '../text.js'
 import { DOCUMENT_LIMIT, type Gate, type Gated } from './gate.js'
 import { peopleEntries } from './people.js'
 
@@ -150,7 +150,7 @@ export function headlines(result: RunResult): Text[] {
     const what = said`${entry.kind} context '${entry.context}'`
     const { renewal, decision } = entry
     if (renewal?.secretUpdated)
-      return said`Renewed ${what}: ${decision.reason}; secret ${entry.secretName} written to ${renewal.scope}.`
+      return said`Renewed ${what}: ${decision.reason}; secret ${entry.secretName} written to ${own(renewal.scope)}.`
     if (renewal && result.dryRun && result.failure)
       return said`Dry run: issued a new ${what} (${decision.reason}), but the run failed; no secret was written.`
     if (renewal && result.dryRun) return said`Dry run: would renew ${what} (${decision.reason}); no secret was written.`

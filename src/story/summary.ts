@@ -5,7 +5,7 @@
 // folded, and how the run was started. The issue shows the same table (table.ts).
 import type { BreakGlass } from '../break-glass.js'
 import type { CredentialResult, RunResult } from '../result.js'
-import { outside, type Text } from '../text.js'
+import { own, type Text } from '../text.js'
 import type { Gate, Gated } from './gate.js'
 import { readmeLink, type Links } from './links.js'
 import { quoting, type Quote } from './markdown.js'
@@ -90,7 +90,7 @@ function callouts(result: RunResult, verdict: Verdict, quote: Quote): string[][]
 }
 
 const secretWords = (entry: CredentialResult, quote: Quote): string =>
-  `secret ${quote.code(entry.secretName ?? '')} in ${entry.renewal?.scope ? quote.words(outside(entry.renewal.scope)) : 'its scope'}`
+  `secret ${quote.code(entry.secretName ?? '')} in ${entry.renewal?.scope ? quote.words(own(entry.renewal.scope)) : 'its scope'}`
 
 /** What the run did with each renewal, in one line each: how, proven or not, and where it went. */
 function renewalLines(standing: AfterRun[], quote: Quote, dryRun: boolean): string[] {

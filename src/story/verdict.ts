@@ -35,7 +35,7 @@ export function verdictOf(
   const first = firstDue(standing)
   return (
     failedRun(words, first) ??
-    failedPeople(words) ??
+    failedPeople(words, first) ??
     (first && dueSelected(words, first, options)) ??
     standingWell(words, standing)
   )
@@ -53,30 +53,37 @@ const isDue = (status: Status): boolean => status === 'expiring' || status === '
 const ends = (status: Status, date: string): string => `${status === 'expired' ? 'expired' : 'expires'} on ${date}`
 const named = ({ entry }: AfterRun, quote: Quote): string => `${entry.kind} ${quote.code(entry.context)}`
 const endsOf = (item: AfterRun): string => ends(item.status, dateOf(item.expires, item.lifetimeMs))
+/** A due certificate told after a failure, which it may have caused. */
+const alsoDue = (first: AfterRun | undefined, quote: Quote): string =>
+  first ? `; ${named(first, quote)} ${endsOf(first)}` : ''
 
-/** The first to end of the selected contexts inside their window or past their end, and not renewed. */
+/**
+ * The first to end of the selected contexts inside their window or past their end, and not
+ * renewed: issued and not written (a run that failed before its write) is not renewed either.
+ */
 function firstDue(standing: AfterRun[]): AfterRun | undefined {
-  const due = standing.filter(({ expires, status, outcome }) => expires && isDue(status) && !outcome)
+  const notRenewed = (outcome: AfterRun['outcome']) => outcome === undefined || outcome === 'not written'
+  const due = standing.filter(({ expires, status, outcome }) => expires && isDue(status) && notRenewed(outcome))
   return due.sort((a, b) => (a.expires?.getTime() ?? 0) - (b.expires?.getTime() ?? 0))[0]
 }
 
 function failedRun({ result, quote, links, renewNow }: Words, first: AfterRun | undefined): Verdict | undefined {
   if (!result.failure) return undefined
-  const after = first ? `; ${named(first, quote)} ${endsOf(first)}` : ''
   return {
     mark: '❌',
-    headline: `${TITLE}: the run failed${after}`,
+    headline: `${TITLE}: the run failed${alsoDue(first, quote)}`,
     todo: `Fix it, then run the renewal again (${renewNow}); ${readmeLink(links, 'troubleshooting', 'Troubleshooting')} has the usual causes.`
   }
 }
 
-function failedPeople({ result, quote, renewNow }: Words): Verdict | undefined {
+/** People's failures first, and the pipeline's own due certificate beside them: often their cause. */
+function failedPeople({ result, quote, renewNow }: Words, first: AfterRun | undefined): Verdict | undefined {
   if (!result.people?.failed) return undefined
   const failed = result.people.people.filter(({ status }) => status === 'failed').map(({ login }) => quote.code(login))
   const who = failed.length > 0 ? ` for ${failed.join(', ')}` : ''
   return {
     mark: '❌',
-    headline: `${TITLE}: personal talosconfigs failed${who}`,
+    headline: `${TITLE}: personal talosconfigs failed${who}${alsoDue(first, quote)}`,
     todo: `What failed is in "Access for people" below; fix it and run again (${renewNow}).`
   }
 }

@@ -246,10 +246,12 @@ for (const runtime of RUNTIMES) {
         assert.equal(github.issues[0]?.comments.length, 1)
         assert.match(github.issues[0]?.comments[0] ?? '', /`staging` expired/)
 
-        // A dry run changes nothing, so it cannot close the issue, however well it went.
-        const dry = await run({ ...issueInputs, talosconfig: expired.text, 'dry-run': 'true' })
+        // A dry run changes nothing, so it cannot close the issue, however well it went: a forced
+        // dry run of a valid talosconfig leaves nobody anything to do, and the issue open, unchanged.
+        const dry = await run({ ...issueInputs, talosconfig: fresh.text, force: 'true', 'dry-run': 'true' })
         assert.equal(dry.code, 0, visibleLog(dry))
-        assert.equal(github.issues[0]?.state, 'open')
+        assert.match(dry.summary, /dry run, would renew talosconfig `prod`/)
+        assert.deepEqual([github.issues[0]?.state, github.issues[0]?.comments.length], ['open', 1])
         assert.equal(dry.outputs['issue-number'], String(issue?.number))
 
         // A renewal that succeeds: it says so and closes the issue.

@@ -216,6 +216,17 @@ describe('report', () => {
     ])
   })
 
+  it('names where it wrote as written: a dotted repository or environment is a place, not an address', () => {
+    for (const scope of ['repository acme/infra.example.com', 'environment prod.eu']) {
+      const dotted = renewedWith({ ...renewal, scope })
+      assert.match(
+        gate.text(headlines(dotted)[0] ?? said``),
+        new RegExp(`written to ${scope.replaceAll('.', '\\.')}\\.$`)
+      )
+      assert.match(summaryOf(dotted), new RegExp(`secret \`TALOSCONFIG\` in ${scope.replaceAll('.', '\\.')}`))
+    }
+  })
+
   it('says what happened in one line a credential', () => {
     assert.equal(
       lines(headlines(renewed)),

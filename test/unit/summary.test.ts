@@ -103,7 +103,7 @@ describe('the summary', () => {
     assert.equal(firstLine(summaryOf(none)), '## ➖ Talos client certificates: no client certificate to check')
   })
 
-  it('names failed personal talosconfigs first, even beside a certificate due', () => {
+  it('names failed personal talosconfigs first, and the certificate due beside them', () => {
     const person = { login: 'alice', variable: 'TALOSCONFIG__ALICE', roles: ['os:reader'], written: false }
     const people = {
       people: [{ ...person, status: 'failed' as const, reason: said`the cluster refused it` }],
@@ -113,6 +113,10 @@ describe('the summary', () => {
     }
     assert.equal(
       firstLine(summaryOf({ ...checked, people })),
+      '## ❌ Talos client certificates: personal talosconfigs failed for `alice`; talosconfig `prod` expires on 2026-12-07'
+    )
+    assert.equal(
+      firstLine(summaryOf({ ...quiet, people })),
       '## ❌ Talos client certificates: personal talosconfigs failed for `alice`'
     )
   })
@@ -138,6 +142,12 @@ describe('the summary', () => {
     assert.match(
       summaryOf(failed),
       /\n> \*\*The run failed\.\*\* Input 'secrets-bundle' could not be decrypted\.\n>\n> Fix it, then run the renewal again/
+    )
+    // Issued and never written is not renewed: the certificate still due is named all the same.
+    const unwritten = { ...renewedWith({ ...renewal, secretUpdated: false }), failure: failed.failure }
+    assert.match(
+      firstLine(summaryOf(unwritten)),
+      /^## ❌ Talos client certificates: the run failed; talosconfig `prod` expires on 2026-12-07$/
     )
     const broken = {
       ...quiet,
