@@ -61,6 +61,14 @@ for (const runtime of RUNTIMES) {
       )
     }
     const stored = (name: string) => github.secrets.get(`acme/cluster-ops/${name}`)?.value ?? ''
+    /** A renewal run with cluster A's credentials, its kubeconfig naming the API server `server`. */
+    const renewBoth = (server: string) =>
+      run({
+        'secrets-bundle': clusterA.bundleYaml,
+        talosconfig: talosconfigOf(apid.endpoint, clusterA.caCrtPem, clusterA, 200),
+        kubeconfig: kubeconfigOf(server, clusterA.k8sCaPem, clusterA),
+        'kubeconfig-secret-name': 'KUBECONFIG'
+      })
 
     it('refuses a kubeconfig of one cluster with a bundle of another, naming both CAs; nothing is written', async () => {
       const result = await run({
@@ -198,12 +206,7 @@ for (const runtime of RUNTIMES) {
     it('an API server that authenticates the new admin kubeconfig and refuses its review (403) is a refusal: nothing is written', async () => {
       const forbidding = await startKubeApi(clusterA, { forbid: true })
       try {
-        const result = await run({
-          'secrets-bundle': clusterA.bundleYaml,
-          talosconfig: talosconfigOf(apid.endpoint, clusterA.caCrtPem, clusterA, 200),
-          kubeconfig: kubeconfigOf(forbidding.server, clusterA.k8sCaPem, clusterA),
-          'kubeconfig-secret-name': 'KUBECONFIG'
-        })
+        const result = await renewBoth(forbidding.server)
         assert.equal(result.code, 1, visibleLog(result))
         assert.match(
           errorLines(result)[0] ?? '',
@@ -222,12 +225,7 @@ for (const runtime of RUNTIMES) {
     it('falls back to SelfSubjectReview v1beta1 on a server that has no v1', async () => {
       const beta = await startKubeApi(clusterA, { betaOnly: true })
       try {
-        const result = await run({
-          'secrets-bundle': clusterA.bundleYaml,
-          talosconfig: talosconfigOf(apid.endpoint, clusterA.caCrtPem, clusterA, 200),
-          kubeconfig: kubeconfigOf(beta.server, clusterA.k8sCaPem, clusterA),
-          'kubeconfig-secret-name': 'KUBECONFIG'
-        })
+        const result = await renewBoth(beta.server)
         assert.equal(result.code, 0, visibleLog(result))
         assert.deepEqual(
           beta.requests.map((request) => request.path),

@@ -3,7 +3,7 @@ import { X509Certificate } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import { UserError } from '../../src/errors.js'
+import { userErrorOf } from '../support/refusals.js'
 import { loadLocalCa } from '../../src/pki/ca.js'
 import { makeCluster, openssl } from '../support/cluster.js'
 
@@ -13,14 +13,9 @@ const other = makeCluster({ algorithm: 'ecdsa' })
 const now = new Date(Date.now() + 5_000)
 
 function refusal(fn: () => unknown): string {
-  try {
-    fn()
-  } catch (error) {
-    assert.ok(error instanceof UserError)
-    assert.equal(error.input, 'secrets-bundle')
-    return error.message
-  }
-  assert.fail('expected a UserError')
+  const error = userErrorOf(fn)
+  assert.equal(error.input, 'secrets-bundle')
+  return error.message
 }
 
 /** A self-signed certificate made by openssl with the given extensions. */

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import { parse } from 'yaml'
 import { readConfig, list } from '../../src/inputs.js'
-import { UserError } from '../../src/errors.js'
+import { configReader } from '../support/refusals.js'
 
 const base: Record<string, string> = {
   'secrets-bundle': 'certs: {}',
@@ -12,17 +12,7 @@ const base: Record<string, string> = {
   repository: 'acme/cluster-ops'
 }
 // A scheduled run unless a test says otherwise: mode auto then renews.
-const read = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) =>
-  readConfig((name) => ({ ...base, ...inputs })[name] ?? '', { GITHUB_EVENT_NAME: 'schedule', ...env })
-const failure = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): UserError => {
-  try {
-    read(inputs, env)
-  } catch (error) {
-    assert.ok(error instanceof UserError, String(error))
-    return error
-  }
-  assert.fail('expected a UserError')
-}
+const { read, failure } = configReader(base)
 
 describe('readConfig', () => {
   it('applies the defaults action.yml declares', () => {

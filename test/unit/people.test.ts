@@ -21,28 +21,19 @@ import {
   writeState,
   type StateEntry
 } from '../../src/credentials/people/state.js'
-import { UserError } from '../../src/errors.js'
-import { readConfig } from '../../src/inputs.js'
 import type { RunResult } from '../../src/result.js'
 import { Gate } from '../../src/story/gate.js'
 import { quoting } from '../../src/story/markdown.js'
 import { peopleEntries, peopleReasons, peopleSection } from '../../src/story/people.js'
 import { said } from '../../src/text.js'
 import { ageKeygen } from '../support/age-cli.js'
+import { configReader, userErrorOf } from '../support/refusals.js'
 
 const alice = ageKeygen().recipient
 const bob = ageKeygen().recipient
 const DAY_MS = 86_400_000
 
-const refusal = (text: string): UserError => {
-  try {
-    parsePeople(text, 'TALOSCONFIG')
-  } catch (error) {
-    assert.ok(error instanceof UserError, String(error))
-    return error
-  }
-  assert.fail('expected a UserError')
-}
+const refusal = (text: string) => userErrorOf(() => parsePeople(text, 'TALOSCONFIG'))
 
 describe('the people input', () => {
   it('reads one person a line, comments and blank lines aside, os:reader by default', () => {
@@ -270,17 +261,7 @@ describe('the people inputs', () => {
     repository: 'acme/cluster-ops',
     people: `alice ${alice}`
   }
-  const read = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) =>
-    readConfig((name) => ({ ...base, ...inputs })[name] ?? '', { GITHUB_EVENT_NAME: 'schedule', ...env })
-  const failure = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): UserError => {
-    try {
-      read(inputs, env)
-    } catch (error) {
-      assert.ok(error instanceof UserError, String(error))
-      return error
-    }
-    assert.fail('expected a UserError')
-  }
+  const { read, failure } = configReader(base)
 
   it('issues on scheduled and workflow_dispatch runs, and only checks the list on any other', () => {
     const scheduled = read({})

@@ -5,7 +5,7 @@ import { said } from '../../src/text.js'
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { parseAllDocuments, parseDocument, stringify } from 'yaml'
-import { UserError } from '../../src/errors.js'
+import { userErrorOf } from '../support/refusals.js'
 import { readBundle } from '../../src/sources/bundle.js'
 import { readCaPem, readPemCa } from '../../src/sources/ca-pem.js'
 import { openCaSource } from '../../src/sources/index.js'
@@ -20,15 +20,7 @@ const other = makeCluster()
 const b64 = (text: string) => Buffer.from(text).toString('base64')
 const noKeys = { identities: [], passphrase: undefined, identitiesFrom: "input 'age-key'" }
 const docs = (text: string) => parseAllDocuments(text) as unknown as ReturnType<typeof parseDocument>[]
-const refusal = (read: () => unknown): string => {
-  try {
-    read()
-  } catch (error) {
-    assert.ok(error instanceof UserError, String(error))
-    return error.message
-  }
-  return assert.fail('it was accepted')
-}
+const refusal = (read: () => unknown): string => userErrorOf(read).message
 const BUNDLE_TAIL = ", not a Talos secrets bundle. Pass the secrets.yaml made by 'talosctl gen secrets'."
 
 describe('readBundle', () => {
